@@ -1,12 +1,30 @@
-"""Pure core: source text in, migrated text and findings out. One parse, one analysis, all rules."""
+"""Pure core: source text in, migrated text and findings out. One parse, one analysis, all rules, one
+transformation, imports added once at the end."""
 
-# (being written; the contract below is stable)
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor
+from libcst.metadata import (
+    MetadataWrapper,
+    ParentNodeProvider,
+    PositionProvider,
+    QualifiedNameProvider,
+    ScopeProvider,
+)
+
+from codemod.analysis import Analysis
+from codemod.context import CLIENT_GROUP, RuleContext, suppressions
+from codemod.edits import ApplyEdits
 from codemod.findings import Finding
+from codemod.metadata import Metadata
+from codemod.rules import rule_modules
+
+PROVIDERS = (QualifiedNameProvider, ScopeProvider, ParentNodeProvider, PositionProvider)
 
 
 @dataclass(frozen=True)
@@ -30,4 +48,41 @@ class MigrationResult:
 
 
 def migrate_source(source: str, options: Options | None = None, path: str = "<string>") -> MigrationResult:
-    raise NotImplementedError
+    """Migrate one module's source. Raises `libcst.ParserSyntaxError` when it does not parse."""
+    options = options or Options()
+    module = cst.parse_module(source)
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    meta = Metadata(wrapper, PROVIDERS)
+    analysis = Analysis(meta)
+    module.visit(analysis)
+    ctx = RuleContext(module, meta, analysis, options, path, suppressions(source))
+    _plan_clients(ctx)
+    for rule in rule_modules():
+        rule.apply(ctx)
+    new_module = module.visit(ApplyEdits(ctx.edits)) if ctx.edits else module
+    if ctx.edits.imports and new_module.code != source:
+        new_module = _add_imports(new_module, ctx.edits.imports)
+    findings = sorted(ctx.findings, key=Finding.sort_key)
+    return MigrationResult(new_module.code, findings, dict(ctx.deployments), set(ctx.env_reads))
+
+
+def _plan_clients(ctx: RuleContext) -> None:
+    """Decide which Azure clients move to v1: all of AOAI101-AOAI105 apply to a client, or none does."""
+    blockers = [m for m in rule_modules() if hasattr(m, "blocker")]
+    for client in ctx.analysis.clients:
+        if not client.azure or not all(ctx.enabled(code) for code in CLIENT_GROUP):
+            continue
+        if any(ctx.suppressed(code, client.call) for code in CLIENT_GROUP):
+            continue
+        reasons = [(m.CODES[0], found) for m in blockers if (found := m.blocker(ctx, client)) is not None]
+        for code, (node, message) in reasons:
+            ctx.report(code, node, message)
+        if not reasons:
+            ctx.migrated.append(client)
+
+
+def _add_imports(module: cst.Module, imports: set[tuple[str, str | None, str | None]]) -> cst.Module:
+    context = CodemodContext()
+    for module_name, obj, asname in sorted(imports, key=lambda i: (i[0], i[1] or "", i[2] or "")):
+        AddImportsVisitor.add_needed_import(context, module_name, obj, asname)
+    return AddImportsVisitor(context).transform_module(module)

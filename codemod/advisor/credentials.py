@@ -1,0 +1,42 @@
+"""Recognising hard-coded keys and tokens (AOAI305) and showing them only redacted."""
+
+from __future__ import annotations
+
+import re
+
+# Words that mark a string as a placeholder in samples, not a real credential.
+_PLACEHOLDER_MARKS = (
+    "your", "xxx", "placeholder", "example", "changeme", "change-me", "change_me", "dummy", "fake",
+    "sample", "replace", "insert", "todo", "redacted", "<", ">", "{", "}", "...", "…", "***",
+)
+_KNOWN_PREFIXES = ("sk-proj-", "sk-", "eyJ")  # OpenAI keys; a JWT (an Entra ID access token) starts with eyJ
+_AZURE_KEY = re.compile(r"[0-9a-fA-F]{32}")  # the classic 32-hex-digit Azure OpenAI key
+_TOKENISH = re.compile(r"[A-Za-z0-9+/=_\-.~]{20,}")
+_ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")  # `AZURE_OPENAI_API_KEY` is a variable name, not a key
+_MIN_DISTINCT = 10
+_TAIL = 4
+_MIN_LENGTH_FOR_TAIL = 24
+
+
+def looks_like_secret(literal: str) -> bool:
+    """True when a string literal passed as a key or token looks like a real credential."""
+    text = literal.strip()
+    lowered = text.lower()
+    if len(text) < 16 or any(ch.isspace() for ch in text) or any(m in lowered for m in _PLACEHOLDER_MARKS):
+        return False
+    if _AZURE_KEY.fullmatch(text):
+        return True
+    if _ENV_NAME.fullmatch(text) or not _TOKENISH.fullmatch(text):
+        return False
+    if text.startswith(_KNOWN_PREFIXES):
+        return True
+    has_letter = any(ch.isalpha() for ch in text)
+    has_digit = any(ch.isdigit() for ch in text)
+    return has_letter and has_digit and len(set(text)) >= _MIN_DISTINCT
+
+
+def redact(secret: str) -> str:
+    """`sk-…abcd`: a known non-secret prefix and, for long values, the last four characters."""
+    prefix = next((p for p in _KNOWN_PREFIXES if secret.startswith(p)), "")
+    tail = secret[-_TAIL:] if len(secret) >= _MIN_LENGTH_FOR_TAIL else ""
+    return f"{prefix}…{tail}"

@@ -1,0 +1,366 @@
+"""One pass over a module that finds the openai clients, the requests made through them and the names that
+refer to the Azure client classes. Every rule reads this instead of walking the tree itself."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.metadata import (
+    Access,
+    Assignment,
+    ParentNodeProvider,
+    PositionProvider,
+    QualifiedNameProvider,
+    ScopeProvider,
+)
+from libcst.metadata.scope_provider import GlobalScope
+
+from codemod import names
+from codemod.metadata import Metadata
+
+
+@dataclass(eq=False)
+class Client:
+    """A constructor call of an openai client class."""
+
+    call: cst.Call
+    qualified: str  # "openai.AzureOpenAI", "openai.OpenAI", ...
+    azure: bool  # a dated Azure client (True) or a v1 client pointed at Azure (False)
+    is_async: bool
+    requests: list[Request] = field(default_factory=list)
+
+    def kwarg(self, name: str) -> cst.Arg | None:
+        return keyword_arg(self.call, name)
+
+    @property
+    def has_star_args(self) -> bool:
+        return any(arg.star for arg in self.call.args) or any(arg.keyword is None for arg in self.call.args)
+
+
+@dataclass(eq=False)
+class Request:
+    """A call like `client.chat.completions.create(...)`; `client` is None for the module-level client."""
+
+    call: cst.Call
+    path: tuple[str, ...]
+    client: Client | None
+
+
+@dataclass(eq=False)
+class ClassRef:
+    """A name or attribute that refers to an Azure client class: `kind` is "call" (constructor), "type"
+    (annotation, isinstance/issubclass argument) or "other" (base class, passed as a value, ...)."""
+
+    node: cst.Name | cst.Attribute
+    qualified: str
+    kind: str
+
+
+def keyword_arg(call: cst.Call, name: str) -> cst.Arg | None:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg
+    return None
+
+
+def string_value(node: cst.BaseExpression | None) -> str | None:
+    """The value of a plain string literal (no f-string parts), else None."""
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+class Analysis(cst.CSTVisitor):
+
+    def __init__(self, meta: Metadata) -> None:
+        super().__init__()
+        self.meta = meta
+        self.clients: list[Client] = []
+        self.requests: list[Request] = []
+        self.class_refs: list[ClassRef] = []
+        self.module_settings: list[tuple[cst.Assign, str]] = []  # (statement, "openai.api_type"...)
+        self.module_requests: list[Request] = []
+        self.legacy_calls: list[cst.Call] = []
+        self.legacy_kwargs: list[cst.Arg] = []
+        self._ctor: dict[cst.Call, Client] = {}
+        self._bound_value: dict[cst.CSTNode, cst.BaseExpression] = {}
+        self._self_attrs: dict[tuple[cst.ClassDef, str], list[cst.BaseExpression]] = {}
+        self._self_attr_refs: dict[tuple[cst.ClassDef, str], list[cst.Attribute]] = {}
+        self._calls: list[cst.Call] = []
+        self._access: dict[cst.CSTNode, Access] = {}
+        self.openai_imports: list[cst.ImportFrom] = []  # `from openai[.lib.azure] import ...`
+
+    # ---- collection -------------------------------------------------------------------------------------
+
+    def qualified(self, node: cst.CSTNode) -> set[str]:
+        return {q.name for q in self.meta.get(QualifiedNameProvider, node, set())}
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self._calls.append(node)
+        quals = self.qualified(node.func)
+        for qual in quals:
+            if qual in names.AZURE_CLIENT_CLASSES or qual in names.V1_CLIENT_CLASSES:
+                azure = qual in names.AZURE_CLIENT_CLASSES
+                if azure or _points_at_azure_v1(node):
+                    new_class = names.AZURE_CLIENT_CLASSES.get(qual) or names.V1_CLIENT_CLASSES[qual]
+                    client = Client(node, qual, azure, new_class in names.ASYNC_CLASSES)
+                    self.clients.append(client)
+                    self._ctor[node] = client
+            elif any(qual.startswith(legacy + ".") for legacy in names.LEGACY_RESOURCES):
+                self.legacy_calls.append(node)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
+            return
+        module = cst.Module(body=[]).code_for_node(node.module)
+        if module in ("openai", "openai.lib.azure"):
+            self.openai_imports.append(node)
+
+    def referents(self, name: cst.Name) -> set:
+        access = self._access.get(name)
+        return set(access.referents) if access is not None else set()
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self._note_class_ref(node)
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self._note_class_ref(node)
+        if isinstance(node.value, cst.Name):
+            owner = self._enclosing_class_of_self(node.value)
+            if owner is not None:
+                self._self_attr_refs.setdefault((owner, node.attr.value), []).append(node)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            if isinstance(target.target, cst.Name):
+                self._bound_value[target.target] = node.value
+            elif isinstance(target.target, cst.Attribute):
+                self._note_attribute_assignment(node, target.target)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None and isinstance(node.target, cst.Name):
+            self._bound_value[node.target] = node.value
+        elif node.value is not None and isinstance(node.target, cst.Attribute):
+            self._note_attribute_assignment(node, node.target)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None and isinstance(node.asname.name, cst.Name):
+            self._bound_value[node.asname.name] = node.item
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        if isinstance(node.target, cst.Name):
+            self._bound_value[node.target] = node.value
+
+    def _note_attribute_assignment(self, stmt: cst.Assign | cst.AnnAssign, target: cst.Attribute) -> None:
+        value = stmt.value
+        assert value is not None
+        for qual in self.qualified(target):
+            if qual in names.MODULE_SETTINGS and isinstance(stmt, cst.Assign):
+                self.module_settings.append((stmt, qual))
+        if isinstance(target.value, cst.Name):
+            owner = self._enclosing_class_of_self(target.value)
+            if owner is not None:
+                self._self_attrs.setdefault((owner, target.attr.value), []).append(value)
+
+    def _note_class_ref(self, node: cst.Name | cst.Attribute) -> None:
+        parent = self.meta.parent(node)
+        if isinstance(parent, cst.Attribute) and parent.attr is node:
+            return  # the `AzureOpenAI` in `oa.AzureOpenAI` is reported through the Attribute
+        if isinstance(parent, (cst.ImportAlias, cst.Import, cst.ImportFrom)):
+            return
+        if isinstance(node, cst.Name) and isinstance(parent, cst.Arg) and parent.keyword is node:
+            return
+        for qual in self.qualified(node):
+            if qual in names.AZURE_CLIENT_CLASSES:
+                self.class_refs.append(ClassRef(node, qual, self._ref_kind(node, parent)))
+
+    def _ref_kind(self, node: cst.CSTNode, parent: cst.CSTNode | None) -> str:
+        if isinstance(parent, cst.Call) and parent.func is node:
+            return "call"
+        for ancestor in self.meta.ancestors(node):
+            if isinstance(ancestor, cst.Annotation):
+                return "type"
+            if isinstance(ancestor, cst.Call):
+                if isinstance(ancestor.func, cst.Name) and ancestor.func.value in ("isinstance", "issubclass"):
+                    args = ancestor.args
+                    if len(args) == 2 and _contains(args[1].value, node):
+                        return "type"
+                return "other"
+            if isinstance(ancestor, (cst.BaseSmallStatement, cst.BaseCompoundStatement, cst.ClassDef)):
+                return "other"
+        return "other"
+
+    def _enclosing_class_of_self(self, name: cst.Name) -> cst.ClassDef | None:
+        """The class whose method binds `name` as its first parameter (`self`), if any."""
+        func = next((a for a in self.meta.ancestors(name) if isinstance(a, cst.FunctionDef)), None)
+        if func is None or not func.params.params or func.params.params[0].name.value != name.value:
+            return None
+        owner = self.meta.parent(func)
+        while owner is not None and not isinstance(owner, cst.ClassDef):
+            if isinstance(owner, (cst.FunctionDef, cst.Module)):
+                return None
+            owner = self.meta.parent(owner)
+        return owner
+
+    # ---- resolution -------------------------------------------------------------------------------------
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        for scope in {s for s in self.meta.all(ScopeProvider) if s is not None}:
+            for access in scope.accesses:
+                self._access[access.node] = access
+        for call in self._calls:
+            self._note_request(call)
+
+    def _note_request(self, call: cst.Call) -> None:
+        func = call.func
+        if not isinstance(func, cst.Attribute):
+            return
+        for client, path in self.clients_of(func.value):
+            full = (*path, func.attr.value)
+            if path or full[-1] not in names.CLIENT_COPY_METHODS:
+                request = Request(call, full, client)
+                client.requests.append(request)
+                self.requests.append(request)
+        for qual in self.qualified(func):
+            parts = tuple(p for p in qual.split(".")[1:] if p not in names.TRANSPARENT_ATTRS)
+            if qual.startswith("openai.") and parts in names.MODEL_REQUESTS:
+                self.module_requests.append(Request(call, parts, None))
+
+    def clients_of(self, expr: cst.BaseExpression, depth: int = 0) -> list[tuple[Client, tuple[str, ...]]]:
+        """Which clients `expr` may evaluate to, each with the attribute path below the client."""
+        if depth > 20:
+            return []
+        if isinstance(expr, cst.Call):
+            if expr in self._ctor:
+                return [(self._ctor[expr], ())]
+            if isinstance(expr.func, cst.Attribute) and expr.func.attr.value in names.CLIENT_COPY_METHODS:
+                return [(c, p) for c, p in self.clients_of(expr.func.value, depth + 1) if p == ()]
+            return []
+        if isinstance(expr, cst.Attribute):
+            found = self._self_attr_clients(expr, depth)
+            if found:
+                return found
+            attr = expr.attr.value
+            return [
+                (c, p if attr in names.TRANSPARENT_ATTRS else (*p, attr))
+                for c, p in self.clients_of(expr.value, depth + 1)
+            ]
+        if isinstance(expr, cst.Name):
+            values = self.bound_values(expr)
+            out: list[tuple[Client, tuple[str, ...]]] = []
+            for value in values or []:
+                out.extend(self.clients_of(value, depth + 1))
+            return out
+        return []
+
+    def bound_values(self, name: cst.Name) -> list[cst.BaseExpression] | None:
+        """The values a name may hold here, when every binding it refers to is a plain assignment."""
+        access = self._access.get(name)
+        if access is None or not access.referents:
+            return None
+        values = []
+        for referent in access.referents:
+            if not isinstance(referent, Assignment) or referent.node not in self._bound_value:
+                return None
+            values.append(self._bound_value[referent.node])
+        return values
+
+    def global_constant(self, name: cst.Name) -> tuple[cst.Name, cst.SimpleString] | None:
+        """`NAME = "literal"`, assigned once at module level, that `name` refers to: (target, literal)."""
+        access = self._access.get(name)
+        if access is None or len(access.referents) != 1:
+            return None
+        (referent,) = access.referents
+        if not isinstance(referent, Assignment) or not isinstance(referent.scope, GlobalScope):
+            return None
+        if len(list(referent.scope.assignments[referent.name])) != 1:
+            return None
+        value = self._bound_value.get(referent.node)
+        if isinstance(value, cst.SimpleString) and isinstance(referent.node, cst.Name):
+            parent = self.meta.parent(self.meta.parent(referent.node))
+            if isinstance(parent, cst.Assign) and len(parent.targets) == 1:
+                return referent.node, value
+        return None
+
+    def _self_attr_clients(self, expr: cst.Attribute, depth: int) -> list[tuple[Client, tuple[str, ...]]]:
+        if not isinstance(expr.value, cst.Name):
+            return []
+        owner = self._enclosing_class_of_self(expr.value)
+        if owner is None:
+            return []
+        out: list[tuple[Client, tuple[str, ...]]] = []
+        for value in self._self_attrs.get((owner, expr.attr.value), []):
+            out.extend(self.clients_of(value, depth + 1))
+        return out
+
+    # ---- escape analysis (where does a client go?) -------------------------------------------------------
+
+    def out_of_sight_uses(self, client: Client) -> list[cst.CSTNode]:
+        """Uses of the client that cannot be followed (returned, passed on, stored elsewhere)."""
+        return list(self._escapes(client.call, 0, set()))
+
+    def _escapes(self, node: cst.CSTNode, depth: int, seen: set[cst.CSTNode]) -> Iterator[cst.CSTNode]:
+        if depth > 20 or node in seen:
+            yield node
+            return
+        seen.add(node)
+        parent = self.meta.parent(node)
+        if isinstance(parent, cst.Attribute) and parent.value is node:
+            grand = self.meta.parent(parent)
+            if isinstance(grand, cst.Call) and grand.func is parent:
+                if parent.attr.value in names.CLIENT_COPY_METHODS:
+                    yield from self._escapes(grand, depth + 1, seen)
+                return  # a method call on the client or one of its resources
+            yield from self._escapes(parent, depth + 1, seen)
+        elif isinstance(parent, (cst.Assign, cst.AnnAssign)) and parent.value is node:
+            targets = [t.target for t in parent.targets] if isinstance(parent, cst.Assign) else [parent.target]
+            for target in targets:
+                yield from self._target_escapes(target, depth, seen)
+        elif isinstance(parent, cst.WithItem) and parent.item is node and parent.asname is not None:
+            yield from self._target_escapes(parent.asname.name, depth, seen)
+        elif isinstance(parent, cst.Expr):
+            return
+        else:
+            yield node
+
+    def _target_escapes(self, target: cst.BaseExpression, depth: int, seen: set[cst.CSTNode]) -> Iterator[cst.CSTNode]:
+        if isinstance(target, cst.Name):
+            scope = self.meta.get(ScopeProvider, target, None)
+            assignments = [a for a in (scope.assignments[target.value] if scope else []) if a.node is target]
+            if not assignments:
+                yield target
+            for assignment in assignments:
+                for ref in assignment.references:
+                    yield from self._escapes(ref.node, depth + 1, seen)
+        elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
+            owner = self._enclosing_class_of_self(target.value)
+            if owner is None:
+                yield target
+                return
+            for ref in self._self_attr_refs.get((owner, target.attr.value), []):
+                parent = self.meta.parent(ref)
+                is_store = isinstance(parent, cst.AssignTarget) or (
+                    isinstance(parent, cst.AnnAssign) and parent.target is ref
+                )
+                if not is_store:
+                    yield from self._escapes(ref, depth + 1, seen)
+        else:
+            yield target
+
+
+def _contains(tree: cst.CSTNode, node: cst.CSTNode) -> bool:
+    if tree is node:
+        return True
+    return any(_contains(child, node) for child in tree.children)
+
+
+def _points_at_azure_v1(call: cst.Call) -> bool:
+    """An `OpenAI(base_url=...)` whose base URL is an Azure v1 endpoint (migrated code, or written by hand)."""
+    arg = keyword_arg(call, "base_url")
+    if arg is None:
+        return False
+    code = cst.Module(body=[]).code_for_node(arg.value)
+    return "/openai/v1" in code or ".openai.azure.com" in code or ".services.ai.azure.com" in code

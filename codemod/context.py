@@ -1,0 +1,103 @@
+"""What every rule receives: the parsed module, its metadata and analysis, the options, and the places
+where rules put their edits and findings."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import libcst as cst
+from libcst.metadata import CodeRange, PositionProvider
+
+from codemod.analysis import Analysis, Client
+from codemod.edits import Edits
+from codemod.findings import Finding, Level
+from codemod.metadata import Metadata
+
+if TYPE_CHECKING:
+    from codemod.engine import Options
+
+# `# aoai-migrate: ignore` or `# aoai-migrate: ignore[AOAI201, AOAI103]`
+_SUPPRESSION = re.compile(r"#\s*aoai-migrate:\s*ignore(?:\[([A-Za-z0-9,\s]*)\])?")
+ALL_CODES = "*"
+
+# AOAI101-AOAI105 describe one change: a client moved to the v1 API. It happens whole or not at all.
+CLIENT_GROUP = ("AOAI101", "AOAI102", "AOAI103", "AOAI104", "AOAI105")
+
+
+def suppressions(source: str) -> dict[int, set[str]]:
+    """Line number -> codes suppressed on that line (ALL_CODES for a bare ignore)."""
+    out: dict[int, set[str]] = {}
+    if "aoai-migrate:" not in source:
+        return out
+    for number, line in enumerate(source.splitlines(), start=1):
+        match = _SUPPRESSION.search(line)
+        if match:
+            codes = match.group(1)
+            out[number] = {c.strip().upper() for c in codes.split(",") if c.strip()} if codes else {ALL_CODES}
+    return out
+
+
+@dataclass
+class RuleContext:
+    module: cst.Module
+    meta: Metadata
+    analysis: Analysis
+    options: Options
+    path: str
+    suppressed_lines: dict[int, set[str]]
+    edits: Edits = field(default_factory=Edits)
+    findings: list[Finding] = field(default_factory=list)
+    migrated: list[Client] = field(default_factory=list)  # Azure clients moving to v1 in this run
+    deployments: dict[str, str] = field(default_factory=dict)  # literal -> env var NAME
+    env_reads: set[str] = field(default_factory=set)
+    import_renames: dict[cst.ImportFrom, set[str]] = field(default_factory=dict)
+    model_overridden: set[cst.Call] = field(default_factory=set)  # requests whose model= AOAI105 sets
+    module_client_azure: bool = False  # the module-level client (openai.chat...) talks to Azure
+
+    def enabled(self, code: str) -> bool:
+        selected = self.options.select is None or any(code.startswith(s) for s in self.options.select)
+        return selected and not any(code.startswith(i) for i in self.options.ignore)
+
+    def position(self, node: cst.CSTNode) -> CodeRange:
+        return self.meta.get(PositionProvider, node)
+
+    def suppressed(self, code: str, node: cst.CSTNode) -> bool:
+        if not self.suppressed_lines:
+            return False
+        span = self.position(node)
+        for line in range(span.start.line, span.end.line + 1):
+            codes = self.suppressed_lines.get(line)
+            if codes and (ALL_CODES in codes or code in codes):
+                return True
+        return False
+
+    def active(self, code: str, node: cst.CSTNode) -> bool:
+        return self.enabled(code) and not self.suppressed(code, node)
+
+    def report(
+        self, code: str, node: cst.CSTNode, message: str, *, fixed: bool = False, level: Level = "warning"
+    ) -> None:
+        if not self.enabled(code) or self.suppressed(code, node):
+            return
+        span = self.position(node)
+        self.findings.append(
+            Finding(
+                code=code,
+                message=message,
+                line=span.start.line,
+                column=span.start.column + 1,
+                end_line=span.end.line,
+                end_column=span.end.column + 1,
+                fixed=fixed,
+                level=level,
+                path=self.path,
+            )
+        )
+
+    def code_for(self, node: cst.CSTNode) -> str:
+        return self.module.code_for_node(node)
+
+    def is_migrated(self, client: Client | None) -> bool:
+        return client is not None and any(c is client for c in self.migrated)

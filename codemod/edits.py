@@ -1,0 +1,134 @@
+"""Edits the rules ask for, applied together in one transformation of the module.
+
+Rules never transform the tree themselves: they register what should change, keyed by the original node,
+so that several rules can change the same call (rename its class, rewrite one argument, drop another)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+Replace = Callable[[cst.CSTNode], cst.CSTNode]
+
+
+@dataclass
+class ArgOps:
+    remove: set[str] = field(default_factory=set)
+    # keyword -> (new keyword, new value or None to keep the value)
+    replace: dict[str, tuple[str, cst.BaseExpression | None]] = field(default_factory=dict)
+    add: list[tuple[str, cst.BaseExpression]] = field(default_factory=list)
+
+
+@dataclass
+class Edits:
+    replacements: dict[cst.CSTNode, Replace] = field(default_factory=dict)
+    args: dict[cst.Call, ArgOps] = field(default_factory=dict)
+    removed_lines: set[cst.SimpleStatementLine] = field(default_factory=set)
+    insert_after: dict[cst.SimpleStatementLine, list[cst.BaseStatement]] = field(default_factory=dict)
+    prelude: list[cst.BaseStatement] = field(default_factory=list)  # module-level definitions after imports
+    imports: set[tuple[str, str | None, str | None]] = field(default_factory=set)  # (module, obj, asname)
+
+    def replace(self, node: cst.CSTNode, new: cst.CSTNode | Replace) -> None:
+        self.replacements[node] = new if callable(new) else (lambda _updated: new)
+
+    def call(self, call: cst.Call) -> ArgOps:
+        return self.args.setdefault(call, ArgOps())
+
+    def __bool__(self) -> bool:
+        return bool(self.replacements or self.args or self.removed_lines or self.insert_after or self.prelude)
+
+
+class ApplyEdits(cst.CSTTransformer):
+    def __init__(self, edits: Edits) -> None:
+        super().__init__()
+        self.edits = edits
+
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):  # type: ignore[override]
+        edits = self.edits
+        if original_node in edits.removed_lines:
+            return cst.RemovalSentinel.REMOVE
+        replace = edits.replacements.get(original_node)
+        if replace is not None:
+            updated_node = replace(updated_node)
+        if isinstance(original_node, cst.Call) and original_node in edits.args:
+            assert isinstance(updated_node, cst.Call)
+            updated_node = updated_node.with_changes(args=apply_arg_ops(updated_node.args, edits.args[original_node]))
+        if isinstance(original_node, cst.SimpleStatementLine) and original_node in edits.insert_after:
+            return cst.FlattenSentinel([updated_node, *edits.insert_after[original_node]])
+        if isinstance(updated_node, cst.Module) and edits.prelude:
+            updated_node = _add_prelude(updated_node, edits.prelude)
+        return updated_node
+
+
+def drop_items(items, should_drop) -> list:
+    """Remove items from a comma-separated sequence (arguments, import names, dict elements), keeping the
+    formatting: when the tail is removed, the new last item takes the removed one's comma and whitespace."""
+    items = list(items)
+    kept = [item for item in items if not should_drop(item)]
+    if kept and kept[-1] is not items[-1]:
+        last_removed = items[-1]
+        changes = {"comma": last_removed.comma}
+        if isinstance(last_removed, cst.Arg):
+            changes["whitespace_after_arg"] = last_removed.whitespace_after_arg
+        kept[-1] = kept[-1].with_changes(**changes)
+    return kept
+
+
+def apply_arg_ops(args, ops: ArgOps) -> list[cst.Arg]:
+    out: list[cst.Arg] = []
+    for arg in drop_items(args, lambda a: a.keyword is not None and a.keyword.value in ops.remove):
+        name = arg.keyword.value if arg.keyword is not None else None
+        if name is not None and name in ops.replace:
+            new_name, new_value = ops.replace[name]
+            arg = arg.with_changes(keyword=cst.Name(new_name))
+            if new_value is not None:
+                arg = arg.with_changes(value=new_value)
+        out.append(arg)
+    for keyword, value in ops.add:
+        out = _append_arg(out, keyword, value)
+    return out
+
+
+def _append_arg(args: list[cst.Arg], keyword: str, value: cst.BaseExpression) -> list[cst.Arg]:
+    new = cst.Arg(
+        value=value,
+        keyword=cst.Name(keyword),
+        equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
+    )
+    if not args:
+        return [new]
+    last = args[-1]
+    separator = next((a.comma for a in reversed(args[:-1]) if isinstance(a.comma, cst.Comma)), None)
+    if separator is None:
+        separator = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    new = new.with_changes(comma=last.comma, whitespace_after_arg=last.whitespace_after_arg)
+    last = last.with_changes(comma=separator, whitespace_after_arg=cst.SimpleWhitespace(""))
+    return [*args[:-1], last, new]
+
+
+def _add_prelude(module: cst.Module, prelude: list[cst.BaseStatement]) -> cst.Module:
+    body = list(module.body)
+    index = 0
+    for index, stmt in enumerate(body):  # noqa: B007 - index is used after the loop
+        if not _is_header(stmt, index):
+            break
+    else:
+        index = len(body)
+    spaced = [prelude[0].with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()]), *prelude[1:]]
+    if index < len(body):
+        nxt = body[index]
+        if len(nxt.leading_lines) < 2:
+            body[index] = nxt.with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine(), *nxt.leading_lines])
+    return module.with_changes(body=[*body[:index], *spaced, *body[index:]])
+
+
+def _is_header(stmt: cst.BaseStatement, index: int) -> bool:
+    """Docstring, imports, and `try: import ... except ImportError` blocks at the top of a module."""
+    if isinstance(stmt, cst.SimpleStatementLine):
+        first = stmt.body[0]
+        if isinstance(first, (cst.Import, cst.ImportFrom)):
+            return True
+        return index == 0 and isinstance(first, cst.Expr) and isinstance(first.value, cst.SimpleString)
+    return False

@@ -1,0 +1,76 @@
+"""Qualified names and request shapes of the `openai` package that the rules recognise."""
+
+from __future__ import annotations
+
+# Qualified name (as LibCST's QualifiedNameProvider reports it) -> the v1 class that replaces it.
+AZURE_CLIENT_CLASSES: dict[str, str] = {
+    "openai.AzureOpenAI": "OpenAI",
+    "openai.AsyncAzureOpenAI": "AsyncOpenAI",
+    "openai.lib.azure.AzureOpenAI": "OpenAI",
+    "openai.lib.azure.AsyncAzureOpenAI": "AsyncOpenAI",
+}
+V1_CLIENT_CLASSES: dict[str, str] = {"openai.OpenAI": "OpenAI", "openai.AsyncOpenAI": "AsyncOpenAI"}
+ASYNC_CLASSES = {"AsyncOpenAI"}
+
+# Attribute paths (from the client) of requests that carry a deployment in `model=`.
+# The openai package inserts `/deployments/{model}` for exactly these routes (lib/azure.py,
+# `_deployments_endpoints`); with a client-level `azure_deployment` they ignore `model=`.
+DEPLOYMENT_ROUTE_REQUESTS: frozenset[tuple[str, ...]] = frozenset(
+    {
+        ("chat", "completions", "create"),
+        ("chat", "completions", "parse"),
+        ("chat", "completions", "stream"),
+        ("beta", "chat", "completions", "create"),
+        ("beta", "chat", "completions", "parse"),
+        ("beta", "chat", "completions", "stream"),
+        ("completions", "create"),
+        ("embeddings", "create"),
+        ("audio", "transcriptions", "create"),
+        ("audio", "translations", "create"),
+        ("audio", "speech", "create"),
+        ("images", "generate"),
+        ("images", "edit"),
+    }
+)
+# Requests whose `model=` names the deployment but whose route does not contain it.
+BODY_MODEL_REQUESTS: frozenset[tuple[str, ...]] = frozenset(
+    {
+        ("responses", "create"),
+        ("responses", "parse"),
+        ("responses", "stream"),
+        ("images", "create_variation"),
+    }
+)
+MODEL_REQUESTS = DEPLOYMENT_ROUTE_REQUESTS | BODY_MODEL_REQUESTS
+
+# Attributes that return the same client or resource and can be skipped when reading a request path.
+TRANSPARENT_ATTRS = frozenset({"with_raw_response", "with_streaming_response"})
+CLIENT_COPY_METHODS = frozenset({"with_options", "copy"})
+
+# Module-level settings of the openai package's module client (openai>=1.0).
+MODULE_SETTINGS = frozenset(
+    {
+        "openai.api_type",
+        "openai.azure_endpoint",
+        "openai.api_base",
+        "openai.api_version",
+        "openai.api_key",
+        "openai.azure_ad_token",
+        "openai.azure_ad_token_provider",
+        "openai.base_url",
+    }
+)
+# openai<1.0 resources; any call through them needs the 1.x client first (AOAI107).
+LEGACY_RESOURCES = frozenset(
+    {
+        "openai.ChatCompletion",
+        "openai.Completion",
+        "openai.Embedding",
+        "openai.Image",
+        "openai.Audio",
+        "openai.Edit",
+        "openai.Moderation",
+        "openai.FineTune",
+        "openai.Deployment",
+    }
+)

@@ -1,0 +1,59 @@
+"""AOAI103 — `api_version=` and `"api-version"` query parameters are removed: the v1 API has no version
+parameter and rejects requests that send one. `default_query` on the client and `extra_query` on a request
+lose the key; an emptied dict drops its argument. Fixtures: fixtures/api_version/."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from codemod.analysis import string_value
+from codemod.context import RuleContext
+from codemod.edits import drop_items
+
+CODES = ("AOAI103",)
+ORDER = 30
+KEY = "api-version"
+
+
+def apply(ctx: RuleContext) -> None:
+    for client in ctx.migrated:
+        version = client.kwarg("api_version")
+        if version is not None:
+            ctx.edits.call(client.call).remove.add("api_version")
+            ctx.report("AOAI103", version, "api_version removed (the v1 API has none)", fixed=True)
+        _drop_query_key(ctx, client.call, "default_query")
+    for request in ctx.analysis.requests:
+        client = request.client
+        if client is not None and (ctx.is_migrated(client) or not client.azure):
+            if ctx.active("AOAI103", request.call):
+                _drop_query_key(ctx, request.call, "extra_query")
+
+
+def _drop_query_key(ctx: RuleContext, call: cst.Call, keyword: str) -> None:
+    arg = next((a for a in call.args if a.keyword is not None and a.keyword.value == keyword), None)
+    if arg is None:
+        return
+    if not isinstance(arg.value, cst.Dict):
+        ctx.report(
+            "AOAI103",
+            arg,
+            f"{keyword} is not a dict literal; make sure it carries no 'api-version' (the v1 API rejects it).",
+        )
+        return
+    elements = arg.value.elements
+    has_key = [e for e in elements if isinstance(e, cst.DictElement) and string_value(e.key) == KEY]
+    if not has_key:
+        return
+    ctx.report("AOAI103", has_key[0], f"'api-version' removed from {keyword}", fixed=True)
+    if len(has_key) == len(elements):
+        ctx.edits.call(call).remove.add(keyword)
+        return
+
+    def without_key(updated: cst.CSTNode) -> cst.CSTNode:
+        assert isinstance(updated, cst.Dict)
+        kept = drop_items(
+            updated.elements, lambda e: isinstance(e, cst.DictElement) and string_value(e.key) == KEY
+        )
+        return updated.with_changes(elements=kept)
+
+    ctx.edits.replace(arg.value, without_key)

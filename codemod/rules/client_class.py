@@ -1,0 +1,177 @@
+"""AOAI101 — `AzureOpenAI` / `AsyncAzureOpenAI` of the openai package become `OpenAI` / `AsyncOpenAI`.
+
+Names are resolved through imports, so a user's own `class AzureOpenAI` or LlamaIndex's class of the same
+name is never touched. Imports are renamed in place (aliases kept, no duplicates); annotations and
+`isinstance` checks follow, which stays correct because `AzureOpenAI` subclasses `OpenAI`.
+Fixtures: fixtures/client_class/."""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.metadata import ImportAssignment
+
+from codemod import names
+from codemod.analysis import ClassRef, Client
+from codemod.context import RuleContext
+from codemod.edits import drop_items
+
+CODES = ("AOAI101",)
+ORDER = 10
+
+
+def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
+    if client.has_star_args:
+        cls = client.qualified.rsplit(".", 1)[1]
+        return client.call, (
+            f"{cls}(**...) hides its settings, so the v1 arguments cannot be derived. Build the client with "
+            "explicit keywords, or by hand: OpenAI(base_url=<endpoint>/openai/v1/, api_key=<key or token "
+            "provider>) without api_version."
+        )
+    return None
+
+
+def apply(ctx: RuleContext) -> None:
+    migrated_calls = {client.call for client in ctx.migrated}
+    groups: dict[tuple[cst.ImportFrom, str], list[ClassRef]] = {}
+    for ref in ctx.analysis.class_refs:
+        new_class = names.AZURE_CLIENT_CLASSES[ref.qualified]
+        renamed = ref.kind == "type" or (ref.kind == "call" and _call_of(ctx, ref) in migrated_calls)
+        if ref.kind == "other":
+            ctx.report(
+                "AOAI101",
+                ref.node,
+                f"{ctx.code_for(ref.node)} is used here as a value (a base class, an argument, ...); the tool "
+                f"does not follow it. Replace it with {new_class} by hand once its construction is migrated.",
+            )
+        if isinstance(ref.node, cst.Attribute):
+            if renamed:
+                ctx.edits.replace(ref.node.attr, cst.Name(new_class))
+            continue
+        imported = _import_of(ctx, ref.node)
+        if imported is None:
+            continue
+        groups.setdefault((imported, ref.node.value), []).append(ref)
+    for (imp, local), refs in groups.items():
+        _plan_import(ctx, imp, local, refs, migrated_calls)
+    _rename_unused_imports(ctx, {imp for imp, _ in groups})
+    for client in ctx.migrated:
+        new_class = names.AZURE_CLIENT_CLASSES[client.qualified]
+        ctx.report("AOAI101", client.call.func, f"{ctx.code_for(client.call.func)} -> {new_class}", fixed=True)
+
+
+def _call_of(ctx: RuleContext, ref: ClassRef) -> cst.CSTNode | None:
+    return ctx.meta.parent(ref.node)
+
+
+def _import_of(ctx: RuleContext, name: cst.Name) -> cst.ImportFrom | None:
+    for referent in ctx.analysis.referents(name):
+        if isinstance(referent, ImportAssignment) and isinstance(referent.node, cst.ImportFrom):
+            return referent.node
+    return None
+
+
+def _plan_import(
+    ctx: RuleContext, imp: cst.ImportFrom, local: str, refs: list[ClassRef], migrated_calls: set[cst.Call]
+) -> None:
+    alias = _alias_for(imp, local)
+    if alias is None:
+        return
+    new_class = names.AZURE_CLIENT_CLASSES[refs[0].qualified]
+    renamed = [r for r in refs if r.kind == "type" or (r.kind == "call" and _call_of(ctx, r) in migrated_calls)]
+    keep_old = len(renamed) != len(refs)
+    if not renamed:
+        return
+    aliased = alias.asname is not None
+    if keep_old or not aliased:
+        for ref in renamed:
+            ctx.edits.replace(ref.node, cst.Name(new_class))
+    if keep_old:
+        if not _already_imported(ctx, new_class):
+            ctx.edits.imports.add(("openai", new_class, None))
+        return
+    _rewrite_import(ctx, imp, {local})
+
+
+def _alias_for(imp: cst.ImportFrom, local: str) -> cst.ImportAlias | None:
+    assert not isinstance(imp.names, cst.ImportStar)
+    for alias in imp.names:
+        if (alias.evaluated_alias or alias.evaluated_name) == local:
+            return alias
+    return None
+
+
+def _already_imported(ctx: RuleContext, class_name: str) -> bool:
+    for imp in ctx.analysis.openai_imports:
+        assert not isinstance(imp.names, cst.ImportStar)
+        for alias in imp.names:
+            if alias.evaluated_name == class_name and alias.asname is None and _module(imp) == "openai":
+                return True
+    return False
+
+
+def _module(imp: cst.ImportFrom) -> str:
+    assert imp.module is not None
+    return cst.Module(body=[]).code_for_node(imp.module)
+
+
+def _rewrite_import(ctx: RuleContext, imp: cst.ImportFrom, locals_: set[str]) -> None:
+    """Rename the Azure names `locals_` in this import statement (all edits of one statement are merged)."""
+    todo = ctx.import_renames.setdefault(imp, set())
+    todo.update(locals_)
+    ctx.edits.replace(imp, lambda updated: _renamed_import(ctx, imp, updated, todo))
+
+
+def _renamed_import(ctx: RuleContext, original: cst.ImportFrom, updated, todo: set[str]):
+    assert isinstance(updated, cst.ImportFrom) and not isinstance(updated.names, cst.ImportStar)
+    module = _module(original)
+    only_clients = all(f"{module}.{a.evaluated_name}" in names.AZURE_CLIENT_CLASSES for a in updated.names)
+    seen = {a.evaluated_alias or a.evaluated_name for a in updated.names if (a.evaluated_alias or a.evaluated_name) not in todo}
+    candidates: list[cst.ImportAlias] = []
+    drop: set[int] = set()
+    for alias in updated.names:
+        local = alias.evaluated_alias or alias.evaluated_name
+        qualified = f"{module}.{alias.evaluated_name}"
+        if local not in todo or qualified not in names.AZURE_CLIENT_CLASSES:
+            candidates.append(alias)
+            continue
+        new_class = names.AZURE_CLIENT_CLASSES[qualified]
+        asname = alias.evaluated_alias if alias.evaluated_alias not in (None, new_class) else None
+        new_local = asname or new_class
+        renamed = alias.with_changes(name=cst.Name(new_class), asname=alias.asname if asname else None)
+        candidates.append(renamed)
+        duplicate = new_local in seen or (asname is None and _already_imported(ctx, new_class) and module == "openai")
+        if duplicate:
+            drop.add(id(renamed))
+        elif module != "openai" and not only_clients:
+            # `from openai.lib.azure import AzureOpenAI, AzureADTokenProvider`: the v1 class lives in openai
+            drop.add(id(renamed))
+            ctx.edits.imports.add(("openai", new_class, asname))
+        seen.add(new_local)
+    result = drop_items(candidates, lambda a: id(a) in drop)
+    if not result:
+        return cst.RemovalSentinel.REMOVE
+    new_module = cst.Name("openai") if module != "openai" and only_clients else updated.module
+    return updated.with_changes(names=result, module=new_module)
+
+
+def _rename_unused_imports(ctx: RuleContext, handled: set[cst.ImportFrom]) -> None:
+    """Azure classes imported but never referenced: rename the import too (nothing can still need it)."""
+    for imp in ctx.analysis.openai_imports:
+        if imp in handled or not ctx.active("AOAI101", imp):
+            continue
+        assert not isinstance(imp.names, cst.ImportStar)
+        module = _module(imp)
+        unused = set()
+        for alias in imp.names:
+            if f"{module}.{alias.evaluated_name}" in names.AZURE_CLIENT_CLASSES and alias.asname is None:
+                if not _has_references(ctx, imp, alias.evaluated_name):
+                    unused.add(alias.evaluated_name)
+        if unused:
+            _rewrite_import(ctx, imp, unused)
+
+
+def _has_references(ctx: RuleContext, imp: cst.ImportFrom, local: str) -> bool:
+    for ref in ctx.analysis.class_refs:
+        if isinstance(ref.node, cst.Name) and ref.node.value == local and _import_of(ctx, ref.node) is imp:
+            return True
+    return False

@@ -1,0 +1,87 @@
+"""AOAI201 — a hard-coded deployment name in `model=` of a request made through an Azure client becomes
+`os.getenv(NAME, "literal")`: nothing changes until NAME is set, and then dev and prod can use different
+deployments (a wrong name is the classic `404 DeploymentNotFound`). A module-level constant holding the
+literal is rewritten at its assignment. `--require-env` emits `os.environ[NAME]` instead.
+Fixtures: fixtures/deployment_names/."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from codemod import exprs, names
+from codemod.analysis import Request
+from codemod.context import RuleContext
+
+CODES = ("AOAI201",)
+ORDER = 80
+_NOT_ALNUM = re.compile(r"[^A-Za-z0-9]+")
+
+
+def derived_name(literal: str, prefix: str) -> str:
+    """`gpt-4o-prod-01` -> `AZURE_OPENAI_DEPLOYMENT_GPT_4O_PROD_01` (with the default prefix)."""
+    return prefix + _NOT_ALNUM.sub("_", literal).strip("_").upper()
+
+
+def variable_for(ctx: RuleContext, literal: str) -> str:
+    return ctx.options.deployments.get(literal) or derived_name(literal, ctx.options.deployment_prefix)
+
+
+def env_lookup(ctx: RuleContext, literal: str, literal_node: cst.BaseExpression) -> cst.BaseExpression:
+    name = variable_for(ctx, literal)
+    ctx.deployments[literal] = name
+    ctx.env_reads.add(name)
+    ctx.edits.imports.add(("os", None, None))
+    if ctx.options.require_env:
+        return exprs.environ(name)
+    return exprs.getenv(name, literal_node.deep_clone())
+
+
+def apply(ctx: RuleContext) -> None:
+    rewritten_constants: set[cst.Name] = set()
+    for request in _azure_requests(ctx):
+        if request.path not in names.MODEL_REQUESTS or request.call in ctx.model_overridden:
+            continue
+        model = next((a for a in request.call.args if a.keyword is not None and a.keyword.value == "model"), None)
+        if model is None:
+            hidden = next((a for a in request.call.args if a.star == "**"), None)
+            if hidden is not None:
+                ctx.report(
+                    "AOAI201",
+                    hidden,
+                    f"model= comes from {ctx.code_for(hidden)}, which the tool can't rewrite; read the "
+                    "deployment name from an environment variable where that dict is built.",
+                )
+            continue
+        if not ctx.active("AOAI201", model):
+            continue
+        value = model.value
+        if isinstance(value, cst.SimpleString) and isinstance(value.evaluated_value, str):
+            literal = value.evaluated_value
+            ctx.edits.call(request.call).replace["model"] = ("model", env_lookup(ctx, literal, value))
+            ctx.report("AOAI201", model, f'deployment "{literal}" -> {variable_for(ctx, literal)}', fixed=True)
+        elif isinstance(value, cst.Name):
+            constant = ctx.analysis.global_constant(value)
+            if constant is None or constant[0] in rewritten_constants:
+                continue
+            target, literal_node = constant
+            if not ctx.active("AOAI201", literal_node):
+                continue
+            rewritten_constants.add(target)
+            literal = literal_node.evaluated_value
+            assert isinstance(literal, str)
+            ctx.edits.replace(literal_node, env_lookup(ctx, literal, literal_node))
+            ctx.report(
+                "AOAI201",
+                literal_node,
+                f'deployment "{literal}" in {target.value} -> {variable_for(ctx, literal)}',
+                fixed=True,
+            )
+
+
+def _azure_requests(ctx: RuleContext) -> list[Request]:
+    requests = [r for r in ctx.analysis.requests if r.client is not None]
+    if ctx.module_client_azure:
+        requests.extend(ctx.analysis.module_requests)
+    return requests
