@@ -1,0 +1,259 @@
+"""End to end: real dated-API programs run against a loopback Azure resource, are migrated, and run again.
+
+Each program in tests/e2e/programs/ is copied, run with the real `openai` SDK in the environment of a real
+dated-API deployment, migrated with `python -m codemod`, and run again. The migrated copy must send the same
+operations, to the same deployments, with the same payloads, but on the v1 routes and without api-version.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from azure_server import AzureServer, RecordedRequest, server_fixture
+
+PROGRAMS = Path(__file__).parent / "e2e" / "programs"
+API_KEY = "e2e-test-key-7f3a9c0d"
+ENTRA_TOKEN = "e2e-entra-token-51d2b8e4"
+DEPLOYMENTS = frozenset({"gpt-4o-prod-01", "gpt-4o-mini-eu", "gpt-4o-staging", "text-embedding-3-small"})
+PROGRAM_TIMEOUT = 30
+CHAT, EMBED, RESPONSES = "chat/completions", "embeddings", "responses"
+PROD, EMBEDDING = "gpt-4o-prod-01", "text-embedding-3-small"
+
+
+@dataclass(frozen=True)
+class Expected:
+    operations: tuple[tuple[str, str], ...]  # (operation, deployment) in the order the program sends them
+    entra: bool = False  # authenticates with the Entra token (before and after) instead of the key
+    migrate_exit: int = 0
+
+
+EXPECTED: dict[str, Expected] = {
+    "chat_sync": Expected(((CHAT, "gpt-4o-mini-eu"),)),
+    "chat_async": Expected(((CHAT, PROD), (CHAT, PROD))),
+    "chat_stream": Expected(((CHAT, PROD),)),
+    "embeddings": Expected(((EMBED, EMBEDDING), (EMBED, EMBEDDING))),
+    "responses_api": Expected(((RESPONSES, PROD),)),
+    "entra_sync": Expected(((CHAT, PROD), (EMBED, EMBEDDING)), entra=True),
+    "entra_async_sync_provider": Expected(((CHAT, PROD),), entra=True),
+    "client_deployment": Expected(((CHAT, PROD), (CHAT, PROD))),
+    "module_level": Expected(((CHAT, PROD),)),
+    "module_level_env_key": Expected(((CHAT, PROD),)),
+    "import_alias": Expected(((CHAT, PROD),)),
+    "no_args_client": Expected(((CHAT, PROD),)),
+    "default_query": Expected(((CHAT, PROD), (EMBED, EMBEDDING))),
+    "extra_query": Expected(((CHAT, PROD), (CHAT, PROD))),
+    "literal_model": Expected(((CHAT, PROD), (CHAT, PROD))),
+}
+
+
+@dataclass(frozen=True)
+class Run:
+    exit_code: int
+    stdout: str
+    stderr: str
+    requests: tuple[RecordedRequest, ...]
+
+
+def deployment_env(endpoint: str, **extra: str) -> dict[str, str]:
+    """What a dated-API deployment has: the Azure variables set, OPENAI_API_KEY/OPENAI_BASE_URL absent."""
+    kept = {name: os.environ[name] for name in ("PATH", "HOME", "LANG", "TMPDIR") if name in os.environ}
+    azure = {
+        "AZURE_OPENAI_ENDPOINT": endpoint + "/",  # the portal shows endpoints with a trailing slash
+        "AZURE_OPENAI_API_KEY": API_KEY,
+        "OPENAI_API_VERSION": "2024-10-21",
+        "E2E_ENTRA_TOKEN": ENTRA_TOKEN,  # what the programs' stand-in token providers return
+    }
+    return {**kept, **azure, **extra}
+
+
+def run_program(path: Path, **extra_env: str) -> Run:
+    with AzureServer(deployments=set(DEPLOYMENTS), api_keys={API_KEY}, tokens={ENTRA_TOKEN}) as server:
+        done = subprocess.run(
+            [sys.executable, path.name],
+            cwd=path.parent,
+            env=deployment_env(server.endpoint, **extra_env),
+            capture_output=True,
+            text=True,
+            timeout=PROGRAM_TIMEOUT,
+        )
+        return Run(done.returncode, done.stdout, done.stderr, tuple(server.requests))
+
+
+def copy_program(name: str, folder: Path) -> Path:
+    return Path(shutil.copy(PROGRAMS / f"{name}.py", folder / f"{name}.py"))
+
+
+def migrate(path: Path) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "codemod", "--quiet", str(path)]
+    return subprocess.run(command, cwd=path.parent, capture_output=True, text=True, timeout=60)
+
+
+def signature(request: RecordedRequest) -> tuple[str | None, str | None, str, dict[str, str]]:
+    """Operation, deployment, JSON body with `model` set to the deployment, query without api-version."""
+    body = dict(request.body or {})
+    body["model"] = request.deployment  # v1 carries the deployment in `model`; dated in the path
+    query = {key: value for key, value in request.query.items() if key != "api-version"}
+    return request.operation, request.deployment, json.dumps(body, sort_keys=True), query
+
+
+def assert_no_secrets(*texts: str) -> None:
+    for text in texts:
+        assert API_KEY not in text and ENTRA_TOKEN not in text, "a credential leaked into output"
+
+
+def describe(run: Run) -> str:
+    return f"exit {run.exit_code}\nstdout:\n{run.stdout}\nstderr:\n{run.stderr[-3000:]}"
+
+
+@pytest.fixture(scope="module")
+def run_original(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Callable[[str], Run]]:
+    """Runs every unmigrated program this session selected, two at a time in the background, once each."""
+    names = sorted(
+        {
+            item.callspec.params["name"]
+            for item in request.session.items
+            if "run_original" in getattr(item, "fixturenames", ()) and hasattr(item, "callspec")
+        }
+    )
+    pool = ThreadPoolExecutor(max_workers=2)
+    copies = {name: copy_program(name, tmp_path_factory.mktemp(name)) for name in names}
+    runs = {name: pool.submit(run_program, path) for name, path in copies.items()}
+    yield lambda name: runs[name].result()
+    pool.shutdown(cancel_futures=True)
+
+
+def test_every_program_has_an_expectation() -> None:
+    assert {path.stem for path in PROGRAMS.glob("*.py")} == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_original_program_uses_the_dated_api(name: str, run_original: Callable[[str], Run]) -> None:
+    run, expected = run_original(name), EXPECTED[name]
+    assert run.exit_code == 0, describe(run)
+    assert [(r.operation, r.deployment) for r in run.requests] == list(expected.operations)
+    assert all(r.api == "dated" and "api-version" in r.query and r.status == 200 for r in run.requests)
+    assert {r.auth for r in run.requests} == {"bearer-token" if expected.entra else "api-key"}
+    assert_no_secrets(run.stdout, run.stderr)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_migrated_program_sends_the_same_requests_to_v1(
+    name: str, run_original: Callable[[str], Run], tmp_path: Path
+) -> None:
+    before, expected = run_original(name), EXPECTED[name]
+    assert before.exit_code == 0, describe(before)
+    program = copy_program(name, tmp_path)
+    migration = migrate(program)
+    assert_no_secrets(migration.stdout, migration.stderr)
+    assert migration.returncode == expected.migrate_exit, migration.stdout + migration.stderr
+    assert program.read_text() != (PROGRAMS / f"{name}.py").read_text(), "the program was not rewritten"
+
+    after = run_program(program)
+    assert after.exit_code == 0, describe(after) + "\nmigrated source:\n" + program.read_text()
+    assert all(r.path.startswith("/openai/v1/") and r.status == 200 for r in after.requests), after.requests
+    assert all("api-version" not in r.query for r in after.requests)
+    assert [signature(r) for r in after.requests] == [signature(r) for r in before.requests]
+    assert {r.auth for r in after.requests} == {"bearer-token" if expected.entra else "bearer-key"}
+    assert after.stdout == before.stdout
+    assert_no_secrets(after.stdout, after.stderr)
+
+
+def test_migrated_literal_deployment_is_read_from_its_variable(tmp_path: Path) -> None:
+    """AOAI201: the literal stays the default; AZURE_OPENAI_DEPLOYMENT_GPT_4O_PROD_01 redirects requests."""
+    program = copy_program("literal_model", tmp_path)
+    assert migrate(program).returncode == EXPECTED["literal_model"].migrate_exit
+
+    default = run_program(program)
+    assert default.exit_code == 0, describe(default)
+    assert [(r.api, r.deployment) for r in default.requests] == [("v1", PROD)] * 2
+
+    redirected = run_program(program, AZURE_OPENAI_DEPLOYMENT_GPT_4O_PROD_01="gpt-4o-staging")
+    assert redirected.exit_code == 0, describe(redirected)
+    assert [(r.api, r.deployment) for r in redirected.requests] == [("v1", "gpt-4o-staging")] * 2
+    assert "gpt-4o-staging" in redirected.stdout
+
+
+# The loopback server itself: the checks above are only as strict as these rules.
+
+
+def call(server: AzureServer, path: str, body: Any = None, **headers: str) -> tuple[int, Any]:
+    data = json.dumps(body).encode() if body is not None else None
+    method = "POST" if data else "GET"
+    request = urllib.request.Request(server.endpoint + path, data=data, headers=headers, method=method)
+    request.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+server = server_fixture(deployments={PROD}, api_keys={API_KEY}, tokens={ENTRA_TOKEN})
+
+
+CHAT_BODY = {"model": PROD, "messages": [{"role": "user", "content": "hi"}]}
+KEY = {"api-key": API_KEY}
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "status", "code"),
+    [
+        (f"/openai/deployments/{PROD}/chat/completions?api-version=2024-10-21", CHAT_BODY, 200, None),
+        (f"/openai/deployments/{PROD}/chat/completions", CHAT_BODY, 400, "MissingApiVersionParameter"),
+        ("/openai/deployments/gpt-4o/chat/completions?api-version=1", CHAT_BODY, 404, "DeploymentNotFound"),
+        ("/openai/responses", CHAT_BODY, 400, "MissingApiVersionParameter"),
+        ("/openai/v1/chat/completions", CHAT_BODY, 200, None),
+        ("/openai/v1/chat/completions?api-version=2024-10-21", CHAT_BODY, 400, "BadRequest"),
+        ("/openai/v1/embeddings", {"model": "gpt-4o", "input": "x"}, 404, "DeploymentNotFound"),
+        ("/openai/chat/completions", CHAT_BODY, 404, "404"),
+    ],
+)
+def test_server_routes(server: AzureServer, path: str, body: Any, status: int, code: str | None) -> None:
+    answer_status, answer = call(server, path, body, **KEY)
+    assert answer_status == status
+    assert answer.get("error", {}).get("code") == code
+
+
+@pytest.mark.parametrize(
+    ("headers", "status", "auth"),
+    [
+        ({"api-key": API_KEY}, 200, "api-key"),
+        ({"Authorization": f"Bearer {API_KEY}"}, 200, "bearer-key"),
+        ({"Authorization": f"Bearer {ENTRA_TOKEN}"}, 200, "bearer-token"),
+        ({"api-key": ENTRA_TOKEN}, 401, None),
+        ({"Authorization": "Bearer wrong"}, 401, None),
+        ({}, 401, None),
+    ],
+)
+def test_server_authentication(server: AzureServer, headers: dict[str, str], status: int, auth: str | None):
+    assert call(server, "/openai/v1/models", **headers)[0] == status
+    assert server.requests[-1].auth == auth
+    assert_no_secrets(repr(server.requests))
+
+
+def test_server_records_requests_and_honours_delay(server: AzureServer) -> None:
+    server.delay = 0.3
+    started = time.monotonic()
+    status, answer = call(server, "/openai/v1/chat/completions?x=1", CHAT_BODY, **KEY)
+    assert time.monotonic() - started >= 0.3
+    assert status == 200 and answer["choices"][0]["message"]["content"] == f"Hello from {PROD}."
+    (recorded,) = server.requests
+    assert (recorded.method, recorded.path) == ("POST", "/openai/v1/chat/completions")
+    assert recorded.query == {"x": "1"}
+    assert (recorded.body, recorded.headers["content-type"]) == (CHAT_BODY, "application/json")
+    assert (recorded.api, recorded.operation, recorded.deployment) == ("v1", CHAT, PROD)
