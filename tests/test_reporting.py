@@ -1,0 +1,236 @@
+"""Output formats: concise, full, json, sarif (validated against the vendored 2.1.0 schema), github."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from codemod.findings import RULES, Finding
+from codemod.reporting import (
+    FORMATS,
+    RunCounts,
+    escape_data,
+    escape_property,
+    render,
+)
+
+SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
+
+SOURCE = (
+    "from openai import AzureOpenAI\n"
+    "client = AzureOpenAI(api_version='2024-02-01')\n"
+    "\tresp = client.chat.completions.create(model='gpt-4o-prod')\n"
+)
+
+FINDINGS = [
+    Finding(
+        "AOAI201",
+        "Deployment moved to AZURE_OPENAI_DEPLOYMENT_GPT_4O_PROD.",
+        3,
+        46,
+        3,
+        59,
+        fixed=True,
+        path="src/app.py",
+    ),
+    Finding("AOAI101", "AzureOpenAI becomes OpenAI.", 2, 10, 2, 21, fixed=True, path="src/app.py"),
+    Finding(
+        "AOAI105",
+        "The client is returned: set model= by hand.",
+        2,
+        10,
+        4,
+        2,
+        level="error",
+        path="src/app.py",
+    ),
+    Finding(
+        "AOAI301",
+        "api-version 2024-02-01 is GA; v1 adds the Responses API.",
+        1,
+        1,
+        level="info",
+        path="nb/demo nb.ipynb",
+        cell=3,
+    ),
+    Finding(
+        "AOAI305",
+        "A hard-coded key, 50%: move it to AZURE_OPENAI_API_KEY,\nthen rotate it.",
+        4,
+        1,
+        4,
+        9,
+        path="a,b:c.py",
+    ),
+]
+
+
+def test_concise_lists_sorted_findings_with_cells_and_summary() -> None:
+    out = render(FINDINGS, "concise", counts=RunCounts(files_checked=3, files_changed=1, files_failed=1))
+    assert out.splitlines() == [
+        "a,b:c.py:4:1: AOAI305 A hard-coded key, 50%: move it to AZURE_OPENAI_API_KEY,",
+        "then rotate it.",
+        "nb/demo nb.ipynb:cell 3:1:1: AOAI301 api-version 2024-02-01 is GA; v1 adds the Responses API.",
+        "src/app.py:2:10: AOAI101 AzureOpenAI becomes OpenAI.",
+        "src/app.py:2:10: AOAI105 The client is returned: set model= by hand.",
+        "src/app.py:3:46: AOAI201 Deployment moved to AZURE_OPENAI_DEPLOYMENT_GPT_4O_PROD.",
+        "Found 5 findings: 2 fixed, 2 need a person.",
+        "3 files checked, 1 changed, 1 could not be read or parsed.",
+    ]
+
+
+def test_concise_without_findings() -> None:
+    assert render([], "concise") == ""
+    dry = render([], "concise", counts=RunCounts(files_checked=1, dry_run=True))
+    assert dry == "No findings.\n1 file checked, 0 would be changed.\n"
+
+
+def test_full_underlines_the_span_below_the_source_line() -> None:
+    notebook_cells = {3: "%pip install openai\nimport openai\n", 4: "x = 1\n"}
+    sources = {"src/app.py": SOURCE, "nb/demo nb.ipynb": notebook_cells}
+    out = render(FINDINGS, "full", sources=sources)
+    blocks = out.rstrip("\n").split("\n\n")
+    assert blocks[0].startswith("a,b:c.py:4:1: AOAI305 ")  # no source given: header only
+    assert "|" not in blocks[0]
+    assert blocks[1] == (
+        "nb/demo nb.ipynb:cell 3:1:1: AOAI301 api-version 2024-02-01 is GA; v1 adds the Responses API.\n"
+        "  |\n"
+        "1 | %pip install openai\n"
+        "  | ^ AOAI301\n"
+        "  |"
+    )
+    assert blocks[2].splitlines()[1:] == [
+        "  |",
+        "2 | client = AzureOpenAI(api_version='2024-02-01')",
+        "  |          ^^^^^^^^^^^ AOAI101",
+        "  |",
+    ]
+    # a span over several lines is underlined to the end of its first line
+    assert blocks[3].splitlines()[3] == "  |          " + "^" * 37 + " AOAI105"
+    # a tab before the span is kept so the carets sit under the span
+    assert blocks[4].splitlines()[2:4] == [
+        "3 | \tresp = client.chat.completions.create(model='gpt-4o-prod')",
+        "  | \t" + " " * 44 + "^" * 13 + " AOAI201",
+    ]
+    line = SOURCE.splitlines()[2]
+    assert line[45:58] == "'gpt-4o-prod'"
+
+
+def test_json_round_trips_with_the_documented_fields() -> None:
+    records = json.loads(render(FINDINGS, "json"))
+    fields = ["path", "cell", "line", "column", "end_line", "end_column", "code", "message", "fixed", "level"]
+    assert all(list(record) == fields for record in records)
+    assert [r["code"] for r in records] == ["AOAI305", "AOAI301", "AOAI101", "AOAI105", "AOAI201"]
+    assert records[1] == {
+        "path": "nb/demo nb.ipynb",
+        "cell": 3,
+        "line": 1,
+        "column": 1,
+        "end_line": None,
+        "end_column": None,
+        "code": "AOAI301",
+        "message": "api-version 2024-02-01 is GA; v1 adds the Responses API.",
+        "fixed": False,
+        "level": "info",
+    }
+    assert records[4]["fixed"] is True and records[4]["end_column"] == 59
+    assert json.loads(render([], "json")) == []
+
+
+def sarif_log(findings: list[Finding], counts: RunCounts | None = None) -> dict:
+    log = json.loads(render(findings, "sarif", counts=counts))
+    validator = jsonschema.validators.validator_for(SCHEMA)
+    validator(SCHEMA, format_checker=validator.FORMAT_CHECKER).validate(log)
+    return log
+
+
+def test_sarif_validates_against_the_2_1_0_schema_and_describes_every_rule() -> None:
+    log = sarif_log(FINDINGS, RunCounts(files_checked=3, files_changed=1))
+    assert log["version"] == "2.1.0"
+    (run,) = log["runs"]
+    rules = run["tool"]["driver"]["rules"]
+    assert [rule["id"] for rule in rules] == list(RULES)
+    assert all(rule["shortDescription"]["text"] == RULES[rule["id"]] for rule in rules)
+    results = run["results"]
+    assert len(results) == len(FINDINGS)
+    assert all(rules[r["ruleIndex"]]["id"] == r["ruleId"] for r in results)
+    assert [r["level"] for r in results] == ["warning", "note", "warning", "error", "warning"]
+    notebook = results[1]
+    assert notebook["message"]["text"].startswith("cell 3: ")
+    assert notebook["properties"] == {"fixed": False, "cell": 3}
+    assert notebook["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "nb/demo%20nb.ipynb"
+    assert results[4]["locations"][0]["physicalLocation"]["region"] == {
+        "startLine": 3,
+        "startColumn": 46,
+        "endLine": 3,
+        "endColumn": 59,
+    }
+    assert run["properties"]["filesChecked"] == 3
+
+
+def test_sarif_with_no_findings_and_unknown_codes_still_validates() -> None:
+    assert sarif_log([])["runs"][0]["results"] == []
+    odd = Finding("AOAI999", "future rule", 1, 1, path="/abs/path/x.py")
+    run = sarif_log([odd])["runs"][0]
+    assert run["tool"]["driver"]["rules"][-1]["id"] == "AOAI999"
+    assert run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == (
+        "file:///abs/path/x.py"
+    )
+
+
+def test_sarif_schema_check_is_real() -> None:
+    log = json.loads(render(FINDINGS[:1], "sarif"))
+    log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startColumn"] = 0
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(log, SCHEMA)
+
+
+GITHUB_LINE = re.compile(
+    r"^::(?P<command>error|warning|notice) (?P<props>(?:[A-Za-z]+=[^,:\r\n]*)(?:,[A-Za-z]+=[^,:\r\n]*)*)"
+    r"::(?P<message>[^\r\n]*)$"
+)
+
+
+def test_github_lines_match_the_workflow_command_syntax() -> None:
+    lines = render(FINDINGS, "github").splitlines()
+    assert len(lines) == len(FINDINGS)
+    parsed = [GITHUB_LINE.match(line) for line in lines]
+    assert all(parsed), lines
+    assert lines[0] == (
+        "::warning file=a%2Cb%3Ac.py,line=4,col=1,endLine=4,endColumn=9,title=AOAI305"
+        "::A hard-coded key, 50%25: move it to AZURE_OPENAI_API_KEY,%0Athen rotate it."
+    )
+    assert lines[1] == (
+        "::notice file=nb/demo nb.ipynb,title=AOAI301"
+        "::cell 3:1:1: api-version 2024-02-01 is GA; v1 adds the Responses API."
+    )
+    assert lines[3].startswith("::error file=src/app.py,line=2,col=10,endLine=4,endColumn=2,title=AOAI105::")
+    assert render([], "github") == ""
+
+
+def unescape(text: str) -> str:
+    for escaped, raw in (("%2C", ","), ("%3A", ":"), ("%0A", "\n"), ("%0D", "\r"), ("%25", "%")):
+        text = text.replace(escaped, raw)
+    return text
+
+
+@given(st.text())
+def test_github_escaping_round_trips(text: str) -> None:
+    prop, data = escape_property(text), escape_data(text)
+    assert not set(prop) & {",", ":", "\r", "\n"}
+    assert not set(data) & {"\r", "\n"}
+    assert unescape(prop) == text
+    assert unescape(data) == text
+
+
+def test_every_format_is_rendered_and_unknown_formats_are_refused() -> None:
+    for fmt in FORMATS:
+        assert render(FINDINGS, fmt)
+    with pytest.raises(ValueError, match="Unknown output format 'xml'"):
+        render(FINDINGS, "xml")
