@@ -1,0 +1,131 @@
+"""Command line. Parses options, calls the runner, prints. `aoai-migrate PATH...` is the migrate command;
+the other commands are loaded only when named, so `--help` and a migrate run stay fast."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from codemod import __version__
+
+# Exit codes (README "Exit codes"): 0 nothing left to do; 1 changes pending or findings need a person;
+# 2 usage or configuration error; 3 a file could not be read, decoded or parsed.
+EXIT_OK, EXIT_PENDING, EXIT_USAGE, EXIT_FILE_ERROR = 0, 1, 2, 3
+
+LAZY_COMMANDS = {
+    "advise": ("codemod.advisor.cli:advise", "Explain api-versions and check code against them."),
+    "versions": ("codemod.advisor.cli:versions", "List every known dated api-version."),
+    "env": ("codemod.envfile:env", "Print the environment variables the migrated code reads (.env.example)."),
+    "doctor": ("codemod.doctor:doctor", "Check a live Azure OpenAI resource against the code."),
+    "rules": ("codemod.cli:rules", "List the rule codes."),
+}
+FORMATS = ("concise", "full", "json", "sarif", "github")
+
+
+class MigrateGroup(click.Group):
+    """`aoai-migrate PATH...` runs `migrate`; a known command name runs that command."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS:
+            target, _ = LAZY_COMMANDS[cmd_name]
+            module_name, attr = target.split(":")
+            return getattr(importlib.import_module(module_name), attr)
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [("migrate", "Migrate files to the v1 API (the default: `aoai-migrate PATH...`).")]
+        rows += [(name, LAZY_COMMANDS[name][1]) for name in sorted(LAZY_COMMANDS)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.list_commands(ctx) and args[0] not in ("--help", "-h", "--version"):
+            args = ["migrate", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=MigrateGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="aoai-migrate")
+def main() -> None:
+    """Move Azure OpenAI code from the dated API (AzureOpenAI + api_version) to Azure's v1 API.
+
+    \b
+    aoai-migrate src/            rewrite files in place
+    aoai-migrate --diff src/     show what would change, write nothing
+    aoai-migrate --check src/    exit 1 if anything would change
+    """
+
+
+@dataclass
+class MigrateArgs:
+    paths: tuple[str, ...]
+    mode: str
+    select: str | None
+    ignore: str | None
+    output_format: str | None
+    output: str | None
+    jobs: int | None
+    exclude: tuple[str, ...]
+    extend_exclude: tuple[str, ...]
+    config: str | None
+    require_env: bool
+    quiet: bool
+    verbose: bool
+    interactive: bool
+
+
+@main.command("migrate")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--diff", "mode", flag_value="diff", help="Print a unified diff; write nothing.")
+@click.option("--check", "mode", flag_value="check", help="Write nothing; exit 1 if anything would change.")
+@click.option("--select", metavar="CODES", help="Comma-separated rule codes or prefixes to apply (e.g. AOAI2).")
+@click.option("--ignore", metavar="CODES", help="Comma-separated rule codes or prefixes to skip.")
+@click.option("--output-format", type=click.Choice(FORMATS), help="How findings are printed (default: concise).")
+@click.option("--output", metavar="FILE", help="Write the findings report to FILE instead of standard output.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Parallel processes (default: CPU count).")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Exclude paths (replaces the default excludes).")
+@click.option("--extend-exclude", multiple=True, metavar="GLOB", help="Exclude paths, added to the defaults.")
+@click.option("--config", metavar="FILE", help="Read [tool.aoai-migrate] from FILE instead of pyproject.toml.")
+@click.option("--require-env", is_flag=True, default=None, help="Deployment names become os.environ[NAME].")
+@click.option("--quiet", "-q", is_flag=True, help="Print only findings that need a person, no summary.")
+@click.option("--verbose", "-v", is_flag=True, help="Also list fixed findings and skipped files.")
+@click.option("--interactive", "-i", is_flag=True, help="Show each file's diff and ask apply / skip / quit.")
+def migrate_command(**kwargs: object) -> None:
+    """Migrate PATH... (files, directories, or - for standard input) to the v1 API."""
+    from codemod.migrate_cmd import run_migrate
+
+    kwargs["mode"] = kwargs["mode"] or "write"
+    sys.exit(run_migrate(MigrateArgs(**kwargs)))  # type: ignore[arg-type]
+
+
+@click.command("rules")
+def rules() -> None:
+    """List the rule codes and what each does."""
+    from codemod.findings import RULES
+
+    for code, summary in RULES.items():
+        click.echo(f"{code}  {summary}")
+
+
+def use_color(stream) -> bool:
+    """Colours follow NO_COLOR / FORCE_COLOR, else whether the stream is a terminal."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+def display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve())) if path.is_absolute() else str(path)
+    except ValueError:
+        return str(path)

@@ -1,0 +1,278 @@
+"""The migrate command: configuration, discovery, the run, and what is printed about it."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from codemod import config as config_mod
+from codemod.cli import EXIT_FILE_ERROR, EXIT_OK, EXIT_PENDING, EXIT_USAGE, display_path, use_color
+from codemod.engine import Options
+from codemod.findings import RULES, Finding
+
+if TYPE_CHECKING:
+    from codemod.cli import MigrateArgs
+    from codemod.runner import FileOutcome, RunResult
+
+PROGRESS_MIN_FILES = 200
+
+
+class UsageError(Exception):
+    pass
+
+
+def run_migrate(args: MigrateArgs) -> int:
+    try:
+        cfg = load_config(args.config, args.paths)
+        options = build_options(args.select, args.ignore, args.require_env, cfg)
+    except (config_mod.ConfigError, UsageError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        return EXIT_USAGE
+    if args.paths == ("-",):
+        return _run_stdin(options)
+    if "-" in args.paths:
+        click.echo("error: '-' (standard input) cannot be combined with other paths.", err=True)
+        return EXIT_USAGE
+    files = discover_files(args.paths, args.exclude or cfg.exclude, [*cfg.extend_exclude, *args.extend_exclude],
+                           args.verbose)
+    if files is None:
+        return EXIT_USAGE
+    mode = "diff" if args.interactive else args.mode
+    from codemod import runner
+
+    jobs = args.jobs or cfg.jobs
+    with _progress(len(files), args.quiet) as on_done:
+        result = runner.run(files, options, mode, jobs, on_done)  # type: ignore[arg-type]
+    if args.interactive:
+        return _interactive(result)
+    if args.mode == "diff":
+        _print_diffs(result)
+    elif args.mode == "check" and not args.quiet:
+        for outcome in result.outcomes:
+            if outcome.status == "changed":
+                click.echo(f"would migrate {_shown(outcome)}", err=True)
+    fmt = args.output_format or cfg.output_format or "concise"
+    if fmt not in ("concise", "full", "json", "sarif", "github"):
+        click.echo(f"error: unknown output-format {fmt!r} in {cfg.path}.", err=True)
+        return EXIT_USAGE
+    _report(result, fmt, args, args.mode)
+    return exit_code(result, args.mode)
+
+
+def load_config(explicit: str | None, paths: tuple[str, ...]) -> config_mod.Config:
+    if explicit:
+        return config_mod.load(Path(explicit), explicit=True)
+    start = Path(paths[0]) if paths and paths[0] != "-" else Path.cwd()
+    if not start.exists():
+        start = Path.cwd()
+    return config_mod.load(config_mod.find_pyproject(start))
+
+
+def _codes(raw: str | None, fallback: list[str] | None, flag: str) -> list[str] | None:
+    values = [c.strip().upper() for c in raw.split(",") if c.strip()] if raw else fallback
+    if values is None:
+        return None
+    for code in values:
+        if code != "ALL" and not any(known.startswith(code) for known in RULES):
+            raise UsageError(f"{flag} {code}: no rule code starts with {code!r} (see `aoai-migrate rules`).")
+    return values
+
+
+def build_options(select: str | None, ignore: str | None, require_env: bool | None, cfg) -> Options:
+    selected = _codes(select, cfg.select, "--select")
+    ignored = _codes(ignore, cfg.ignore, "--ignore") or []
+    if selected is not None and "ALL" in selected:
+        selected = None
+    return Options(
+        select=frozenset(selected) if selected is not None else None,
+        ignore=frozenset(ignored),
+        require_env=cfg.require_env if require_env is None else require_env,
+        deployment_prefix=cfg.deployment_prefix,
+        deployments=dict(cfg.deployments),
+    )
+
+
+def discover_files(paths, exclude, extend_exclude, verbose: bool) -> list[tuple[Path, str]] | None:
+    from codemod.discovery import discover
+
+    found = discover([Path(p) for p in paths], exclude=exclude, extend_exclude=extend_exclude)
+    if found.missing:
+        for path in found.missing:
+            click.echo(f"error: {path}: no such file or directory.", err=True)
+        return None
+    if verbose:
+        for skipped in found.skipped:
+            click.echo(f"skipped {skipped.path}: {skipped.reason}", err=True)
+    return [(f.path, display_path(f.path)) for f in found.files]
+
+
+def _run_stdin(options: Options) -> int:
+    from codemod.source import SourceError, decode, encode
+    from codemod.engine import migrate_source
+
+    data = sys.stdin.buffer.read()
+    try:
+        decoded = decode(data)
+        result = migrate_source(decoded.text, options, "-")
+    except SourceError as exc:
+        click.echo(f"-: {exc}", err=True)
+        sys.stdout.buffer.write(data)
+        return EXIT_FILE_ERROR
+    except Exception as exc:  # noqa: BLE001 - LibCST's syntax errors
+        click.echo(f"-: cannot parse the input: {str(exc).strip().splitlines()[0] if str(exc).strip() else exc}",
+                   err=True)
+        sys.stdout.buffer.write(data)
+        return EXIT_FILE_ERROR
+    sys.stdout.buffer.write(encode(result.source, decoded) if result.changed(decoded.text) else data)
+    sys.stdout.flush()
+    for finding in result.findings:
+        if finding.needs_person:
+            click.echo(f"-:{finding.line}:{finding.column}: {finding.code} {finding.message}", err=True)
+    return EXIT_PENDING if any(f.needs_person for f in result.findings) else EXIT_OK
+
+
+class _NoProgress:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _progress(total: int, quiet: bool):
+    if quiet or total < PROGRESS_MIN_FILES or os.environ.get("CI") or not sys.stderr.isatty():
+        return _NoProgress()
+    from codemod.progress import Progress
+
+    return Progress(total)
+
+
+def unified_diff(outcome: FileOutcome, name: str) -> str:
+    if outcome.cells is not None:
+        return "".join(
+            _diff_text(old, new, f"a/{name} (cell {index})", f"b/{name} (cell {index})")
+            for index, old, new in outcome.cells
+        )
+    assert outcome.old_text is not None and outcome.new_text is not None
+    return _diff_text(outcome.old_text, outcome.new_text, f"a/{name}", f"b/{name}")
+
+
+def _diff_text(old: str, new: str, before: str, after: str) -> str:
+    lines = []
+    for line in difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), before, after):
+        lines.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(lines)
+
+
+def _colour(diff: str) -> str:
+    out = []
+    for line in diff.splitlines(keepends=True):
+        if line.startswith(("+++", "---")):
+            out.append(click.style(line, bold=True))
+        elif line.startswith("+"):
+            out.append(click.style(line, fg="green"))
+        elif line.startswith("-"):
+            out.append(click.style(line, fg="red"))
+        elif line.startswith("@@"):
+            out.append(click.style(line, fg="cyan"))
+        else:
+            out.append(line)
+    return "".join(out)
+
+
+def _print_diffs(result: RunResult) -> None:
+    colour = use_color(sys.stdout)
+    for outcome in result.outcomes:
+        if outcome.status == "changed":
+            diff = unified_diff(outcome, _shown(outcome))
+            click.echo(_colour(diff) if colour else diff, nl=False, color=colour)
+
+
+def _shown(outcome: FileOutcome) -> str:
+    return outcome.findings[0].path if outcome.findings else display_path(outcome.path)
+
+
+def _report(result: RunResult, fmt: str, args: MigrateArgs, mode: str) -> None:
+    from codemod import reporting
+
+    findings = result.findings
+    if fmt in ("concise", "full") and not args.verbose:
+        findings = [f for f in findings if not f.fixed]
+    counts = reporting.RunCounts(
+        files_checked=len(result.outcomes),
+        files_changed=result.count("changed"),
+        files_failed=result.count("error"),
+        dry_run=mode != "write",
+    )
+    sources = {}
+    if fmt == "full":
+        sources = {_shown(o): o.old_text or "" for o in result.outcomes if o.old_text}
+    text = reporting.render(findings, fmt, counts=None, sources=sources)
+    if args.output:
+        Path(args.output).write_text(text + ("\n" if text and not text.endswith("\n") else ""), encoding="utf-8")
+    elif text:
+        click.echo(text, nl=not text.endswith("\n"))
+    if fmt in ("concise", "full") and not args.quiet:
+        click.echo(summary(result, mode), err=bool(args.output) or mode == "diff")
+
+
+def summary(result: RunResult, mode: str) -> str:
+    changed = result.count("changed")
+    files = "file" if changed == 1 else "files"
+    verb = {"write": f"{changed} {files} migrated", "diff": f"{changed} {files} would be migrated",
+            "check": f"{changed} {files} would be migrated"}[mode]
+    parts = [verb, f"{result.count('unchanged') + result.count('skipped')} unchanged"]
+    need = sum(1 for f in result.findings if f.needs_person and f.code != "AOAI000")
+    if need:
+        parts.append(f"{need} finding{'s' if need != 1 else ''} need{'s' if need == 1 else ''} a person")
+    failed = result.count("error")
+    if failed:
+        parts.append(f"{failed} file{'s' if failed != 1 else ''} could not be migrated")
+    return ", ".join(parts) + "."
+
+
+def exit_code(result: RunResult, mode: str) -> int:
+    if result.count("error"):
+        return EXIT_FILE_ERROR
+    pending = mode != "write" and result.count("changed") > 0
+    if pending or any(f.needs_person for f in result.findings):
+        return EXIT_PENDING
+    return EXIT_OK
+
+
+def _interactive(result: RunResult) -> int:
+    from codemod.writer import WriteError, write_atomic
+
+    colour = use_color(sys.stdout)
+    skipped = 0
+    for outcome in result.outcomes:
+        if outcome.status != "changed":
+            continue
+        diff = unified_diff(outcome, _shown(outcome))
+        click.echo(_colour(diff) if colour else diff, nl=False, color=colour)
+        answer = click.prompt(f"Apply to {_shown(outcome)}? [a]pply/[s]kip/[q]uit",
+                              type=click.Choice(["a", "s", "q"]), show_choices=False)
+        if answer == "q":
+            click.echo("Stopped; the remaining files are unchanged.")
+            return EXIT_PENDING
+        if answer == "s":
+            skipped += 1
+            continue
+        assert outcome.original is not None and outcome.new is not None
+        try:
+            write_atomic(outcome.path, outcome.original, outcome.new)
+            click.echo(f"Migrated {_shown(outcome)}.")
+        except WriteError as exc:
+            click.echo(f"error: {_shown(outcome)}: {exc}", err=True)
+            return EXIT_FILE_ERROR
+    need = any(f.needs_person for f in result.findings)
+    return EXIT_PENDING if skipped or need else EXIT_OK
+
+
+def finding_line(finding: Finding) -> str:
+    return f"{finding.path}:{finding.line}:{finding.column}: {finding.code} {finding.message}"

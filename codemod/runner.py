@@ -1,0 +1,214 @@
+"""Runs the engine over files: pre-filter, decode, migrate (in parallel when worth it), and write.
+
+Nothing here prints; the CLI turns a `RunResult` into output."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Literal
+
+from codemod.engine import MigrationResult, Options, migrate_source
+from codemod.findings import Finding
+from codemod.source import Decoded, SourceError, decode, encode
+from codemod.writer import WriteError, write_atomic
+
+Mode = Literal["write", "diff", "check"]
+Status = Literal["unchanged", "changed", "skipped", "error"]
+
+# Every rule acts on code that imports or names the openai package, so a file without these bytes is
+# skipped before it is decoded or parsed (tests/test_prefilter.py checks that this is sound).
+PREFILTER_WORD = b"openai"
+POOL_THRESHOLD = 16  # below this many files a process pool costs more than it saves (pre-commit)
+
+
+@dataclass
+class FileOutcome:
+    path: Path
+    status: Status
+    findings: list[Finding] = field(default_factory=list)
+    original: bytes | None = None
+    new: bytes | None = None
+    old_text: str | None = None
+    new_text: str | None = None
+    error: str | None = None
+    deployments: dict[str, str] = field(default_factory=dict)
+    env_reads: set[str] = field(default_factory=set)
+    cells: list[tuple[int, str, str]] | None = None  # notebooks: (cell index, old source, new source)
+
+
+@dataclass
+class RunResult:
+    outcomes: list[FileOutcome]
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for o in self.outcomes for f in o.findings]
+
+    def count(self, status: Status) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+
+def could_match(data: bytes) -> bool:
+    return PREFILTER_WORD in data
+
+
+def migrate_file(path: Path, options: Options, display: str | None = None) -> FileOutcome:
+    """Read and migrate one file; never writes. Problems become an "error" outcome with an AOAI000 finding."""
+    shown = display or str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return _error(path, shown, f"cannot read the file: {exc.strerror or exc}")
+    if not could_match(data):
+        return FileOutcome(path, "skipped", original=data)
+    if path.suffix == ".ipynb":
+        return _migrate_notebook(path, shown, data, options)
+    try:
+        decoded = decode(data)
+        result = migrate_source(decoded.text, options, shown)
+    except SourceError as exc:
+        return _error(path, shown, str(exc))
+    except Exception as exc:  # noqa: BLE001 - LibCST raises several syntax error types
+        return _error(path, shown, _parse_message(exc))
+    return _outcome(path, data, decoded, result)
+
+
+def _outcome(path: Path, data: bytes, decoded: Decoded, result: MigrationResult) -> FileOutcome:
+    if not result.changed(decoded.text):
+        return FileOutcome(path, "unchanged", result.findings, original=data, deployments=result.deployments,
+                           env_reads=result.env_reads)
+    return FileOutcome(
+        path,
+        "changed",
+        result.findings,
+        original=data,
+        new=encode(result.source, decoded),
+        old_text=decoded.text,
+        new_text=result.source,
+        deployments=result.deployments,
+        env_reads=result.env_reads,
+    )
+
+
+def _migrate_notebook(path: Path, shown: str, data: bytes, options: Options) -> FileOutcome:
+    from codemod import notebook
+
+    try:
+        result = notebook.migrate_notebook(data, lambda text: migrate_source(text, options, shown))
+    except notebook.NotebookError as exc:
+        return _error(path, shown, str(exc))
+    except Exception as exc:  # noqa: BLE001
+        return _error(path, shown, _parse_message(exc))
+    findings = [f.with_path(shown) for f in result.findings]
+    if result.data == data:
+        return FileOutcome(path, "unchanged", findings, original=data, deployments=result.deployments,
+                           env_reads=result.env_reads)
+    return FileOutcome(
+        path, "changed", findings, original=data, new=result.data, old_text=data.decode("utf-8"),
+        new_text=result.data.decode("utf-8"), deployments=result.deployments, env_reads=result.env_reads,
+        cells=result.cell_changes,
+    )
+
+
+def _parse_message(exc: Exception) -> str:
+    text = str(exc).strip()
+    return "cannot parse the file: " + (text.splitlines()[0] if text else type(exc).__name__)
+
+
+def _error(path: Path, shown: str, message: str) -> FileOutcome:
+    finding = Finding("AOAI000", message, 1, 1, level="error", path=shown)
+    return FileOutcome(path, "error", [finding], error=message)
+
+
+def _work(args: tuple[Path, Options, str]) -> FileOutcome:
+    return migrate_file(*args)
+
+
+def migrate_files(
+    files: Sequence[tuple[Path, str]],
+    options: Options,
+    jobs: int | None = None,
+    on_done: Callable[[FileOutcome], None] | None = None,
+) -> list[FileOutcome]:
+    """Migrate files in input order (in a process pool for many files); `on_done` sees each outcome."""
+    candidates = [(p, options, shown) for p, shown in files]
+    jobs = jobs or os.cpu_count() or 1
+    outcomes: list[FileOutcome] = []
+    if jobs <= 1 or len(candidates) < POOL_THRESHOLD:
+        results: Iterable[FileOutcome] = (_work(c) for c in candidates)
+        for outcome in results:
+            outcomes.append(outcome)
+            if on_done:
+                on_done(outcome)
+        return outcomes
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        try:
+            chunk = max(1, min(64, len(candidates) // (jobs * 8)))
+            for outcome in pool.map(_work, candidates, chunksize=chunk):
+                outcomes.append(outcome)
+                if on_done:
+                    on_done(outcome)
+        except KeyboardInterrupt:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    return outcomes
+
+
+def resolve_name_collisions(outcomes: list[FileOutcome], options: Options) -> Options | None:
+    """Two different literals must never share an environment variable name across a run. When derived
+    names collide, the first literal (sorted) keeps the name and the others get `_2`, `_3`, ...; returns
+    the options to re-run with, or None when there is no collision."""
+    by_name: dict[str, set[str]] = {}
+    for outcome in outcomes:
+        for literal, name in outcome.deployments.items():
+            by_name.setdefault(name, set()).add(literal)
+    overrides = dict(options.deployments)
+    taken = set(by_name)
+    collided = False
+    for name, literals in sorted(by_name.items()):
+        if len(literals) < 2:
+            continue
+        collided = True
+        for index, literal in enumerate(sorted(literals)[1:], start=2):
+            candidate = f"{name}_{index}"
+            while candidate in taken:
+                candidate += "_"
+            taken.add(candidate)
+            overrides[literal] = candidate
+    return replace(options, deployments=overrides) if collided else None
+
+
+def run(
+    files: Sequence[tuple[Path, str]],
+    options: Options,
+    mode: Mode,
+    jobs: int | None = None,
+    on_done: Callable[[FileOutcome], None] | None = None,
+) -> RunResult:
+    outcomes = migrate_files(files, options, jobs, on_done if mode == "write" else on_done)
+    fixed_options = resolve_name_collisions(outcomes, options)
+    if fixed_options is not None:
+        again = {o.path for o in outcomes if o.deployments}
+        redo = [(p, s) for p, s in files if p in again]
+        redone = {o.path: o for o in migrate_files(redo, fixed_options, jobs)}
+        outcomes = [redone.get(o.path, o) for o in outcomes]
+    if mode == "write":
+        for outcome in outcomes:
+            if outcome.status == "changed":
+                _write(outcome)
+    return RunResult(outcomes)
+
+
+def _write(outcome: FileOutcome) -> None:
+    assert outcome.original is not None and outcome.new is not None
+    try:
+        write_atomic(outcome.path, outcome.original, outcome.new)
+    except WriteError as exc:
+        shown = outcome.findings[0].path if outcome.findings else str(outcome.path)
+        outcome.status = "error"
+        outcome.error = str(exc)
+        outcome.findings.insert(0, Finding("AOAI000", str(exc), 1, 1, level="error", path=shown))
