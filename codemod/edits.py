@@ -119,8 +119,10 @@ def _add_prelude(module: cst.Module, prelude: list[cst.BaseStatement]) -> cst.Mo
     spaced = [prelude[0].with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()]), *prelude[1:]]
     if index < len(body):
         nxt = body[index]
-        if len(nxt.leading_lines) < 2:
-            body[index] = nxt.with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine(), *nxt.leading_lines])
+        lines = list(nxt.leading_lines)
+        while lines and lines[0].comment is None:
+            lines.pop(0)
+        body[index] = nxt.with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine(), *lines])
     return module.with_changes(body=[*body[:index], *spaced, *body[index:]])
 
 

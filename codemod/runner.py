@@ -79,8 +79,8 @@ def migrate_file(path: Path, options: Options, display: str | None = None) -> Fi
 
 def _outcome(path: Path, data: bytes, decoded: Decoded, result: MigrationResult) -> FileOutcome:
     if not result.changed(decoded.text):
-        return FileOutcome(path, "unchanged", result.findings, original=data, deployments=result.deployments,
-                           env_reads=result.env_reads)
+        return FileOutcome(path, "unchanged", result.findings, original=data, old_text=decoded.text,
+                           deployments=result.deployments, env_reads=result.env_reads)
     return FileOutcome(
         path,
         "changed",
@@ -189,7 +189,7 @@ def run(
     jobs: int | None = None,
     on_done: Callable[[FileOutcome], None] | None = None,
 ) -> RunResult:
-    outcomes = migrate_files(files, options, jobs, on_done if mode == "write" else on_done)
+    outcomes = migrate_files(files, options, jobs, on_done)
     fixed_options = resolve_name_collisions(outcomes, options)
     if fixed_options is not None:
         again = {o.path for o in outcomes if o.deployments}
