@@ -1,0 +1,114 @@
+"""The migrate command: dry runs never write, writes are atomic, bad files don't stop the run."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from codemod.cli import main
+
+AZURE = (
+    "import os\nfrom openai import AzureOpenAI\n\n"
+    'client = AzureOpenAI(azure_endpoint=os.environ["AZURE_OPENAI_ENDPOINT"], api_version="2024-02-01")\n'
+)
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    (tmp_path / "app.py").write_text(AZURE)
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "other.py").write_text(AZURE.replace("client", "other"))
+    (tmp_path / "pkg" / "plain.py").write_text("print('no azure here')\n")
+    return tmp_path
+
+
+def _snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
+    return {str(p): (p.read_bytes(), p.stat().st_mtime_ns) for p in root.rglob("*.py")}
+
+
+@pytest.mark.parametrize("flag", ["--diff", "--check"])
+def test_dry_runs_never_write(tree: Path, flag: str) -> None:
+    os.utime(tree / "app.py", ns=(1_000_000_000, 1_000_000_000))
+    before = _snapshot(tree)
+    result = CliRunner().invoke(main, [flag, str(tree)])
+    assert result.exit_code == 1, result.output
+    assert _snapshot(tree) == before
+    if flag == "--diff":
+        assert "+from openai import OpenAI" in result.output
+    else:
+        assert "would migrate" in result.output
+
+
+def test_write_mode_rewrites_and_keeps_the_file_mode(tree: Path) -> None:
+    os.chmod(tree / "app.py", 0o640)
+    result = CliRunner().invoke(main, [str(tree)])
+    assert result.exit_code == 0, result.output
+    text = (tree / "app.py").read_text()
+    assert "OpenAI(base_url=" in text and "api_version" not in text
+    assert (tree / "app.py").stat().st_mode & 0o777 == 0o640
+    assert "2 files migrated" in result.output
+    assert not list(tree.rglob("*.aoai-tmp"))
+
+
+def test_failure_during_write_leaves_original_intact(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_replace = os.replace
+
+    def failing_replace(src, dst):  # the disk fills up at the worst moment
+        if str(dst).endswith("app.py"):
+            raise OSError(28, "No space left on device")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    result = CliRunner().invoke(main, [str(tree)])
+    assert result.exit_code == 3
+    assert (tree / "app.py").read_text() == AZURE
+    assert "No space left on device" in result.output
+    assert "OpenAI(base_url=" in (tree / "pkg" / "other.py").read_text()  # the others still migrate
+    assert not list(tree.rglob("*.aoai-tmp"))
+
+
+def test_unparseable_file_is_reported_and_others_still_migrate(tree: Path) -> None:
+    (tree / "broken.py").write_text("from openai import AzureOpenAI\ndef (:\n")
+    result = CliRunner().invoke(main, [str(tree)])
+    assert result.exit_code == 3
+    assert "broken.py:1:1: AOAI000 cannot parse the file" in result.output
+    assert "1 file could not be migrated" in result.output
+    assert (tree / "broken.py").read_text() == "from openai import AzureOpenAI\ndef (:\n"
+    assert "OpenAI(base_url=" in (tree / "app.py").read_text()
+
+
+def test_findings_that_need_a_person_exit_1(tmp_path: Path) -> None:
+    path = tmp_path / "kw.py"
+    path.write_text("from openai import AzureOpenAI\nsettings = {}\nclient = AzureOpenAI(**settings)\n")
+    result = CliRunner().invoke(main, [str(path)])
+    assert result.exit_code == 1
+    assert f"{path}:3:10: AOAI101" in result.output
+
+
+def test_unknown_rule_code_is_a_usage_error(tree: Path) -> None:
+    result = CliRunner().invoke(main, ["--select", "AOAI999", str(tree)])
+    assert result.exit_code == 2
+    assert "AOAI999" in result.output
+
+
+def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, [str(tmp_path / "nope.py")])
+    assert result.exit_code == 2
+    assert "no such file" in result.output
+
+
+def test_stdin_round_trip() -> None:
+    result = CliRunner().invoke(main, ["-"], input=AZURE)
+    assert result.exit_code == 0
+    assert "OpenAI(base_url=" in result.stdout
+    unchanged = "print('hello')\r\n"
+    result = CliRunner().invoke(main, ["-"], input=unchanged.encode())
+    assert result.stdout_bytes == unchanged.encode()
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0 and "aoai-migrate" in result.output
