@@ -1,0 +1,271 @@
+"""Notebooks: cells migrated together with the real engine, magics untouched, bytes kept outside the
+changed `source` values, and the diff names its cells."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from codemod.engine import MigrationResult, migrate_source
+from codemod.notebook import NotebookError, code_cells, diff_notebook, migrate_notebook
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "notebooks"
+
+AZURE_CELL = (
+    "import os\n"
+    "from openai import AzureOpenAI\n"
+    "client = AzureOpenAI(azure_endpoint=os.environ['AZURE_OPENAI_ENDPOINT'], api_version='2024-02-01')"
+)
+CALL_CELL = "client.chat.completions.create(model='gpt-4o-prod-01', messages=[])"
+GETENV = "os.getenv(\"AZURE_OPENAI_DEPLOYMENT_GPT_4O_PROD_01\", 'gpt-4o-prod-01')"
+
+# A `source` value: a JSON list of strings or one JSON string. Defined independently of the module.
+SOURCE_VALUE = re.compile(r'"source": (?:\[(?:\s*"(?:[^"\\]|\\.)*",?)*\s*\]|"(?:[^"\\]|\\.)*")')
+
+
+def written_by_nbformat(*sources: str, markdown: bool = True) -> bytes:
+    nb = new_notebook()
+    nb.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    cells = [new_markdown_cell("# Title")] if markdown else []
+    nb.cells = cells + [new_code_cell(s, id=f"cell{i}") for i, s in enumerate(sources)]
+    return nbformat.writes(nb).encode("utf-8")
+
+
+def written_by_hand(*sources: str | list[str], newline: str = "\n", trailing: str = "") -> bytes:
+    cells = [
+        {
+            "id": f"h{i}",
+            "cell_type": "code",
+            "source": s,
+            "metadata": {},
+            "outputs": [],
+            "execution_count": None,
+        }
+        for i, s in enumerate(sources)
+    ]
+    nb = {
+        "metadata": {"language_info": {"name": "python"}},
+        "nbformat_minor": 5,
+        "nbformat": 4,
+        "cells": cells,
+    }
+    return (json.dumps(nb, indent=2).replace("\n", newline) + trailing).encode("utf-8")
+
+
+def migrate(data: bytes):
+    return migrate_notebook(data, migrate_source)
+
+
+def sources(data: bytes) -> list[str]:
+    return list(code_cells(data).values())
+
+
+def outside_sources(data: bytes) -> str:
+    return SOURCE_VALUE.sub('"source": ...', data.decode("utf-8"))
+
+
+def assert_valid(data: bytes) -> None:
+    nbformat.validate(nbformat.reads(data.decode("utf-8"), as_version=nbformat.NO_CONVERT))
+
+
+def test_magics_pip_outputs_and_images_survive_and_the_client_is_migrated() -> None:
+    before = (FIXTURES / "magics_and_outputs.in.ipynb").read_bytes()
+    result = migrate(before)
+    after = result.data
+    assert after == (FIXTURES / "magics_and_outputs.out.ipynb").read_bytes()
+    assert_valid(after)
+    assert outside_sources(after) == outside_sources(before)  # outputs, image, ids, metadata: same bytes
+    assert '"image/png": "iVBORw0KGgo' in after.decode()
+    old, new = code_cells(before), code_cells(after)
+    magic = re.compile(r"\s*(?:[%!]|files = !)|^response\?$")
+    for number, text in old.items():
+        kept = [line for line in text.splitlines() if magic.match(line)]
+        assert [line for line in new[number].splitlines() if magic.match(line)] == kept
+    assert "    !echo done" in new[4] and '      != "length")' in new[4]
+    assert new[6] == old[6]  # a %%bash cell is not Python: left alone although it names AzureOpenAI
+    assert "from openai import OpenAI" in new[3] and "api_version" not in new[3]
+    assert 'os.getenv("AZURE_OPENAI_DEPLOYMENT_GPT_4O_PROD_01", "gpt-4o-prod-01")' in new[4]
+    assert [c for c, _, _ in result.cell_changes] == [3, 4]
+    assert {(f.cell, f.line, f.code) for f in result.findings} >= {(3, 6, "AOAI101"), (4, 3, "AOAI201")}
+
+
+def test_client_built_in_one_cell_is_followed_into_later_cells() -> None:
+    before = (FIXTURES / "client_across_cells.in.ipynb").read_bytes()
+    result = migrate(before)
+    after = result.data
+    assert after == (FIXTURES / "client_across_cells.out.ipynb").read_bytes()
+    assert_valid(after)
+    cells = code_cells(after)
+    assert 'model=os.getenv("AZURE_OPENAI_DEPLOYMENT_GPT_4O_PROD_01", "gpt-4o-prod-01")' in cells[4]
+    assert 'os.getenv("AZURE_OPENAI_DEPLOYMENT_TEXT_EMBEDDING_3_LARGE_PROD"' in cells[5]
+    # the import the rewrite needs is added once, in the cell of the openai import
+    assert [n for n, text in cells.items() if "import os" in text] == [2]
+    assert cells[2] == "from openai import OpenAI\nimport json\nimport os"
+    # the hand-written layout is kept: 2-space indent, key order, a string source stays a string,
+    # non-ASCII stays raw, no newline at the end of the file
+    text = after.decode("utf-8")
+    assert text.startswith('{\n  "nbformat": 4,') and not text.endswith("\n")
+    assert isinstance(json.loads(text)["cells"][3]["source"], str)
+    assert "ça va" in text and outside_sources(after) == outside_sources(before)
+    by_code = {(f.code, f.cell, f.line) for f in result.findings}
+    assert ("AOAI201", 4, 2) in by_code and ("AOAI201", 5, 1) in by_code and ("AOAI101", 3, 1) in by_code
+    assert result.deployments == {
+        "gpt-4o-prod-01": "AZURE_OPENAI_DEPLOYMENT_GPT_4O_PROD_01",
+        "text-embedding-3-large-prod": "AZURE_OPENAI_DEPLOYMENT_TEXT_EMBEDDING_3_LARGE_PROD",
+    }
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        (FIXTURES / "unchanged.in.ipynb").read_bytes(),
+        written_by_nbformat("%pip install openai", "from openai import OpenAI\nclient = OpenAI()"),
+        written_by_hand(["from openai import OpenAI\r\n", "OpenAI()"], newline="\r\n", trailing="\r\n"),
+        written_by_hand("!pip install openai\nimport openai  # caf\u00e9", trailing="\n"),
+        written_by_hand(["%%bash\n", "echo AzureOpenAI"], ["def broken(:\n", "  AzureOpenAI()"]),
+    ],
+    ids=["fixture", "nbformat", "crlf", "ascii-escapes", "not-python"],
+)
+def test_unchanged_notebooks_come_out_byte_identical(data: bytes) -> None:
+    result = migrate(data)
+    assert result.data is data
+    assert result.cell_changes == []
+
+
+def test_changed_cells_keep_their_form_and_the_file_its_newlines() -> None:
+    data = written_by_hand(
+        AZURE_CELL,  # one string
+        [CALL_CELL + "\n", "print('d\u00e9j\u00e0 vu')"],  # a list of lines, ensure_ascii escapes
+        newline="\r\n",
+    )
+    assert b"\\u00e9" in data and b"\r\n" in data
+    result = migrate(data)
+    after = result.data.decode("utf-8")
+    assert after.count("\r\n") >= data.count(b"\r\n") and "\n" not in after.replace("\r\n", "")
+    cells = json.loads(after)["cells"]
+    assert isinstance(cells[0]["source"], str) and "OpenAI(base_url=" in cells[0]["source"]
+    assert cells[1]["source"] == [
+        f"client.chat.completions.create(model={GETENV}, messages=[])\n",
+        "print('d\u00e9j\u00e0 vu')",
+    ]
+    assert "\\u00e9" in after and "\u00e9" not in after  # the file's ensure_ascii style is kept
+    assert_valid(result.data)
+    assert migrate(result.data).data == result.data  # a second run changes nothing
+
+
+def test_magic_lines_are_masked_for_the_engine_and_python_is_not() -> None:
+    seen: list[str] = []
+
+    def spy(source: str) -> MigrationResult:
+        seen.append(source)
+        return migrate_source(source)
+
+    cell = (
+        "%load_ext autoreload\n"
+        "!pip install openai \\\n"
+        "    azure-identity\n"
+        "x = (1\n"
+        "     % 2\n"
+        "     != 3)\n"
+        "text = '''\n"
+        "!not a shell line\n"
+        "'''\n"
+        "for f in range(2):\n"
+        "    %time f\n"
+        "out = !ls\n"
+        "len?"
+    )
+    migrate_notebook(written_by_hand(cell, "%%timeit\nsum(range(9))", "%%bash\nls"), spy)
+    (module,) = seen
+    body = [line for line in module.splitlines() if not re.fullmatch(r"_aoai_nb_c\d+", line)]
+    masked = [line for line in body if "_aoai_nb_m" in line]
+    assert len(masked) == 7  # %load_ext, the two lines of !pip, %time, out = !ls, len?, %%timeit
+    assert "     % 2" in body and "     != 3)" in body and "!not a shell line" in body
+    assert "    _aoai_nb_m1_3" in body  # indentation kept so the for-loop still has a body
+    assert "sum(range(9))" in body and "ls" not in body  # %%timeit's body is Python, %%bash's is not
+
+
+def test_a_cell_that_does_not_parse_is_reported_and_the_others_still_migrate() -> None:
+    data = written_by_nbformat(AZURE_CELL, "def broken(:\n    pass", CALL_CELL)
+    result = migrate(data)
+    cells = code_cells(result.data)
+    assert cells[3] == "def broken(:\n    pass"
+    assert f"model={GETENV}" in cells[4]
+    (error,) = [f for f in result.findings if f.code == "AOAI000"]
+    assert (error.cell, error.line, error.level, error.needs_person) == (3, 1, "error", True)
+    assert "does not parse" in error.message
+
+
+def test_added_helper_goes_after_the_imports_of_the_openai_cell() -> None:
+    imports = (
+        "%pip install azure-identity\n"
+        "from azure.identity import DefaultAzureCredential, get_bearer_token_provider\n"
+        "from openai import AsyncAzureOpenAI\n"
+        "import asyncio\n"
+        "\n"
+        "scope = 'https://cognitiveservices.azure.com/.default'"
+    )
+    client = (
+        "provider = get_bearer_token_provider(DefaultAzureCredential(), scope)\n"
+        "client = AsyncAzureOpenAI(azure_endpoint='https://r.openai.azure.com',\n"
+        "                          azure_ad_token_provider=provider, api_version='2024-06-01')"
+    )
+    result = migrate(written_by_nbformat("print('first')", imports, client))
+    cells = code_cells(result.data)
+    assert cells[2] == "print('first')"
+    new_imports = cells[3].splitlines()
+    assert new_imports[:4] == [
+        "%pip install azure-identity",
+        "from azure.identity import DefaultAzureCredential, get_bearer_token_provider",
+        "from openai import AsyncOpenAI",
+        "import asyncio",
+    ]
+    assert new_imports[4:7] == ["", "", "def _aoai_awaitable_token_provider(provider):"]
+    assert new_imports[-3:] == ["", "", "scope = 'https://cognitiveservices.azure.com/.default'"]
+    assert "api_key=_aoai_awaitable_token_provider(provider)" in cells[4]
+    assert_valid(result.data)
+    assert migrate(result.data).data == result.data
+
+
+def test_notebooks_of_other_languages_are_left_alone() -> None:
+    nb = json.loads(written_by_hand(AZURE_CELL))
+    nb["metadata"] = {"kernelspec": {"name": "ir", "language": "R", "display_name": "R"}}
+    data = json.dumps(nb).encode()
+    assert migrate(data).data is data
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"{not json", "not valid JSON"),
+        (b'{"nbformat": 3, "worksheets": []}', "upgrade it to nbformat 4"),
+        ('{"cells": [], "x": "caf\u00e9"}'.encode("latin-1"), "not UTF-8"),
+    ],
+)
+def test_unusable_files_raise_a_notebook_error(data: bytes, message: str) -> None:
+    with pytest.raises(NotebookError, match=message):
+        migrate(data)
+
+
+def test_diff_says_which_cell_each_hunk_belongs_to() -> None:
+    result = migrate(written_by_nbformat("x = 1", AZURE_CELL, CALL_CELL, markdown=False))
+    diff = diff_notebook("demo.ipynb", result.cell_changes)
+    headers = [line for line in diff.splitlines() if line.startswith(("---", "+++", "@@"))]
+    assert headers[:2] == ["--- a/demo.ipynb (cell 2)", "+++ b/demo.ipynb (cell 2)"]
+    assert headers[2].startswith("@@ -1,3 +1,3 @@") and headers[2].endswith("(cell 2)")
+    assert headers[3:5] == ["--- a/demo.ipynb (cell 3)", "+++ b/demo.ipynb (cell 3)"]
+    assert headers[5].endswith("(cell 3)")
+    assert "-client.chat.completions.create(model='gpt-4o-prod-01', messages=[])" in diff.splitlines()
+    assert "\\ No newline at end of file" in diff
+
+
+def test_the_marker_names_never_collide_with_the_code() -> None:
+    cell = "_aoai_nb_c1 = 'user code that looks like a marker'\n" + CALL_CELL
+    result = migrate(written_by_hand(AZURE_CELL, cell))
+    assert code_cells(result.data)[2].startswith("_aoai_nb_c1 = 'user code")
+    assert "os.getenv(" in code_cells(result.data)[2]
