@@ -53,9 +53,10 @@ class ClassRef:
     """A name or attribute that refers to an Azure client class: `kind` is "call" (constructor), "type"
     (annotation, isinstance/issubclass argument) or "other" (base class, passed as a value, ...)."""
 
-    node: cst.Name | cst.Attribute
+    node: cst.Name | cst.Attribute | cst.SimpleString  # a string for "AzureOpenAI" forward references
     qualified: str
     kind: str
+    imported: cst.ImportFrom | None = None  # for string references: the import that binds the name
 
 
 def keyword_arg(call: cst.Call, name: str) -> cst.Arg | None:
@@ -91,7 +92,9 @@ class Analysis(cst.CSTVisitor):
         self._self_attr_refs: dict[tuple[cst.ClassDef, str], list[cst.Attribute]] = {}
         self._calls: list[cst.Call] = []
         self._access: dict[cst.CSTNode, Access] = {}
+        self._in_annotation = 0
         self.openai_imports: list[cst.ImportFrom] = []  # `from openai[.lib.azure] import ...`
+        self._annotation_strings: list[cst.SimpleString] = []
 
     # ---- collection -------------------------------------------------------------------------------------
 
@@ -118,6 +121,32 @@ class Analysis(cst.CSTVisitor):
         module = cst.Module(body=[]).code_for_node(node.module)
         if module in ("openai", "openai.lib.azure"):
             self.openai_imports.append(node)
+
+    def visit_Annotation(self, node: cst.Annotation) -> None:
+        self._in_annotation += 1
+
+    def leave_Annotation(self, original_node: cst.Annotation) -> None:
+        self._in_annotation -= 1
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        if self._in_annotation and node.value.strip("'\"").isidentifier():
+            self._annotation_strings.append(node)
+
+    def _resolve_annotation_strings(self) -> None:
+        """`"AzureOpenAI"` forward references (TYPE_CHECKING imports) name the class bound by an import."""
+        bound: dict[str, tuple[cst.ImportFrom, str]] = {}
+        for imp in self.openai_imports:
+            assert not isinstance(imp.names, cst.ImportStar)
+            module = cst.Module(body=[]).code_for_node(imp.module) if imp.module else ""
+            for alias in imp.names:
+                qualified = f"{module}.{alias.evaluated_name}"
+                if qualified in names.AZURE_CLIENT_CLASSES:
+                    bound[alias.evaluated_alias or alias.evaluated_name] = (imp, qualified)
+        for node in self._annotation_strings:
+            value = node.evaluated_value
+            if isinstance(value, str) and value in bound:
+                imp, qualified = bound[value]
+                self.class_refs.append(ClassRef(node, qualified, "type", imp))
 
     def referents(self, name: cst.Name) -> set:
         access = self._access.get(name)
@@ -213,6 +242,7 @@ class Analysis(cst.CSTVisitor):
                 self._access[access.node] = access
         for call in self._calls:
             self._note_request(call)
+        self._resolve_annotation_strings()
 
     def _note_request(self, call: cst.Call) -> None:
         func = call.func

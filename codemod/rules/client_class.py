@@ -47,16 +47,24 @@ def apply(ctx: RuleContext) -> None:
             if renamed:
                 ctx.edits.replace(ref.node.attr, cst.Name(new_class))
             continue
-        imported = _import_of(ctx, ref.node)
+        imported = ref.imported or _import_of(ctx, ref.node)
         if imported is None:
             continue
-        groups.setdefault((imported, ref.node.value), []).append(ref)
+        local = ref.node.value if isinstance(ref.node, cst.Name) else str(ref.node.evaluated_value)
+        groups.setdefault((imported, local), []).append(ref)
     for (imp, local), refs in groups.items():
         _plan_import(ctx, imp, local, refs, migrated_calls)
     _rename_unused_imports(ctx, {imp for imp, _ in groups})
     for client in ctx.migrated:
         new_class = names.AZURE_CLIENT_CLASSES[client.qualified]
         ctx.report("AOAI101", client.call.func, f"{ctx.code_for(client.call.func)} -> {new_class}", fixed=True)
+
+
+def _renamed_reference(node: cst.CSTNode, new_class: str) -> cst.CSTNode:
+    if isinstance(node, cst.SimpleString):  # a forward reference: keep the quotes
+        quote = node.value[-1]
+        return node.with_changes(value=node.prefix + quote + new_class + quote)
+    return cst.Name(new_class)
 
 
 def _call_of(ctx: RuleContext, ref: ClassRef) -> cst.CSTNode | None:
@@ -84,10 +92,9 @@ def _plan_import(
     aliased = alias.asname is not None
     if keep_old or not aliased:
         for ref in renamed:
-            ctx.edits.replace(ref.node, cst.Name(new_class))
+            ctx.edits.replace(ref.node, _renamed_reference(ref.node, new_class))
     if keep_old:
-        if not _already_imported(ctx, new_class):
-            ctx.edits.imports.add(("openai", new_class, None))
+        ctx.edits.imports.add(("openai", new_class, None))  # AddImportsVisitor skips it if already there
         return
     _rewrite_import(ctx, imp, {local})
 
@@ -100,13 +107,23 @@ def _alias_for(imp: cst.ImportFrom, local: str) -> cst.ImportAlias | None:
     return None
 
 
-def _already_imported(ctx: RuleContext, class_name: str) -> bool:
+def _already_imported(ctx: RuleContext, class_name: str, near: cst.ImportFrom | None = None) -> bool:
+    """Whether `class_name` is imported from openai unaliased — in the same block as `near` when given
+    (an import under `if TYPE_CHECKING:` or in another function does not bind the name here)."""
+    block = _block_of(ctx, near) if near is not None else None
     for imp in ctx.analysis.openai_imports:
         assert not isinstance(imp.names, cst.ImportStar)
+        if near is not None and _block_of(ctx, imp) is not block:
+            continue
         for alias in imp.names:
             if alias.evaluated_name == class_name and alias.asname is None and _module(imp) == "openai":
                 return True
     return False
+
+
+def _block_of(ctx: RuleContext, imp: cst.ImportFrom) -> cst.CSTNode | None:
+    line = ctx.meta.parent(imp)
+    return ctx.meta.parent(line) if line is not None else None
 
 
 def _module(imp: cst.ImportFrom) -> str:
@@ -139,7 +156,9 @@ def _renamed_import(ctx: RuleContext, original: cst.ImportFrom, updated, todo: s
         new_local = asname or new_class
         renamed = alias.with_changes(name=cst.Name(new_class), asname=alias.asname if asname else None)
         candidates.append(renamed)
-        duplicate = new_local in seen or (asname is None and _already_imported(ctx, new_class) and module == "openai")
+        duplicate = new_local in seen or (
+            asname is None and module == "openai" and _already_imported(ctx, new_class, original)
+        )
         if duplicate:
             drop.add(id(renamed))
         elif module != "openai" and not only_clients:
@@ -173,5 +192,7 @@ def _rename_unused_imports(ctx: RuleContext, handled: set[cst.ImportFrom]) -> No
 def _has_references(ctx: RuleContext, imp: cst.ImportFrom, local: str) -> bool:
     for ref in ctx.analysis.class_refs:
         if isinstance(ref.node, cst.Name) and ref.node.value == local and _import_of(ctx, ref.node) is imp:
+            return True
+        if isinstance(ref.node, cst.SimpleString) and ref.node.evaluated_value == local and ref.imported is imp:
             return True
     return False
