@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from codemod.advisor.versions import closest_versions, known_version
+from codemod.advisor.versions import known_version, unknown_version_message
 from codemod.findings import Finding
 
 _CONFIG_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".toml", ".bicep", ".bicepparam", ".tf", ".tfvars"})
@@ -61,15 +61,9 @@ def _versions_on(line: str, previous: str, arm_template: bool) -> list[tuple[int
 def _finding(value: str, line: int, column: int, path: str) -> Finding:
     info = known_version(value)
     if info is None:
-        closest = ", ".join(closest_versions(value))
-        message = (
-            f"`{value}` is not a known Azure OpenAI api-version (malformed or never published); "
-            f"closest known: {closest}."
-        )
-        return Finding("AOAI308", message, line, column, level="warning", path=path)
-    channel = "GA" if info.channel == "ga" else "preview"
+        return Finding("AOAI308", unknown_version_message(value), line, column, level="warning", path=path)
     message = (
-        f"api-version {value} ({channel}, {info.status.replace('-', ' ')}) is set outside Python code. "
+        f"api-version {value} ({info.label}) is set outside Python code. "
         "The migrated code sends no api-version; update or remove this setting where nothing else reads it."
     )
     return Finding("AOAI307", message, line, column, level="info", path=path)

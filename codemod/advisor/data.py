@@ -12,6 +12,15 @@ from typing import Any, Literal
 
 Channel = Literal["ga", "preview"]
 UNKNOWN = "unknown"  # a first_ga value: the sources do not say which dated GA version (if any) has it
+_STATUS_LABELS = {
+    "latest-ga": "GA, the latest dated GA",
+    "superseded": "GA, superseded",
+    "legacy": "GA, legacy",
+    "retirement-announced": "preview, retirement announced",
+    "preview": "preview",
+    "latest-preview": "preview, the latest dated preview",
+    "undocumented": "preview, support status undocumented",
+}
 
 
 @dataclass(frozen=True)
@@ -28,6 +37,11 @@ class VersionInfo:
     features: tuple[str, ...]
     verified: bool
     source: str
+
+    @property
+    def label(self) -> str:
+        """`GA, superseded`, `preview, retirement announced`, ..."""
+        return _STATUS_LABELS.get(self.status, f"{self.channel}, {self.status}")
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ class Gap:
         first = first_versions(self.feature)
         documented = "" if self.feature.verified else "documented as "
         return (
-            f"{self.used_as} is not in api-version {self.pinned}: it is {documented}first in {first}. "
+            f"{self.used_as}: not in api-version {self.pinned}; {documented}first in {first}. "
             "Pin a version that has it, or move to the v1 API."
         )
 
@@ -106,9 +106,8 @@ def _used_features(
     for parameter in data.parameters:
         if parameter.operation is None or not dotted.startswith(parameter.operation + "."):
             continue
-        for name in parameter.params:
-            if name in details and (parameter.detail is None or details[name] == parameter.detail):
-                shown = f"`{name}` {parameter.detail}" if parameter.detail else f"`{name}`"
-                used.append((parameter, shown))
-                break
+        names = [n for n in parameter.params if n in details and parameter.detail in (None, details[n])]
+        if names:
+            shown = ", ".join(f"`{name}`" for name in names)
+            used.append((parameter, f"{shown} {parameter.detail}" if parameter.detail else shown))
     return used

@@ -32,6 +32,7 @@ class PinLine:
     line: int
     column: int
     constraint: str
+    written: str  # the requirement as the file spells it, for messages
     poetry: bool = False
 
 
@@ -72,7 +73,7 @@ def _requirements(path: Path, text: str) -> list[PinLine]:
         body = body.split(" --", 1)[0]  # per-requirement options such as --hash
         requirement = _openai_requirement(body)
         if requirement is not None:
-            pins.append(PinLine(path, number, line.index(body) + 1, str(requirement.specifier)))
+            pins.append(PinLine(path, number, line.index(body) + 1, str(requirement.specifier), body.strip()))
     return pins
 
 
@@ -95,7 +96,7 @@ def _pep621(path: Path, text: str) -> list[PinLine]:
             continue
         number, column = _locate(lines, item, start)
         start = number
-        pins.append(PinLine(path, number, column, str(requirement.specifier)))
+        pins.append(PinLine(path, number, column, str(requirement.specifier), item.strip()))
     return pins
 
 
@@ -125,7 +126,8 @@ def _keyed(path: Path, text: str, wanted, poetry: bool) -> list[PinLine]:
             continue
         constraint = value.get("version", "*") if isinstance(value, dict) else value
         if isinstance(constraint, str):
-            pins.append(PinLine(path, number, match.start(1) + 1, constraint, poetry))
+            written = f"openai = {match.group(1)}"
+            pins.append(PinLine(path, number, match.start(1) + 1, constraint, written, poetry))
     return pins
 
 
@@ -139,7 +141,8 @@ def _setup_cfg(path: Path, text: str) -> list[PinLine]:
         if section not in _SETUP_CFG_SECTIONS or line.lstrip().startswith(("#", ";")):
             continue
         body = line.split("=", 1)[1] if "=" in line and not line[:1].isspace() else line
-        requirement = _openai_requirement(body.split("#", 1)[0])
+        body = body.split("#", 1)[0].strip()
+        requirement = _openai_requirement(body)
         if requirement is not None:
-            pins.append(PinLine(path, number, line.index(body.strip()) + 1, str(requirement.specifier)))
+            pins.append(PinLine(path, number, line.index(body) + 1, str(requirement.specifier), body))
     return pins

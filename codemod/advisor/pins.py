@@ -58,17 +58,17 @@ def judge_pin(pin: PinLine, needs: Mapping[str, str], shown_path: str) -> Findin
         return None
     allows_new, allows_old = allowed_around(specifier, minimum)
     reasons = "; ".join(reason for reason, v in needs.items() if Version(v) == minimum)
-    written = pin.constraint.strip()
+    written = pin.written
     if not allows_new:
         message = (
-            f"openai is pinned as `{written}`, but the migrated code needs openai>={minimum} ({reasons}). "
+            f"`{written}` rules out what the migrated code needs: openai>={minimum} ({reasons}). "
             f"Raise the requirement to >={minimum}."
         )
         level = "warning"
     elif allows_old:
         message = (
-            f"openai requirement `{written}` still allows versions older than {minimum}, which the migrated "
-            f"code needs ({reasons}). Raise the lower bound to >={minimum}."
+            f"`{written}` still allows openai older than {minimum}, which the migrated code needs "
+            f"({reasons}). Raise the lower bound to >={minimum}."
         )
         level = "info"
     else:

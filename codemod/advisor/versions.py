@@ -83,3 +83,13 @@ def _intended_date(text: str) -> tuple[date, bool] | None:
     month = min(max(int(match.group(2)), 1), 12)
     day = min(max(int(match.group(3)), 1), calendar.monthrange(year, month)[1])
     return date(year, month, day), match.group(4) is not None
+
+
+def unknown_version_message(text: str) -> str:
+    """The AOAI308 sentence for a string that is not a known dated api-version."""
+    closest = ", ".join(closest_versions(text))
+    if parse_version(text) is None:
+        problem = "is not a valid api-version (expected YYYY-MM-DD or YYYY-MM-DD-preview with a real date)"
+    else:
+        problem = "is not an Azure OpenAI api-version that was ever documented"
+    return f"`{text.strip()}` {problem}; closest known: {closest}."

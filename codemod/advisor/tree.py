@@ -1,0 +1,120 @@
+"""`aoai-migrate advise PATH...`: the advisor's checks over files and directories. Python files and
+notebooks get AOAI301-305 (through the engine's analysis), configuration files AOAI307/308, dependency
+files AOAI306 with what the Python code needs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from codemod.advisor.config_scan import is_config_file, scan_config_file
+from codemod.advisor.pin_files import is_dependency_file
+from codemod.advisor.pins import check_openai_pins
+from codemod.findings import Finding
+
+_PREFILTER = "openai"  # a module without this word (any case) cannot use the openai package or its versions
+_MAX_CONFIG_BYTES = 2 * 1024 * 1024
+
+
+@dataclass
+class TreeAdvice:
+    findings: list[Finding] = field(default_factory=list)
+    missing: list[Path] = field(default_factory=list)  # named paths that do not exist
+    failed: int = 0  # files that could not be read, decoded or parsed (reported as AOAI000)
+
+
+@dataclass
+class _Collected:
+    findings: list[Finding] = field(default_factory=list)
+    needs: dict[str, str] = field(default_factory=dict)
+    dependency_files: list[Path] = field(default_factory=list)
+    failed: int = 0
+
+
+def wanted(name: str) -> bool:
+    path = Path(name)
+    return name.endswith((".py", ".ipynb")) or is_config_file(path) or is_dependency_file(path)
+
+
+def _is_env_name(name: str) -> bool:
+    return name == ".env" or name.startswith(".env.")
+
+
+def advise_paths(paths: Sequence[str | Path]) -> TreeAdvice:
+    from codemod.discovery import discover
+
+    discovery = discover(paths, include=wanted)
+    # `.env` files are usually gitignored, yet they are where a deployment's api-version lives.
+    env_files = discover(paths, include=_is_env_name, respect_gitignore=False)
+    files = sorted({f.path for f in [*discovery.files, *env_files.files]})
+    collected = _Collected()
+    for path in files:
+        _advise_file(path, collected)
+    collected.findings += check_openai_pins(Path("."), collected.needs, files=collected.dependency_files)
+    findings = sorted(collected.findings, key=Finding.sort_key)
+    return TreeAdvice(findings, list(discovery.missing), collected.failed)
+
+
+def _advise_file(path: Path, out: _Collected) -> None:
+    if is_dependency_file(path):
+        out.dependency_files.append(path)
+    if path.suffix in (".py", ".ipynb"):
+        _advise_python(path, out)
+    elif is_config_file(path):
+        _advise_config(path, out)
+
+
+def _advise_config(path: Path, out: _Collected) -> None:
+    try:
+        if path.stat().st_size > _MAX_CONFIG_BYTES:
+            return
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return  # not text we can read: nothing to report about api-versions
+    out.findings += scan_config_file(path, text)
+
+
+def _advise_python(path: Path, out: _Collected) -> None:
+    from codemod.rules.advisor_checks import advise_source
+
+    shown = str(path)
+    try:
+        data = path.read_bytes()
+        if _PREFILTER.encode() not in data.lower():
+            return
+        if path.suffix == ".ipynb":
+            findings, needs = _advise_notebook(data, shown)
+        else:
+            from codemod.source import decode
+
+            findings, needs = advise_source(decode(data).text, shown)
+    except Exception as exc:  # noqa: BLE001 - read, decode and LibCST syntax errors all end here
+        out.failed += 1
+        out.findings.append(Finding("AOAI000", _error_message(exc), 1, 1, level="error", path=shown))
+        return
+    out.findings += findings
+    out.needs.update(needs)
+
+
+def _advise_notebook(data: bytes, shown: str) -> tuple[list[Finding], dict[str, str]]:
+    from codemod.engine import MigrationResult
+    from codemod.notebook import migrate_notebook
+    from codemod.rules.advisor_checks import advise_source
+
+    needs: dict[str, str] = {}
+
+    def advise(text: str) -> MigrationResult:
+        findings, found = advise_source(text, shown)
+        needs.update(found)
+        return MigrationResult(text, findings, {}, set())
+
+    result = migrate_notebook(data, advise)
+    return [f.with_path(shown) for f in result.findings], needs
+
+
+def _error_message(exc: Exception) -> str:
+    if isinstance(exc, OSError):
+        return f"cannot read the file: {exc.strerror or exc}"
+    text = str(exc).strip()
+    return "cannot read or parse the file: " + (text.splitlines()[0] if text else type(exc).__name__)

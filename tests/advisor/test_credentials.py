@@ -1,0 +1,48 @@
+"""AOAI305 facts: which literals look like credentials, and how they are shown."""
+
+from __future__ import annotations
+
+import pytest
+
+from codemod.advisor.credentials import looks_like_secret, redact
+
+
+@pytest.mark.parametrize(
+    "literal",
+    [
+        "3f9a2c7e1b5d4086a9e2c4f7b1d3e5a8",  # classic 32-hex Azure key
+        "sk-proj-Zq7Xv3Lm9Np2Rt5Wy8Bc4Df6Gh1Jk0",
+        "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJjb2duaXRpdmUifQ.Sg7h3Kd9Lq2Wm5Zx8Vb1Nc4",
+        "9Fh2kLq8Zr3Tx6Wb1Nd4Pm7Vc0Gy5Js2Hq8Rk3Lt6Xw9Bz1Cf4Dn7Mp0Qs3Ug6Ye9Ai2Ej5Ho8Ku1Ow4Ir7Av0",
+    ],
+)
+def test_real_looking_credentials(literal: str) -> None:
+    assert looks_like_secret(literal)
+
+
+@pytest.mark.parametrize(
+    "literal",
+    [
+        "",
+        "abc",
+        "<your-api-key>",
+        "YOUR_API_KEY",
+        "AZURE_OPENAI_API_KEY",
+        "replace-with-your-key-0123456789",
+        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        "https://res.openai.azure.com/",
+        "not-a-real-key",
+        "my api key 1234567890 here",
+        "dummy-key-1234567890abcdef",
+    ],
+)
+def test_placeholders_names_and_urls_are_not_credentials(literal: str) -> None:
+    assert not looks_like_secret(literal)
+
+
+def test_redact_keeps_only_a_known_prefix_and_the_last_four() -> None:
+    key = "sk-proj-Zq7Xv3Lm9Np2Rt5Wy8Bc4Df6Gh1Jk0"
+    assert redact(key) == "sk-proj-…1Jk0"
+    assert redact("3f9a2c7e1b5d4086a9e2c4f7b1d3e5a8") == "…e5a8"
+    assert redact("short-secret-1") == "…"
+    assert "3f9a2c7e1b5d4086" not in redact("3f9a2c7e1b5d4086a9e2c4f7b1d3e5a8")
