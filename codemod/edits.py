@@ -54,7 +54,7 @@ class ApplyEdits(cst.CSTTransformer):
             updated_node = replace(updated_node)
         if isinstance(original_node, cst.Call) and original_node in edits.args:
             assert isinstance(updated_node, cst.Call)
-            updated_node = updated_node.with_changes(args=apply_arg_ops(updated_node.args, edits.args[original_node]))
+            updated_node = updated_node.with_changes(args=apply_arg_ops(updated_node, edits.args[original_node]))
         if isinstance(original_node, cst.SimpleStatementLine) and original_node in edits.insert_after:
             return cst.FlattenSentinel([updated_node, *edits.insert_after[original_node]])
         if isinstance(updated_node, cst.Module) and edits.prelude:
@@ -69,16 +69,26 @@ def drop_items(items, should_drop) -> list:
     kept = [item for item in items if not should_drop(item)]
     if kept and kept[-1] is not items[-1]:
         last_removed = items[-1]
-        changes = {"comma": last_removed.comma}
+        comma = last_removed.comma
+        mine = kept[-1].comma
+        if (
+            isinstance(comma, cst.Comma)
+            and isinstance(mine, cst.Comma)
+            and isinstance(comma.whitespace_after, cst.ParenthesizedWhitespace)
+            and isinstance(mine.whitespace_after, cst.ParenthesizedWhitespace)
+        ):  # keep the kept item's own end-of-line comment; take the closing layout of the removed one
+            layout = comma.whitespace_after.with_changes(first_line=mine.whitespace_after.first_line)
+            comma = comma.with_changes(whitespace_after=layout)
+        changes = {"comma": comma}
         if isinstance(last_removed, cst.Arg):
             changes["whitespace_after_arg"] = last_removed.whitespace_after_arg
         kept[-1] = kept[-1].with_changes(**changes)
     return kept
 
 
-def apply_arg_ops(args, ops: ArgOps) -> list[cst.Arg]:
+def apply_arg_ops(call: cst.Call, ops: ArgOps) -> list[cst.Arg]:
     out: list[cst.Arg] = []
-    for arg in drop_items(args, lambda a: a.keyword is not None and a.keyword.value in ops.remove):
+    for arg in drop_items(call.args, lambda a: a.keyword is not None and a.keyword.value in ops.remove):
         name = arg.keyword.value if arg.keyword is not None else None
         if name is not None and name in ops.replace:
             new_name, new_value = ops.replace[name]
@@ -86,23 +96,34 @@ def apply_arg_ops(args, ops: ArgOps) -> list[cst.Arg]:
             if new_value is not None:
                 arg = arg.with_changes(value=new_value)
         out.append(arg)
+    template = call.args[-1] if call.args else None
     for keyword, value in ops.add:
-        out = _append_arg(out, keyword, value)
+        out = _append_arg(out, keyword, value, template, call.whitespace_before_args)
     return out
 
 
-def _append_arg(args: list[cst.Arg], keyword: str, value: cst.BaseExpression) -> list[cst.Arg]:
+def _append_arg(
+    args: list[cst.Arg],
+    keyword: str,
+    value: cst.BaseExpression,
+    template: cst.Arg | None,
+    opening: cst.BaseParenthesizableWhitespace,
+) -> list[cst.Arg]:
+    """Append `keyword=value`, formatted like the call's existing arguments (one per line stays one per line)."""
     new = cst.Arg(
         value=value,
         keyword=cst.Name(keyword),
         equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
     )
     if not args:
+        if template is not None:  # every argument was removed: take the last one's place
+            new = new.with_changes(comma=template.comma, whitespace_after_arg=template.whitespace_after_arg)
         return [new]
     last = args[-1]
     separator = next((a.comma for a in reversed(args[:-1]) if isinstance(a.comma, cst.Comma)), None)
     if separator is None:
-        separator = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        ws = opening if isinstance(opening, cst.ParenthesizedWhitespace) else cst.SimpleWhitespace(" ")
+        separator = cst.Comma(whitespace_after=ws)
     new = new.with_changes(comma=last.comma, whitespace_after_arg=last.whitespace_after_arg)
     last = last.with_changes(comma=separator, whitespace_after_arg=cst.SimpleWhitespace(""))
     return [*args[:-1], last, new]

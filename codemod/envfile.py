@@ -34,7 +34,9 @@ class Variable:
     files: set[str] = field(default_factory=set)
 
 
-def collect(texts: dict[str, str], deployments: dict[str, dict[str, str]], implicit: dict[str, set[str]]) -> dict[str, Variable]:
+def collect(
+    texts: dict[str, str], deployments: dict[str, dict[str, str]], implicit: dict[str, set[str]]
+) -> dict[str, Variable]:
     """Variables read by each file's migrated text; `deployments[file]` maps literal -> NAME."""
     found: dict[str, Variable] = {}
     for shown, text in texts.items():
@@ -101,7 +103,7 @@ def env(paths: tuple[str, ...], output: str | None, force: bool, config: str | N
         sys.exit(2)
     result = run(files, options, "check")
     texts, deployments, implicit = {}, {}, {}
-    for outcome, (_, shown) in zip(result.outcomes, files):
+    for outcome, (_, shown) in zip(result.outcomes, files, strict=True):
         text = outcome.new_text or outcome.old_text
         if text is not None:
             texts[shown] = text

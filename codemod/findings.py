@@ -13,7 +13,7 @@ RULES: dict[str, str] = {
     "AOAI101": "AzureOpenAI / AsyncAzureOpenAI of the openai package become OpenAI / AsyncOpenAI.",
     "AOAI102": "azure_endpoint (or the AZURE_OPENAI_ENDPOINT fallback) becomes base_url ending in /openai/v1/.",
     "AOAI103": "api_version and 'api-version' query parameters are removed (the v1 API rejects them).",
-    "AOAI104": "Entra ID token providers and tokens become api_key; the AZURE_OPENAI_API_KEY fallback is made explicit.",
+    "AOAI104": "Token providers and tokens become api_key; the AZURE_OPENAI_API_KEY fallback is made explicit.",
     "AOAI105": "Client-level azure_deployment moves to model= on every request made through that client.",
     "AOAI106": "Module-level openai.api_type/azure_endpoint/api_version settings move to the v1 form.",
     "AOAI107": "openai<1.0 calls (openai.ChatCompletion.create(engine=...)) need the 1.x client first.",

@@ -112,8 +112,8 @@ def discover_files(paths, exclude, extend_exclude, verbose: bool) -> list[tuple[
 
 
 def _run_stdin(options: Options) -> int:
-    from codemod.source import SourceError, decode, encode
     from codemod.engine import migrate_source
+    from codemod.source import SourceError, decode, encode
 
     data = sys.stdin.buffer.read()
     try:
@@ -212,7 +212,7 @@ def _report(result: RunResult, fmt: str, args: MigrateArgs, mode: str) -> None:
     sources = {}
     if fmt == "full":
         sources = {_shown(o): o.old_text or "" for o in result.outcomes if o.old_text}
-    text = reporting.render(findings, fmt, counts=None, sources=sources)
+    text = reporting.render(findings, fmt, counts=counts if fmt == "sarif" else None, sources=sources)
     if args.output:
         Path(args.output).write_text(text + ("\n" if text and not text.endswith("\n") else ""), encoding="utf-8")
     elif text:

@@ -15,7 +15,10 @@ from codemod.rules.deployment_names import derived_name
 from codemod.runner import run
 from tests.fixture_cases import FIXTURES
 
-CHAT = 'from openai import AzureOpenAI\nc = AzureOpenAI(api_version="2024-10-21")\nc.chat.completions.create(model="{}", messages=[])\n'
+CHAT = (
+    'from openai import AzureOpenAI\nc = AzureOpenAI(api_version="2024-10-21")\n'
+    'c.chat.completions.create(model="{}", messages=[])\n'
+)
 
 
 @pytest.mark.parametrize(

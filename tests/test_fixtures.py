@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import shutil
-import tomllib
 from pathlib import Path
 
 import libcst as cst
 import pytest
 
-from codemod.config import _from_table
+from codemod.config import _from_table, tomllib
 from codemod.engine import Options
 from codemod.runner import migrate_file
 from tests.fixture_cases import Case, cases

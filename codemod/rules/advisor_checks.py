@@ -181,8 +181,10 @@ class _VersionNames(cst.CSTVisitor):
             if variable and _VERSION_NAME.search(variable):
                 self._add(node.args[1].value, f"the default of os.getenv({variable!r})")
             return
-        callee = self.ctx.module.code_for_node(node.func)
-        if "OpenAI" in callee.rsplit(".", 1)[-1]:
+        # Imported classes only (a qualified name with a module): a class of the user's own is not Azure's.
+        imported = [q for q in self.ctx.analysis.qualified(node.func) if "." in q]
+        if any("OpenAI" in q.rsplit(".", 1)[-1] for q in imported):
+            callee = self.ctx.module.code_for_node(node.func)
             keywords = {a.keyword.value: a for a in node.args if a.keyword is not None}
             arg = keywords.get("api_version")
             if arg is not None:

@@ -22,6 +22,9 @@ def apply(ctx: RuleContext) -> None:
             ctx.edits.call(client.call).remove.add("api_version")
             ctx.report("AOAI103", version, "api_version removed (the v1 API has none)", fixed=True)
         _drop_query_key(ctx, client.call, "default_query")
+    for client in ctx.analysis.clients:
+        if not client.azure and ctx.active("AOAI103", client.call):
+            _drop_query_key(ctx, client.call, "default_query")  # a v1 client: Azure rejects api-version
     for request in ctx.analysis.requests:
         client = request.client
         if client is not None and (ctx.is_migrated(client) or not client.azure):

@@ -60,6 +60,17 @@ def apply(ctx: RuleContext) -> None:
         ctx.report("AOAI101", client.call.func, f"{ctx.code_for(client.call.func)} -> {new_class}", fixed=True)
 
 
+def _collapse_union(ctx: RuleContext, node: cst.CSTNode, new_class: str) -> None:
+    """`AsyncOpenAI | AsyncAzureOpenAI` would become `AsyncOpenAI | AsyncOpenAI`: keep one."""
+    union = ctx.meta.parent(node)
+    if not isinstance(union, cst.BinaryOperation) or not isinstance(union.operator, cst.BitOr):
+        return
+    other = union.right if union.left is node else union.left
+    if isinstance(other, cst.Name) and other.value == new_class:
+        keep_left = other is union.left
+        ctx.edits.replace(union, lambda updated: updated.left if keep_left else updated.right)
+
+
 def _renamed_reference(node: cst.CSTNode, new_class: str) -> cst.CSTNode:
     if isinstance(node, cst.SimpleString):  # a forward reference: keep the quotes
         quote = node.value[-1]
@@ -93,6 +104,7 @@ def _plan_import(
     if keep_old or not aliased:
         for ref in renamed:
             ctx.edits.replace(ref.node, _renamed_reference(ref.node, new_class))
+            _collapse_union(ctx, ref.node, new_class)
     if keep_old:
         ctx.edits.imports.add(("openai", new_class, None))  # AddImportsVisitor skips it if already there
         return
@@ -142,7 +154,8 @@ def _renamed_import(ctx: RuleContext, original: cst.ImportFrom, updated, todo: s
     assert isinstance(updated, cst.ImportFrom) and not isinstance(updated.names, cst.ImportStar)
     module = _module(original)
     only_clients = all(f"{module}.{a.evaluated_name}" in names.AZURE_CLIENT_CLASSES for a in updated.names)
-    seen = {a.evaluated_alias or a.evaluated_name for a in updated.names if (a.evaluated_alias or a.evaluated_name) not in todo}
+    locals_ = [a.evaluated_alias or a.evaluated_name for a in updated.names]
+    seen = {local for local in locals_ if local not in todo}
     candidates: list[cst.ImportAlias] = []
     drop: set[int] = set()
     for alias in updated.names:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import Assignment, QualifiedNameProvider
 
-from codemod.analysis import Client
 from codemod.context import RuleContext
 
 CODES = ("AOAI104",)

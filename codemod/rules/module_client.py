@@ -27,6 +27,15 @@ def apply(ctx: RuleContext) -> None:
     ctx.module_client_azure = True
     if ctx.analysis.legacy_calls:
         return  # openai<1.0 code (AOAI107): the 1.x client comes first
+    provider = next((s for s, q in settings if q == "openai.azure_ad_token_provider"), None)
+    if provider is not None:
+        ctx.report(
+            "AOAI106",
+            provider,
+            "the module-level client cannot take a token provider in OpenAI mode, so these settings are left "
+            "on the dated API; build an OpenAI(base_url=<endpoint>/openai/v1/, api_key=<provider>) client instead.",
+        )
+        return
     anchor_stmt = (api_type or [s for s in settings if s[1] == "openai.azure_endpoint"])[0][0]
     if not ctx.active("AOAI106", anchor_stmt):
         return
@@ -67,13 +76,6 @@ def _rewrite(ctx: RuleContext, stmt: cst.Assign, qual: str, seen: set[str]) -> N
         assert isinstance(target, cst.Attribute)
         ctx.edits.replace(target.attr, cst.Name("api_key"))
         ctx.report("AOAI106", stmt, "openai.azure_ad_token -> openai.api_key (a static token expires)", fixed=True)
-    elif qual == "openai.azure_ad_token_provider":
-        ctx.report(
-            "AOAI106",
-            stmt,
-            "the module-level client takes no token provider as api_key; build an OpenAI(base_url=..., "
-            "api_key=<provider>) client instead of using module-level settings.",
-        )
 
 
 def _line_of(ctx: RuleContext, stmt: cst.CSTNode) -> cst.SimpleStatementLine | None:
