@@ -40,3 +40,20 @@ def redact(secret: str) -> str:
     prefix = next((p for p in _KNOWN_PREFIXES if secret.startswith(p)), "")
     tail = secret[-_TAIL:] if len(secret) >= _MIN_LENGTH_FOR_TAIL else ""
     return f"{prefix}…{tail}"
+
+
+_QUOTED_LITERAL = re.compile(r"""(['"])([^'"\\\n]{16,})\1""")
+
+
+def mask_secrets(text: str) -> str:
+    """`text` (source lines, a diff) with every quoted literal that looks like a credential masked by `*`
+    of the same length, its last four characters kept: columns and underlines stay aligned."""
+
+    def mask(match: re.Match[str]) -> str:
+        quote, body = match.group(1), match.group(2)
+        if not looks_like_secret(body):
+            return match.group(0)
+        keep = _TAIL if len(body) >= _MIN_LENGTH_FOR_TAIL else 0
+        return quote + "*" * (len(body) - keep) + body[len(body) - keep :] + quote
+
+    return _QUOTED_LITERAL.sub(mask, text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from codemod.advisor.credentials import looks_like_secret, redact
+from codemod.advisor.credentials import looks_like_secret, mask_secrets, redact
 
 
 @pytest.mark.parametrize(
@@ -46,3 +46,14 @@ def test_redact_keeps_only_a_known_prefix_and_the_last_four() -> None:
     assert redact("3f9a2c7e1b5d4086a9e2c4f7b1d3e5a8") == "…e5a8"
     assert redact("short-secret-1") == "…"
     assert "3f9a2c7e1b5d4086" not in redact("3f9a2c7e1b5d4086a9e2c4f7b1d3e5a8")
+
+
+def test_mask_secrets_keeps_length_and_leaves_other_literals() -> None:
+    line = 'c = AzureOpenAI(api_key="3f9a2c7e1b5d4086a9e2c4f7b1d3e5a8", azure_endpoint="https://r.openai.azure.com")'
+    masked = mask_secrets(line)
+    assert len(masked) == len(line)
+    assert "3f9a2c7e1b5d4086" not in masked and '"' + "*" * 28 + 'e5a8"' in masked
+    assert '"https://r.openai.azure.com"' in masked
+    assert mask_secrets("x = 'short'\n") == "x = 'short'\n"
+    diff = "-k = 'sk-proj-Zq7Xv3Lm9Np2Rt5Wy8Bc4Df6Gh1Jk0'\n+k = os.environ['AZURE_OPENAI_API_KEY']\n"
+    assert "Zq7Xv3" not in mask_secrets(diff) and "AZURE_OPENAI_API_KEY" in mask_secrets(diff)

@@ -1,0 +1,98 @@
+"""codemod/rules/advisor_checks.py over the engine's analysis: the Python fixtures, and the same checks
+inside a migrate run (fixed flags, suppression comments, --select/--ignore)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from codemod.engine import Options, migrate_source
+from codemod.rules.advisor_checks import advise_source
+from tests.advisor.helpers import FIXTURES, sidecar
+
+PYTHON = sorted((FIXTURES / "python").glob("*.py"))
+ADVISOR_CODES = ("AOAI301", "AOAI302", "AOAI303", "AOAI304", "AOAI305", "AOAI308")
+
+
+@pytest.mark.parametrize("path", PYTHON, ids=lambda p: p.stem)
+def test_python_fixture(path: Path) -> None:
+    findings, _ = advise_source(path.read_text(encoding="utf-8"), str(path))
+    got = sorted((f.line, f.code) for f in findings)
+    expected = sorted((int(line), code) for line, code in sidecar(path.with_suffix(".findings")))
+    assert got == expected
+    assert all(f.path == str(path) and f.column >= 1 for f in findings)
+
+
+def test_every_python_code_has_a_fixture_and_a_case_that_must_not_fire() -> None:
+    codes = {code for path in PYTHON for _, code in sidecar(path.with_suffix(".findings"))}
+    assert {"AOAI301", "AOAI302", "AOAI303", "AOAI304", "AOAI305", "AOAI308"} <= codes
+    assert {code for _, code in sidecar(FIXTURES / "python" / "request_ok.findings")} == {"AOAI301"}
+
+
+def test_needs_for_the_dependency_check() -> None:
+    _, needs = advise_source((FIXTURES / "repo" / "app.py").read_text())
+    assert needs == {"a token provider passed as api_key": "1.106.0"}
+    _, needs = advise_source((FIXTURES / "python" / "request_ok.py").read_text())
+    assert needs == {"client.responses, the Responses API": "1.66.0"}
+    _, needs = advise_source((FIXTURES / "python" / "versions_pinned.py").read_text())
+    assert needs == {}
+
+
+def test_migrate_run_reports_gaps_as_fixed_when_the_client_moves() -> None:
+    source = (
+        "from openai import AzureOpenAI\n"
+        'c = AzureOpenAI(api_version="2024-06-01", azure_endpoint="https://r.openai.azure.com", api_key=k)\n'
+        'c.chat.completions.create(model="m", messages=[], max_completion_tokens=5)\n'
+    )
+    result = migrate_source(source)
+    (gap,) = [f for f in result.findings if f.code == "AOAI302"]
+    assert gap.fixed and not gap.needs_person and gap.line == 3
+    assert any(f.code == "AOAI301" and f.line == 2 for f in result.findings)
+    assert "api_version" not in result.source
+
+
+def test_blocked_client_keeps_the_gap_as_a_warning() -> None:
+    source = (
+        "from openai import AzureOpenAI\n"
+        'c = AzureOpenAI(api_version="2024-06-01", api_key=k)  # aoai-migrate: ignore[AOAI101]\n'
+        'c.chat.completions.create(model="m", messages=[], max_completion_tokens=5)\n'
+    )
+    (gap,) = [f for f in migrate_source(source).findings if f.code == "AOAI302"]
+    assert not gap.fixed and gap.needs_person
+
+
+def test_suppression_comment_and_ignore_option() -> None:
+    source = (
+        "from openai import AzureOpenAI\n"
+        'c = AzureOpenAI(api_version="2024-06-01", api_key=k)\n'
+        "c.beta.assistants.create(model='m')  # aoai-migrate: ignore[AOAI304]\n"
+        "c.batches.list()\n"
+    )
+    codes = [(f.line, f.code) for f in migrate_source(source).findings if f.code in ADVISOR_CODES]
+    assert (3, "AOAI304") not in codes and (4, "AOAI304") in codes
+    ignored = migrate_source(source, Options(ignore=frozenset({"AOAI3"})))
+    assert not [f for f in ignored.findings if f.code in ADVISOR_CODES]
+    only = migrate_source(source, Options(select=frozenset({"AOAI301"})))
+    assert {f.code for f in only.findings} == {"AOAI301"}
+
+
+def test_code_that_is_not_the_openai_client_is_left_alone() -> None:
+    source = (
+        "class AzureOpenAI:\n    def __init__(self, **kw): pass\n"
+        'c = AzureOpenAI(api_version="2024-06-01", api_key="3f9a2c7e1b5d4086a9e2c4f7b1d3e5a8")\n'
+        'c.chat.completions.create(model="m", messages=[], max_completion_tokens=5)\n'
+    )
+    findings, _ = advise_source(source)
+    assert findings == []
+
+
+def test_other_libraries_azure_openai_versions_are_explained() -> None:
+    source = (
+        "from langchain_openai import AzureChatOpenAI\n"
+        'llm = AzureChatOpenAI(api_version="2023-03-15-preview", azure_deployment="gpt")\n'
+        'search = SearchClient(api_version="2023-11-01")\n'
+    )
+    findings, _ = advise_source(source)
+    assert [(f.line, f.code) for f in findings] == [(2, "AOAI301")]
+    assert "retirement announced" in findings[0].message
