@@ -76,8 +76,6 @@ def _advise_config(path: Path, out: _Collected) -> None:
 
 
 def _advise_python(path: Path, out: _Collected) -> None:
-    from codemod.rules.advisor_checks import advise_source
-
     shown = str(path)
     try:
         data = path.read_bytes()
@@ -100,7 +98,6 @@ def _advise_python(path: Path, out: _Collected) -> None:
 def _advise_notebook(data: bytes, shown: str) -> tuple[list[Finding], dict[str, str]]:
     from codemod.engine import MigrationResult
     from codemod.notebook import migrate_notebook
-    from codemod.rules.advisor_checks import advise_source
 
     needs: dict[str, str] = {}
 
@@ -118,3 +115,24 @@ def _error_message(exc: Exception) -> str:
         return f"cannot read the file: {exc.strerror or exc}"
     text = str(exc).strip()
     return "cannot read or parse the file: " + (text.splitlines()[0] if text else type(exc).__name__)
+
+
+def advise_source(source: str, path: str = "<string>") -> tuple[list[Finding], dict[str, str]]:
+    """The advisor alone on one module (`aoai-migrate advise PATH`): its findings, nothing rewritten, and
+    what the module needs from the openai package (input for AOAI306). Raises on unparseable source."""
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper
+
+    from codemod.analysis import Analysis
+    from codemod.context import RuleContext, suppressions
+    from codemod.engine import PROVIDERS, Options
+    from codemod.metadata import Metadata
+    from codemod.rules import advisor_checks
+
+    module = cst.parse_module(source)
+    meta = Metadata(MetadataWrapper(module, unsafe_skip_copy=True), PROVIDERS)
+    analysis = Analysis(meta)
+    module.visit(analysis)
+    ctx = RuleContext(module, meta, analysis, Options(), path, suppressions(source))
+    advisor_checks.apply(ctx)
+    return sorted(ctx.findings, key=Finding.sort_key), advisor_checks.sdk_needs_of(ctx)

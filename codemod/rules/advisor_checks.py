@@ -296,21 +296,3 @@ def _emit(ctx: RuleContext, node: cst.CSTNode, finding: Finding) -> None:
     if ctx.active(finding.code, node):
         ctx.findings.append(finding)
 
-
-def advise_source(source: str, path: str = "<string>") -> tuple[list[Finding], dict[str, str]]:
-    """The advisor alone on one module (`aoai-migrate advise PATH`): its findings, nothing rewritten, and
-    what the module needs from the openai package (input for AOAI306). Raises on unparseable source."""
-    from libcst.metadata import MetadataWrapper
-
-    from codemod.analysis import Analysis
-    from codemod.context import suppressions
-    from codemod.engine import PROVIDERS, Options
-    from codemod.metadata import Metadata
-
-    module = cst.parse_module(source)
-    meta = Metadata(MetadataWrapper(module, unsafe_skip_copy=True), PROVIDERS)
-    analysis = Analysis(meta)
-    module.visit(analysis)
-    ctx = RuleContext(module, meta, analysis, Options(), path, suppressions(source))
-    apply(ctx)
-    return sorted(ctx.findings, key=Finding.sort_key), sdk_needs_of(ctx)

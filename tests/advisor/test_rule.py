@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from codemod.advisor.tree import advise_source
 from codemod.engine import Options, migrate_source
-from codemod.rules.advisor_checks import advise_source
 from tests.advisor.helpers import FIXTURES, sidecar
 
 PYTHON = sorted((FIXTURES / "python").glob("*.py"))
