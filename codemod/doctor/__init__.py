@@ -1,0 +1,6 @@
+"""`aoai-migrate doctor`: a live pre-flight check of an Azure OpenAI resource against the code. The only part
+of aoai-migrate that uses the network or imports `openai` (and only when the command runs)."""
+
+from codemod.doctor.command import doctor
+
+__all__ = ["doctor"]

@@ -1,0 +1,48 @@
+"""What `doctor` reports: one `Check` per question (pass / warn / fail / skip, with the reason and the fix),
+the deployment names it looked up, and the `Report` that holds them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Status = Literal["pass", "warn", "fail", "skip"]
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str  # "endpoint", "credentials", "v1 API", "authentication", "deployment gpt-4o", ...
+    status: Status
+    summary: str  # one line: what was found
+    reason: str = ""  # why it matters or what the resource answered
+    fix: str = ""  # what to do
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """One deployment name the code will use, and what the resource said about it."""
+
+    name: str
+    exists: bool | None  # None: could not be told (timeout, rate limit, server error)
+    detail: str  # the evidence: "listed through ARM (gpt-4o 2024-08-06)", "probe answered 404 ..."
+    variable: str | None = None  # the environment variable the code reads it from
+    files: tuple[str, ...] = ()
+    suggestions: tuple[str, ...] = ()
+
+
+@dataclass
+class Report:
+    endpoint: str  # the endpoint checked (normalised)
+    base_url: str  # what the migrated code calls
+    credential: str  # how the doctor authenticated, already redacted
+    checks: list[Check] = field(default_factory=list)
+    method: str | None = None  # how deployments were checked: "arm" or "probe"
+    method_note: str = ""
+    deployments: list[Deployment] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return any(check.status == "fail" for check in self.checks)
+
+    def add(self, *checks: Check) -> None:
+        self.checks.extend(checks)
