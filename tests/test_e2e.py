@@ -15,14 +15,15 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from azure_server import AzureServer, RecordedRequest, server_fixture
+
+from tests.azure_server import AzureServer, RecordedRequest, server_fixture
 
 PROGRAMS = Path(__file__).parent / "e2e" / "programs"
 API_KEY = "e2e-test-key-7f3a9c0d"
@@ -118,22 +119,39 @@ def describe(run: Run) -> str:
     return f"exit {run.exit_code}\nstdout:\n{run.stdout}\nstderr:\n{run.stderr[-3000:]}"
 
 
+@dataclass(frozen=True)
+class Trial:
+    """One program copied, run, migrated in place and run again (steps in that order)."""
+
+    program: Path  # the migrated copy
+    before: Run
+    migration: subprocess.CompletedProcess[str]
+    migrated_source: str
+    after: Run
+
+
+def try_program(name: str, folder: Path) -> Trial:
+    program = copy_program(name, folder)
+    before = run_program(program)
+    migration = migrate(program)
+    return Trial(program, before, migration, program.read_text(), run_program(program))
+
+
 @pytest.fixture(scope="module")
-def run_original(
+def trials(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Callable[[str], Run]]:
-    """Runs every unmigrated program this session selected, two at a time in the background, once each."""
+) -> Iterator[dict[str, Future[Trial]]]:
+    """Tries every program this session selected, two at a time in the background, once each."""
     names = sorted(
         {
             item.callspec.params["name"]
             for item in request.session.items
-            if "run_original" in getattr(item, "fixturenames", ()) and hasattr(item, "callspec")
+            if "trials" in getattr(item, "fixturenames", ()) and hasattr(item, "callspec")
         }
     )
     pool = ThreadPoolExecutor(max_workers=2)
-    copies = {name: copy_program(name, tmp_path_factory.mktemp(name)) for name in names}
-    runs = {name: pool.submit(run_program, path) for name, path in copies.items()}
-    yield lambda name: runs[name].result()
+    folders = {name: tmp_path_factory.mktemp(name) for name in names}
+    yield {name: pool.submit(try_program, name, folder) for name, folder in folders.items()}
     pool.shutdown(cancel_futures=True)
 
 
@@ -142,8 +160,8 @@ def test_every_program_has_an_expectation() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_original_program_uses_the_dated_api(name: str, run_original: Callable[[str], Run]) -> None:
-    run, expected = run_original(name), EXPECTED[name]
+def test_original_program_uses_the_dated_api(name: str, trials: dict[str, Future[Trial]]) -> None:
+    run, expected = trials[name].result().before, EXPECTED[name]
     assert run.exit_code == 0, describe(run)
     assert [(r.operation, r.deployment) for r in run.requests] == list(expected.operations)
     assert all(r.api == "dated" and "api-version" in r.query and r.status == 200 for r in run.requests)
@@ -152,19 +170,15 @@ def test_original_program_uses_the_dated_api(name: str, run_original: Callable[[
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_migrated_program_sends_the_same_requests_to_v1(
-    name: str, run_original: Callable[[str], Run], tmp_path: Path
-) -> None:
-    before, expected = run_original(name), EXPECTED[name]
+def test_migrated_program_sends_the_same_requests_to_v1(name: str, trials: dict[str, Future[Trial]]) -> None:
+    trial, expected = trials[name].result(), EXPECTED[name]
+    before, migration, after = trial.before, trial.migration, trial.after
     assert before.exit_code == 0, describe(before)
-    program = copy_program(name, tmp_path)
-    migration = migrate(program)
     assert_no_secrets(migration.stdout, migration.stderr)
     assert migration.returncode == expected.migrate_exit, migration.stdout + migration.stderr
-    assert program.read_text() != (PROGRAMS / f"{name}.py").read_text(), "the program was not rewritten"
+    assert trial.migrated_source != (PROGRAMS / f"{name}.py").read_text(), "the program was not rewritten"
 
-    after = run_program(program)
-    assert after.exit_code == 0, describe(after) + "\nmigrated source:\n" + program.read_text()
+    assert after.exit_code == 0, describe(after) + "\nmigrated source:\n" + trial.migrated_source
     assert all(r.path.startswith("/openai/v1/") and r.status == 200 for r in after.requests), after.requests
     assert all("api-version" not in r.query for r in after.requests)
     assert [signature(r) for r in after.requests] == [signature(r) for r in before.requests]
@@ -173,16 +187,17 @@ def test_migrated_program_sends_the_same_requests_to_v1(
     assert_no_secrets(after.stdout, after.stderr)
 
 
-def test_migrated_literal_deployment_is_read_from_its_variable(tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", ["literal_model"])
+def test_migrated_literal_deployment_is_read_from_its_variable(name: str, trials: dict[str, Future[Trial]]):
     """AOAI201: the literal stays the default; AZURE_OPENAI_DEPLOYMENT_GPT_4O_PROD_01 redirects requests."""
-    program = copy_program("literal_model", tmp_path)
-    assert migrate(program).returncode == EXPECTED["literal_model"].migrate_exit
-
-    default = run_program(program)
+    trial = trials[name].result()
+    assert trial.migration.returncode == EXPECTED[name].migrate_exit
+    assert "AZURE_OPENAI_DEPLOYMENT_GPT_4O_PROD_01" not in deployment_env("")
+    default = trial.after  # run in the deployment environment, where the variable is unset
     assert default.exit_code == 0, describe(default)
     assert [(r.api, r.deployment) for r in default.requests] == [("v1", PROD)] * 2
 
-    redirected = run_program(program, AZURE_OPENAI_DEPLOYMENT_GPT_4O_PROD_01="gpt-4o-staging")
+    redirected = run_program(trial.program, AZURE_OPENAI_DEPLOYMENT_GPT_4O_PROD_01="gpt-4o-staging")
     assert redirected.exit_code == 0, describe(redirected)
     assert [(r.api, r.deployment) for r in redirected.requests] == [("v1", "gpt-4o-staging")] * 2
     assert "gpt-4o-staging" in redirected.stdout
