@@ -73,10 +73,11 @@ def migrate_notebook(data: bytes, migrate: Callable[[str], MigrationResult]) -> 
         return NotebookResult(data, [])
     token = _unique_token(c.text for c in cells)
     findings = [_prepare(cell, f"{token}m{cell.number}_") for cell in cells]
-    module, starts = _join(cells, token)
+    newline = _newline(cells)
+    module, starts = _join(cells, token, newline)
     result = migrate(module)
     findings = [f for f in findings if f is not None] + [_relocate(f, cells, starts) for f in result.findings]
-    new_texts = _split(result.source, cells, token)
+    new_texts = _split(result.source, cells, token, newline)
     changes = [(c.number, c.text, new) for c, new in zip(cells, new_texts, strict=True) if new != c.text]
     out = NotebookResult(data, findings, dict(result.deployments), set(result.env_reads), changes)
     if changes:
@@ -168,7 +169,7 @@ def _mask_lines(lines: list[str], prefix: str, placeholders: dict[str, str]) -> 
                 magic_indent = line[: len(line) - len(line.lstrip(" \t"))]
             name = f"{prefix}{len(placeholders)}"
             placeholders[name] = line
-            out.append(magic_indent + name + ("\n" if line.endswith(("\n", "\r")) else ""))
+            out.append(magic_indent + name + line[len(line.rstrip("\r\n")) :])
             if not line.rstrip("\r\n").endswith("\\"):  # a shell line continued with a backslash
                 magic_indent = None
             continue
@@ -214,14 +215,20 @@ def _scan(line: str, depth: int, quote: str) -> tuple[int, str, bool]:
 # --- one module for all cells ------------------------------------------------------------------------
 
 
-def _join(cells: list[_Cell], token: str) -> tuple[str, list[int]]:
+def _newline(cells: list[_Cell]) -> str:
+    """The line ending of the first cell with a line break, so lines the engine adds match it."""
+    text = next((c.text for c in cells if "\n" in c.text), "")
+    return "\r\n" if "\r\n" in text else "\n"
+
+
+def _join(cells: list[_Cell], token: str, newline: str) -> tuple[str, list[int]]:
     """The module text, and the 1-based module line on which each cell's first line sits."""
     parts, starts, line = [], [], 1
     for cell in cells:
         body = "" if cell.skipped else cell.masked
         if body and not body.endswith("\n"):
-            body += "\n"
-        parts.append(f"{token}c{cell.number}\n{body}")
+            body += newline
+        parts.append(f"{token}c{cell.number}{newline}{body}")
         starts.append(line + 1)
         line += 1 + body.count("\n")
     return "".join(parts), starts
@@ -231,25 +238,21 @@ def _relocate(finding: Finding, cells: list[_Cell], starts: list[int]) -> Findin
     index = max(bisect.bisect_right(starts, finding.line) - 1, 0)
     offset = starts[index] - 1
     end_line = finding.end_line - offset if finding.end_line is not None else None
-    return dataclasses.replace(
-        finding, line=finding.line - offset, end_line=end_line, cell=cells[index].number
-    )
+    return dataclasses.replace(finding, line=finding.line - offset, end_line=end_line, cell=cells[index].number)
 
 
-def _split(module: str, cells: list[_Cell], token: str) -> list[str]:
+def _split(module: str, cells: list[_Cell], token: str, newline: str) -> list[str]:
     """Each cell's new text: cut at the markers, unmasked, with the module prelude moved into place."""
     lines = _lines(module)
     positions = [i for i, line in enumerate(lines) if line.startswith(token + "c")]
-    expected = [f"{token}c{c.number}\n" for c in cells]
+    expected = [f"{token}c{c.number}{newline}" for c in cells]
     if [lines[i] for i in positions] != expected:
-        raise NotebookError(
-            "the rewrite lost the notebook's cell boundaries; the notebook was left unchanged"
-        )
+        raise NotebookError("the rewrite lost the notebook's cell boundaries; the notebook was left unchanged")
     bodies = [lines[a + 1 : b] for a, b in zip(positions, [*positions[1:], len(lines)], strict=True)]
     prelude = _trim_blank(lines[: positions[0]])
     if prelude:
-        _insert_prelude(bodies, cells, prelude)
-    return [_restore(cell, body) for cell, body in zip(cells, bodies, strict=True)]
+        _insert_prelude(bodies, cells, prelude, newline)
+    return [_restore(cell, body, newline) for cell, body in zip(cells, bodies, strict=True)]
 
 
 def _trim_blank(lines: list[str]) -> list[str]:
@@ -260,7 +263,7 @@ def _trim_blank(lines: list[str]) -> list[str]:
     return lines
 
 
-def _insert_prelude(bodies: list[list[str]], cells: list[_Cell], prelude: list[str]) -> None:
+def _insert_prelude(bodies: list[list[str]], cells: list[_Cell], prelude: list[str], newline: str) -> None:
     """Put what the engine added at the top of the module into the cell with the `openai` import, after
     that import's block (or, without one, after the first code cell's leading magics). An added import
     that this cell or an earlier one already has is dropped: the engine only looks above the first
@@ -274,18 +277,16 @@ def _insert_prelude(bodies: list[list[str]], cells: list[_Cell], prelude: list[s
             break
     else:
         i, after = candidates[0], 0
-        while after < len(bodies[i]) and (
-            not bodies[i][after].strip() or _placeholder(bodies[i][after], cells[i])
-        ):
+        while after < len(bodies[i]) and (not bodies[i][after].strip() or _placeholder(bodies[i][after], cells[i])):
             after += 1
     existing = _top_level_imports("".join(body) for body in bodies[: i + 1])
-    chunk = _spaced(prelude, bodies[i][after:], existing)
+    chunk = _spaced(prelude, bodies[i][after:], existing, newline)
     if chunk and after > 0 and not bodies[i][after - 1].endswith("\n"):
-        bodies[i][after - 1] += "\n"
+        bodies[i][after - 1] += newline
     bodies[i][after:after] = chunk
 
 
-def _spaced(prelude: list[str], following: list[str], existing: set[_Binding]) -> list[str]:
+def _spaced(prelude: list[str], following: list[str], existing: set[_Binding], newline: str) -> list[str]:
     """Added imports (less those in `existing`) go in as they are; added definitions get PEP 8's two
     blank lines around them."""
     try:
@@ -303,8 +304,8 @@ def _spaced(prelude: list[str], following: list[str], existing: set[_Binding]) -
     if not definitions:
         return imports
     blank = next((n for n, line in enumerate(following) if line.strip()), None)
-    trailing = [] if blank is None else ["\n"] * max(0, 2 - blank)
-    return [*imports, "\n", "\n", *definitions, *trailing]
+    trailing = [] if blank is None else [newline] * max(0, 2 - blank)
+    return [*imports, newline, newline, *definitions, *trailing]
 
 
 _Binding = tuple[str | None, str, str | None]  # (from module or None, name, as-name)
@@ -352,7 +353,7 @@ def _placeholder(line: str, cell: _Cell) -> bool:
     return line.strip() in cell.placeholders
 
 
-def _restore(cell: _Cell, body: list[str]) -> str:
+def _restore(cell: _Cell, body: list[str], newline: str) -> str:
     if cell.skipped:
         return cell.text
     restored, seen = [], 0
@@ -363,12 +364,10 @@ def _restore(cell: _Cell, body: list[str]) -> str:
             line = original if original.endswith("\n") else original + line[len(line.rstrip("\n")) :]
         restored.append(line)
     if seen != len(cell.placeholders):
-        raise NotebookError(
-            f"the rewrite lost IPython lines of cell {cell.number}; the notebook was left unchanged"
-        )
+        raise NotebookError(f"the rewrite lost IPython lines of cell {cell.number}; the notebook was left unchanged")
     text = "".join(restored)
-    if not cell.text.endswith("\n") and text.endswith("\n"):
-        text = text[:-1]  # the newline the join added
+    if not cell.text.endswith("\n") and text.endswith(newline):
+        text = text[: -len(newline)]  # the line break the join added
     return text
 
 
@@ -418,7 +417,7 @@ def _line_list(text: str, start: int, end: int, new: str, ascii_only: bool) -> s
 
 def _escapes_non_ascii(text: str) -> bool:
     """Whether the file was written with `ensure_ascii` (non-ASCII as \\u escapes, never raw)."""
-    if any(ord(ch) > 127 for ch in text):
+    if not text.isascii():
         return False
     return any(int(code, 16) > 127 for code in re.findall(r"(?<!\\)(?:\\\\)*\\u([0-9a-fA-F]{4})", text))
 

@@ -158,6 +158,20 @@ def test_changed_cells_keep_their_form_and_the_file_its_newlines() -> None:
     assert migrate(result.data).data == result.data  # a second run changes nothing
 
 
+def test_lines_added_to_crlf_cells_end_in_crlf() -> None:
+    cell = [
+        "%pip install openai\r\n",
+        "from openai import AzureOpenAI\r\n",
+        "client = AzureOpenAI(azure_endpoint='https://r.openai.azure.com', api_version='2024-02-01')\r\n",
+        CALL_CELL,
+    ]
+    result = migrate(written_by_hand(cell))
+    source = json.loads(result.data)["cells"][0]["source"]
+    assert source[:3] == ["%pip install openai\r\n", "from openai import OpenAI\r\n", "import os\r\n"]
+    assert all(line.endswith("\r\n") for line in source[:-1]) and not source[-1].endswith("\n")
+    assert migrate(result.data).data is result.data
+
+
 def test_magic_lines_are_masked_for_the_engine_and_python_is_not() -> None:
     seen: list[str] = []
 
