@@ -100,6 +100,8 @@ def _source_line(finding: Finding, sources: Sources) -> str | None:
     source = sources.get(finding.path)
     if isinstance(source, Mapping):
         source = source.get(finding.cell) if finding.cell is not None else None
+    elif finding.cell is not None:
+        return None  # a notebook's file text: its lines are JSON, not the cell's
     if not isinstance(source, str):
         return None
     lines = source.splitlines()
@@ -207,9 +209,7 @@ def _sarif_result(finding: Finding, rule_index: int) -> dict[str, object]:
         region["endLine"] = max(finding.end_line, region["startLine"])
     if finding.end_column is not None:
         region["endColumn"] = max(finding.end_column, 1)
-    place: dict[str, object] = {
-        "physicalLocation": {"artifactLocation": {"uri": _uri(finding.path)}, "region": region}
-    }
+    place: dict[str, object] = {"physicalLocation": {"artifactLocation": {"uri": _uri(finding.path)}, "region": region}}
     properties: dict[str, object] = {"fixed": finding.fixed}
     message = finding.message
     if finding.cell is not None:  # the region counts lines from the top of the cell, not of the file

@@ -98,6 +98,8 @@ def test_full_underlines_the_span_below_the_source_line() -> None:
     blocks = out.rstrip("\n").split("\n\n")
     assert blocks[0].startswith("a,b:c.py:4:1: AOAI305 ")  # no source given: header only
     assert "|" not in blocks[0]
+    whole_file = render(FINDINGS, "full", sources={"nb/demo nb.ipynb": '{"cells": []}\n'})
+    assert '"cells"' not in whole_file  # a notebook's JSON text is never shown as a cell's line
     assert blocks[1] == (
         "nb/demo nb.ipynb:cell 3:1:1: AOAI301 api-version 2024-02-01 is GA; v1 adds the Responses API.\n"
         "  |\n"
@@ -179,9 +181,7 @@ def test_sarif_with_no_findings_and_unknown_codes_still_validates() -> None:
     odd = Finding("AOAI999", "future rule", 1, 1, path="/abs/path/x.py")
     run = sarif_log([odd])["runs"][0]
     assert run["tool"]["driver"]["rules"][-1]["id"] == "AOAI999"
-    assert run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == (
-        "file:///abs/path/x.py"
-    )
+    assert run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == ("file:///abs/path/x.py")
 
 
 def test_sarif_schema_check_is_real() -> None:
