@@ -16,6 +16,8 @@ from codemod.doctor.checks import Check
 _MODEL_READ = re.compile(
     r"""\bmodel\s*=\s*os\.(?:getenv\(|environ\.get\(|environ\[)\s*["'](?P<name>[A-Za-z_][A-Za-z0-9_]*)["']"""
 )
+# Values that must never be sent as a deployment name (a key would leave the machine in a request body).
+_NOT_A_DEPLOYMENT = re.compile(r"(?:^|_)(?:KEY|TOKEN|SECRET|PASSWORD|ENDPOINT|BASE_URL|VERSION)(?:_|$)", re.IGNORECASE)
 _API_VERSION = re.compile(r"""["']api-version["'](?:\s*:\s*["'](?P<value>[^"'\n]+)["'])?""")
 
 
@@ -53,15 +55,15 @@ def scan_code(paths: Sequence[str], environ: Mapping[str, str]) -> CodeScan:
     if files is None:
         raise ScanError("a PATH does not exist.")
     result = run(files, options, "check")
-    texts, originals, deployments, implicit = {}, {}, {}, {}
+    texts, originals, deployments, implicit, model_vars = {}, {}, {}, {}, set()
     for outcome, (_, shown) in zip(result.outcomes, files, strict=True):
         text = outcome.new_text or outcome.old_text
         if text is not None:
             texts[shown], deployments[shown] = text, outcome.deployments
             originals[shown] = outcome.old_text or text
+            model_vars |= _model_variables(text)
             implicit[shown] = outcome.env_reads | _model_variables(text)
     scan = CodeScan()
-    model_vars = {name for names in implicit.values() for name in names}
     _names(scan, collect(texts, deployments, implicit), model_vars, environ)
     _api_version(scan, texts, originals, [f for f in result.findings if f.code == "AOAI103" and not f.fixed])
     if result.count("error"):
@@ -75,10 +77,19 @@ def _model_variables(text: str) -> set[str]:
     return {match.group("name") for match in _MODEL_READ.finditer(text)}
 
 
+def _is_deployment_variable(var, model_vars: set[str]) -> bool:
+    """A variable the code passes as model=; never one that holds a credential or the endpoint."""
+    if var.deployment is not None:  # the engine moved a model= literal into it
+        return True
+    if _NOT_A_DEPLOYMENT.search(var.name):
+        return False
+    return var.name in model_vars or "DEPLOYMENT" in var.name
+
+
 def _names(scan: CodeScan, variables, model_vars: set[str], environ: Mapping[str, str]) -> None:
     by_name: dict[str, NameUse] = {}
     for var in sorted(variables.values(), key=lambda v: v.name):
-        if var.deployment is None and var.name not in model_vars and "DEPLOYMENT" not in var.name:
+        if not _is_deployment_variable(var, model_vars):
             continue
         value = environ.get(var.name, "").strip()
         if value:

@@ -28,6 +28,9 @@ class Scrubber:
         if secret and len(secret.strip()) >= MIN_SCRUBBED_LENGTH:
             self._secrets.add(secret.strip())
 
+    def knows(self, text: str) -> bool:
+        return text.strip() in self._secrets
+
     def scrub(self, text: str) -> str:
         for secret in sorted(self._secrets, key=len, reverse=True):
             text = text.replace(secret, redact(secret))

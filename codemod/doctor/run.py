@@ -75,10 +75,11 @@ def _endpoint(settings: Settings) -> tuple[str, str]:
 
 
 def _names(settings: Settings, scan: CodeScan) -> list[NameUse]:
+    """The names to check; a value that is the key or a token is never sent as a deployment name."""
     names = list(scan.names)
     known = {use.name for use in names}
     names += [NameUse(name, None, "--deployment", ()) for name in settings.deployments if name not in known]
-    return names
+    return [use for use in names if not settings.scrubber.knows(use.name)]
 
 
 def _deployments(report: Report, settings: Settings, scan: CodeScan, creds: Credentials,

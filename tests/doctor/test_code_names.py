@@ -49,6 +49,17 @@ def test_already_migrated_code_is_read_through_its_getenv_defaults(tmp_path: Pat
     assert scan.checks == []
 
 
+def test_credentials_and_the_endpoint_are_never_taken_for_deployment_names(tmp_path: Path) -> None:
+    (tmp_path / "bare.py").write_text(
+        "from openai import AzureOpenAI\nclient = AzureOpenAI(api_version='2024-10-21')\n"
+        "client.chat.completions.create(model='gpt-4o', messages=[])\n", encoding="utf-8")
+    environ = {"AZURE_OPENAI_API_KEY": "k" * 32, "AZURE_OPENAI_ENDPOINT": "https://x.openai.azure.com",
+               "AZURE_OPENAI_AD_TOKEN": "t" * 32}
+    scan = scan_code([str(tmp_path)], environ)
+    assert names(scan) == {"gpt-4o": ("AZURE_OPENAI_DEPLOYMENT_GPT_4O",
+                                      "the default of AZURE_OPENAI_DEPLOYMENT_GPT_4O, which is not set")}
+
+
 def test_a_required_variable_that_is_not_set_fails(tmp_path: Path) -> None:
     (tmp_path / "done.py").write_text(MIGRATED, encoding="utf-8")
     scan = scan_code([str(tmp_path)], {})

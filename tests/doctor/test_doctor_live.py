@@ -35,6 +35,16 @@ def test_all_pass(server: DoctorServer, tmp_path: Path) -> None:
     assert all(r.status == 400 and r.body["messages"] == [] for r in probes)
 
 
+def test_the_key_is_never_sent_as_a_deployment_name(server: DoctorServer, tmp_path: Path) -> None:
+    app = write_app(tmp_path / "app")
+    (app / "bare.py").write_text("from openai import AzureOpenAI\nclient = AzureOpenAI(api_version='2024-10-21')\n",
+                                 encoding="utf-8")  # reads AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY itself
+    outcome = run_doctor([str(app), "--deployment", API_KEY], key_env(server))
+    assert outcome.exit_code == 0, outcome.stdout
+    sent = {r.body.get("model") for r in server.requests if isinstance(r.body, dict)}
+    assert sent == {"gpt-4o-prod-01", "text-embedding-3-small"}
+
+
 def test_all_pass_json(server: DoctorServer, tmp_path: Path) -> None:
     app = write_app(tmp_path / "app")
     outcome = run_doctor(["--output-format", "json", str(app)], key_env(server))
