@@ -28,11 +28,13 @@ ARM_ENDPOINT_VARIABLE = "AOAI_MIGRATE_ARM_ENDPOINT"
 @click.option("--credential-factory", metavar="MODULE:CALLABLE",
               help="Build the Entra ID credential with this callable (default: azure.identity's "
               "DefaultAzureCredential).")
+@click.option("--auth", type=click.Choice(["auto", "key", "entra"]), default="auto", show_default=True,
+              help="Credential to check: auto is the key when AZURE_OPENAI_API_KEY is set, else Entra ID.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
               help="Seconds to wait for each answer.")
 @click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def doctor(paths: tuple[str, ...], endpoint: str | None, deployments: tuple[str, ...], resource_id: str | None,
-           arm_endpoint: str, credential_factory: str | None, timeout: float, output_format: str) -> None:
+           arm_endpoint: str, credential_factory: str | None, auth: str, timeout: float, output_format: str) -> None:
     """Check a live Azure OpenAI resource against the code in PATH: endpoint, v1 API, authentication, and
     every deployment name the migrated code will use. Reads AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY
     (Entra ID through azure-identity when no key is set). The key is never printed."""
@@ -41,8 +43,8 @@ def doctor(paths: tuple[str, ...], endpoint: str | None, deployments: tuple[str,
 
     scrubber = Scrubber()
     try:
-        settings = Settings(os.environ, endpoint, paths, deployments, timeout,
-                            _resource_id(resource_id), _arm_endpoint(arm_endpoint), credential_factory, scrubber)
+        settings = Settings(os.environ, endpoint, paths, deployments, timeout, _resource_id(resource_id),
+                            _arm_endpoint(arm_endpoint), credential_factory, auth, scrubber)
         from codemod.doctor.run import run_doctor
 
         report = run_doctor(settings)

@@ -83,18 +83,23 @@ def fetch_token(credential: Any, scope: str, timeout: float) -> str:
                           "Check that the sign-in method azure-identity uses (Azure CLI, managed identity) works.")
 
 
-def resolve(environ: Mapping[str, str], factory_spec: str | None, timeout: float) -> Credentials:
+def resolve(environ: Mapping[str, str], factory_spec: str | None, timeout: float, auth: str = "auto") -> Credentials:
+    """`auth`: "key", "entra", or "auto" (the key when AZURE_OPENAI_API_KEY is set, else Entra ID)."""
     key = environ.get(KEY_VARIABLE, "").strip()
-    if key:
+    if auth == "key" or (auth == "auto" and key):
+        if not key:
+            check = Check("credentials", "fail", f"--auth key, but {KEY_VARIABLE} is not set",
+                          fix=f"Set {KEY_VARIABLE}, or use --auth entra.")
+            return Credentials("api-key", None, "none", check)
         shown = f"API key {redact(key)} from {KEY_VARIABLE}"
         return Credentials("api-key", key, shown, Check("credentials", "pass", shown))
     try:
         entra = build_entra(factory_spec)
         token = fetch_token(entra, DATA_PLANE_SCOPE, timeout)
     except CredentialError as exc:
-        check = Check("credentials", "fail", f"{KEY_VARIABLE} is not set and no Entra ID token was obtained",
-                      reason=exc.reason, fix=exc.fix)
-        return Credentials("entra-id", None, "none", check)
+        summary = ("no Entra ID token was obtained" if auth == "entra"
+                   else f"{KEY_VARIABLE} is not set and no Entra ID token was obtained")
+        return Credentials("entra-id", None, "none", Check("credentials", "fail", summary, exc.reason, exc.fix))
     shown = f"Entra ID token from {type(entra).__name__}"
     return Credentials("entra-id", token, shown, Check("credentials", "pass", shown), entra)
 

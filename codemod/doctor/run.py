@@ -33,6 +33,7 @@ class Settings:
     resource_id: str | None = None
     arm_endpoint: str = arm.DEFAULT_ARM_ENDPOINT
     credential_factory: str | None = None  # MODULE:CALLABLE building the Entra ID credential
+    auth: str = "auto"  # "auto", "key" or "entra"
     scrubber: Scrubber = field(default_factory=Scrubber)
 
 
@@ -43,7 +44,7 @@ def run_doctor(settings: Settings) -> Report:
         scan = scan_code(settings.paths, settings.environ) if settings.paths else CodeScan()
     except ScanError as exc:
         raise UsageError(str(exc)) from exc
-    creds = resolve(settings.environ, settings.credential_factory, settings.timeout)
+    creds = resolve(settings.environ, settings.credential_factory, settings.timeout, settings.auth)
     settings.scrubber.add(creds.secret)
     report = Report(shape.root, shape.base_url, creds.shown, [shape.check, creds.check, *scan.checks])
     if creds.secret is None:

@@ -89,6 +89,20 @@ def test_entra_id_without_a_resource_id_probes_with_the_token(server: DoctorServ
     assert "zero-token probe" in outcome.stdout
 
 
+def test_auth_entra_checks_the_token_even_when_a_key_is_set(server: DoctorServer) -> None:
+    args = ["--auth", "entra", "--credential-factory", STAND_IN, "--deployment", "gpt-4o-prod-01"]
+    outcome = run_doctor(args, key_env(server))
+    assert outcome.exit_code == 0, outcome.stdout
+    assert "Entra ID token from StandInCredential accepted" in outcome.stdout
+    assert {r.auth for r in server.requests} == {"bearer-token"}
+
+
+def test_auth_key_without_a_key_fails(server: DoctorServer) -> None:
+    outcome = run_doctor(["--auth", "key"], {"AZURE_OPENAI_ENDPOINT": server.endpoint})
+    assert outcome.exit_code == 1
+    assert "FAIL  credentials" in outcome.stdout and "--auth key, but AZURE_OPENAI_API_KEY is not set" in outcome.stdout
+
+
 @pytest.mark.parametrize("output_format", ["text", "json", "text-colour"])
 def test_a_key_echoed_by_the_server_is_scrubbed_from_every_format(output_format: str) -> None:
     with LeakyGateway(api_keys={API_KEY}) as gateway:
