@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from codemod.advisor.credentials import looks_like_secret, redact
+from codemod.advisor.data import load
 from codemod.advisor.features import features_missing, normalise_api
 from codemod.advisor.v1 import v1_note, v1_status
 from codemod.advisor.versions import is_v1_value, known_version, looks_like_version, unknown_version_message
@@ -125,3 +126,14 @@ def _shown(api_or_url: tuple[str, ...] | str) -> str:
     if parts[:2] == ("fine_tuning", "alpha"):
         resource = parts[:3]
     return "client." + ".".join(resource)
+
+
+def sdk_needs(token_provider_as_api_key: bool, uses_responses: bool) -> dict[str, str]:
+    """Reason -> minimum openai version, for the features the migrated code relies on."""
+    sdk = load().sdk
+    needs = {}
+    if token_provider_as_api_key:
+        needs[sdk["callable_api_key"].why] = sdk["callable_api_key"].version
+    if uses_responses:
+        needs[sdk["responses"].why] = sdk["responses"].version
+    return needs

@@ -9,22 +9,10 @@ from pathlib import Path
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
-from codemod.advisor.data import load
 from codemod.advisor.pin_files import PinLine, is_dependency_file, read_pins
 from codemod.findings import Finding
 
 _POETRY_OPERATOR = re.compile(r"^(\^|~(?!=))\s*(\d+(?:\.\d+)*)$")
-
-
-def sdk_needs(token_provider_as_api_key: bool, uses_responses: bool) -> dict[str, str]:
-    """Reason -> minimum openai version, for the features the migrated code relies on."""
-    sdk = load().sdk
-    needs = {}
-    if token_provider_as_api_key:
-        needs[sdk["callable_api_key"].why] = sdk["callable_api_key"].version
-    if uses_responses:
-        needs[sdk["responses"].why] = sdk["responses"].version
-    return needs
 
 
 def check_openai_pins(

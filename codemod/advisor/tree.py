@@ -10,7 +10,6 @@ from pathlib import Path
 
 from codemod.advisor.config_scan import is_config_file, scan_config_file
 from codemod.advisor.pin_files import is_dependency_file
-from codemod.advisor.pins import check_openai_pins
 from codemod.findings import Finding
 
 _PREFILTER = "openai"  # a module without this word (any case) cannot use the openai package or its versions
@@ -51,6 +50,8 @@ def advise_paths(paths: Sequence[str | Path]) -> TreeAdvice:
     collected = _Collected()
     for path in files:
         _advise_file(path, collected)
+    from codemod.advisor.pins import check_openai_pins  # needs `packaging`, only for the dependency check
+
     collected.findings += check_openai_pins(Path("."), collected.needs, files=collected.dependency_files)
     findings = sorted(collected.findings, key=Finding.sort_key)
     return TreeAdvice(findings, list(discovery.missing), collected.failed)

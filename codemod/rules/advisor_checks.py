@@ -13,7 +13,6 @@ from dataclasses import dataclass
 import libcst as cst
 
 from codemod.advisor import checks
-from codemod.advisor.pins import sdk_needs
 from codemod.analysis import Client, Request, string_value
 from codemod.context import RuleContext
 from codemod.findings import Finding
@@ -61,7 +60,7 @@ def sdk_needs_of(ctx: RuleContext) -> dict[str, str]:
     )
     requests = [*ctx.analysis.requests, *ctx.analysis.module_requests]
     responses = any(r.path[:1] == ("responses",) for r in requests)
-    return sdk_needs(bool(provider), responses)
+    return checks.sdk_needs(bool(provider), responses)
 
 
 def preview_headers(client: Client) -> dict[str, str]:

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from packaging.version import Version
 
+from codemod.advisor.checks import sdk_needs
 from codemod.advisor.pin_files import read_pins
-from codemod.advisor.pins import allowed_around, check_openai_pins, sdk_needs, to_specifier
+from codemod.advisor.pins import allowed_around, check_openai_pins, to_specifier
 from tests.advisor.helpers import FIXTURES, sidecar
 
 TOKEN = {"a token provider passed as api_key": "1.106.0"}

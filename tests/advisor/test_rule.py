@@ -3,6 +3,8 @@ inside a migrate run (fixed flags, suppression comments, --select/--ignore)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -96,3 +98,14 @@ def test_other_libraries_azure_openai_versions_are_explained() -> None:
     findings, _ = advise_source(source)
     assert [(f.line, f.code) for f in findings] == [(2, "AOAI301")]
     assert "retirement announced" in findings[0].message
+
+
+def test_the_migrate_path_does_not_need_packaging() -> None:
+    """Every migrate run imports this rule; `packaging` is needed only by `advise` (AOAI306)."""
+    code = (
+        "import sys\n"
+        "from codemod.engine import migrate_source\n"
+        "migrate_source('from openai import AzureOpenAI\\nc = AzureOpenAI(api_version=\"2024-06-01\")\\n')\n"
+        "assert 'packaging' not in sys.modules, sorted(m for m in sys.modules if m.startswith('packaging'))\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
