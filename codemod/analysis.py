@@ -10,8 +10,6 @@ import libcst as cst
 from libcst.metadata import (
     Access,
     Assignment,
-    ParentNodeProvider,
-    PositionProvider,
     QualifiedNameProvider,
     ScopeProvider,
 )
