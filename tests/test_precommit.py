@@ -1,22 +1,25 @@
-"""The pre-commit hooks, installed from this checkout by the real `pre-commit try-repo`.
+"""The pre-commit hooks, installed from this checkout by the real `pre-commit try-repo`, in a real commit.
 
 pre-commit builds the hook's environment with pip, which reads the machine's pip configuration (its
-index and wheel folders), so nothing here needs more network than the package registry. A checkout with
-uncommitted changes would make try-repo build a new shadow repository, and so a new environment, on every
-call; in that case the tests use one committed snapshot of the checkout's tracked files instead, so the
-environment is built once per test session.
+index and wheel folders), so nothing here needs more network than the package registry. try-repo builds
+that environment afresh on every call (about half a minute here), so there are only two calls; the check
+hook's failing case runs its `entry` directly. The calls pass `--ref` (see `try_repo_command`), which
+takes committed code only: when the checkout has uncommitted changes, a committed snapshot of its tracked
+files as they are on disk is used instead.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 CHECKOUT = Path(__file__).resolve().parent.parent
 TIMEOUT = 600  # the first call installs the hook's environment
@@ -83,43 +86,41 @@ def new_repo(path: Path, env: dict[str, str]) -> Path:
     return path
 
 
-def try_repo_command(hook_repo: Path, hook: str | None, env: dict[str, str]) -> list[str]:
-    """`pre-commit try-repo` for one hook, or for all of them with `hook=None`.
+def try_repo_command(hook_repo: Path, env: dict[str, str]) -> list[str]:
+    """`pre-commit try-repo` running every hook of `hook_repo`.
 
-    try-repo builds the hook environment in a fresh temporary store on every call (about half a minute
-    here), so the tests keep their calls few. `--ref`: inside a git hook GIT_INDEX_FILE is set, and
-    try-repo would compare the hook repository with the project's index and build a shadow copy."""
+    `--ref`: inside a git hook GIT_INDEX_FILE is set, and without a ref try-repo would compare the hook
+    repository with the project's index and build a shadow copy of it."""
     ref = git(hook_repo, "rev-parse", "HEAD", env=env).stdout.strip()
-    hooks = [hook] if hook else []
-    return [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), *hooks, "--ref", ref]
+    return [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), "--ref", ref]
 
 
-def try_repo(repo: Path, hook_repo: Path, hook: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    command = try_repo_command(hook_repo, hook, env)
-    return subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, timeout=TIMEOUT)
+def hook_sections(output: str) -> dict[str, tuple[str, str]]:
+    """{hook name: (status, the hook's own report)} from pre-commit's output (`name.....Failed` lines)."""
+    parts = re.split(r"^(.+?)\.{3,}(Passed|Failed)$", output, flags=re.MULTILINE)
+    return {name: (status, text) for name, status, text in zip(parts[1::3], parts[2::3], parts[3::3], strict=True)}
 
 
-def hook_status(output: str) -> dict[str, str]:
-    """{hook name: "Passed" | "Failed"} from pre-commit's report lines (`name.....Passed`)."""
-    found = re.findall(r"^(.+?)\.{3,}(Passed|Failed)$", output, flags=re.MULTILINE)
-    return dict(found)
-
-
-def test_hook_rewrites_the_file_and_fails_the_commit_then_the_next_commit_passes(
+def test_hooks_fail_the_commit_and_rewrite_the_file_then_the_next_commit_passes(
     tmp_path: Path, env: dict[str, str], hook_repo: Path
 ) -> None:
+    """Both hooks (try-repo runs them sorted by id): the rewrite fails the commit, and the check that
+    follows it finds nothing left; after `git add`, both pass."""
     repo = new_repo(tmp_path / "project", env)
     hook = repo / ".git" / "hooks" / "pre-commit"
-    command = " ".join(f'"{part}"' for part in try_repo_command(hook_repo, None, env))  # both hooks
+    command = " ".join(f'"{part}"' for part in try_repo_command(hook_repo, env))
     hook.write_text(f"#!/bin/sh\nexec {command}\n")
     hook.chmod(0o755)
 
     first = git(repo, "commit", "-m", "add the Azure client", env=env, check=False)
     output = first.stdout + first.stderr
     assert first.returncode != 0, output
-    assert "files were modified by this hook" in output
-    # the rewrite leaves nothing for the check hook, which runs after it on the rewritten file
-    assert hook_status(output) == {"aoai-migrate": "Failed", "aoai-migrate (check only)": "Passed"}
+    sections = hook_sections(output)
+    assert list(sections) == ["aoai-migrate", "aoai-migrate (check only)"], output
+    migrate_status, migrate_report = sections["aoai-migrate"]
+    assert migrate_status == "Failed" and "files were modified by this hook" in migrate_report
+    assert "1 file migrated" in migrate_report
+    assert sections["aoai-migrate (check only)"][0] == "Passed"
     assert git(repo, "rev-parse", "--verify", "-q", "HEAD", env=env, check=False).returncode != 0  # no commit
     migrated = (repo / "app.py").read_text()
     assert "from openai import OpenAI" in migrated
@@ -128,15 +129,33 @@ def test_hook_rewrites_the_file_and_fails_the_commit_then_the_next_commit_passes
 
     git(repo, "add", "app.py", env=env)
     second = git(repo, "commit", "-m", "add the Azure client", env=env, check=False)
-    assert second.returncode == 0, second.stdout + second.stderr
-    assert set(hook_status(second.stdout + second.stderr).values()) == {"Passed"}
+    output = second.stdout + second.stderr
+    assert second.returncode == 0, output
+    assert {name: status for name, (status, _) in hook_sections(output).items()} == {
+        "aoai-migrate": "Passed",
+        "aoai-migrate (check only)": "Passed",
+    }
     assert git(repo, "show", "HEAD:app.py", env=env).stdout == migrated
 
 
-def test_check_hook_reports_and_changes_nothing(tmp_path: Path, env: dict[str, str], hook_repo: Path) -> None:
-    repo = new_repo(tmp_path / "project", env)
-    result = try_repo(repo, hook_repo, "aoai-migrate-check", env)
-    assert result.returncode == 1, result.stdout + result.stderr
-    assert hook_status(result.stdout) == {"aoai-migrate (check only)": "Failed"}
-    assert "files were modified" not in result.stdout
-    assert (repo / "app.py").read_text() == AZURE_FILE
+def test_check_hook_entry_reports_and_changes_nothing(tmp_path: Path) -> None:
+    """The check hook as pre-commit calls it (entry + file names), without another environment build."""
+    hooks = {hook["id"]: hook for hook in yaml.safe_load((CHECKOUT / ".pre-commit-hooks.yaml").read_text())}
+    assert set(hooks) == {"aoai-migrate", "aoai-migrate-check"}
+    for hook in hooks.values():
+        assert hook["language"] == "python" and hook["types_or"] == ["python", "jupyter"]
+        assert hook["require_serial"] is True
+    entry = shlex.split(hooks["aoai-migrate-check"]["entry"])
+    assert entry == ["aoai-migrate", "--check"] and hooks["aoai-migrate"]["entry"] == "aoai-migrate"
+    (tmp_path / "app.py").write_text(AZURE_FILE)
+    (tmp_path / "clean.py").write_text("print('no Azure here')\n")
+    executable = str(Path(sys.executable).parent / entry[0])
+    pending = subprocess.run(
+        [executable, *entry[1:], "app.py", "clean.py"], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert pending.returncode == 1, pending.stdout + pending.stderr
+    assert (tmp_path / "app.py").read_text() == AZURE_FILE
+    clean = subprocess.run(
+        [executable, *entry[1:], "clean.py"], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert clean.returncode == 0, clean.stdout + clean.stderr
