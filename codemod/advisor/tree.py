@@ -27,7 +27,6 @@ class TreeAdvice:
 class _Collected:
     findings: list[Finding] = field(default_factory=list)
     needs: dict[str, str] = field(default_factory=dict)
-    dependency_files: list[Path] = field(default_factory=list)
     failed: int = 0
 
 
@@ -40,40 +39,49 @@ def _is_env_name(name: str) -> bool:
     return name == ".env" or name.startswith(".env.")
 
 
-def advise_paths(paths: Sequence[str | Path]) -> TreeAdvice:
+def advised_files(paths: Sequence[str | Path]) -> tuple[list[Path], list[Path]]:
+    """(the Python, notebook, configuration and dependency files under `paths`, the named paths missing)."""
     from codemod.discovery import discover
 
     discovery = discover(paths, include=wanted)
     # `.env` files are usually gitignored, yet they are where a deployment's api-version lives.
     env_files = discover(paths, include=_is_env_name, respect_gitignore=False)
-    files = sorted({f.path for f in [*discovery.files, *env_files.files]})
+    return sorted({f.path for f in [*discovery.files, *env_files.files]}), list(discovery.missing)
+
+
+def advise_paths(paths: Sequence[str | Path]) -> TreeAdvice:
+    files, missing = advised_files(paths)
     collected = _Collected()
     for path in files:
-        _advise_file(path, collected)
+        if path.suffix in (".py", ".ipynb"):
+            _advise_python(path, collected)
+    collected.findings += outside_python(files, collected.needs)
+    findings = sorted(collected.findings, key=Finding.sort_key)
+    return TreeAdvice(findings, missing, collected.failed)
+
+
+def outside_python(files: Sequence[Path], needs: dict[str, str]) -> list[Finding]:
+    """AOAI307/308 for the configuration files and AOAI306 for the dependency files among `files`, given
+    what the Python code needs (reason -> minimum openai version, from `advisor_checks.sdk_needs_of`).
+    A migrate run calls this once at the end with the union of its files' needs."""
     from codemod.advisor.pins import check_openai_pins  # needs `packaging`, only for the dependency check
 
-    collected.findings += check_openai_pins(Path("."), collected.needs, files=collected.dependency_files)
-    findings = sorted(collected.findings, key=Finding.sort_key)
-    return TreeAdvice(findings, list(discovery.missing), collected.failed)
+    findings: list[Finding] = []
+    for path in files:
+        if is_config_file(path):
+            findings += _config_findings(path)
+    dependency_files = [path for path in files if is_dependency_file(path)]
+    return findings + check_openai_pins(Path("."), needs, files=dependency_files)
 
 
-def _advise_file(path: Path, out: _Collected) -> None:
-    if is_dependency_file(path):
-        out.dependency_files.append(path)
-    if path.suffix in (".py", ".ipynb"):
-        _advise_python(path, out)
-    elif is_config_file(path):
-        _advise_config(path, out)
-
-
-def _advise_config(path: Path, out: _Collected) -> None:
+def _config_findings(path: Path) -> list[Finding]:
     try:
         if path.stat().st_size > _MAX_CONFIG_BYTES:
-            return
+            return []
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
-        return  # not text we can read: nothing to report about api-versions
-    out.findings += scan_config_file(path, text)
+        return []  # not text we can read: nothing to report about api-versions
+    return scan_config_file(path, text)
 
 
 def _advise_python(path: Path, out: _Collected) -> None:

@@ -25,9 +25,6 @@ FRAGMENT = 12
 ADVISE_FORMATS = ("concise", "json", "sarif", "github")
 MIGRATE_FORMATS = ("concise", "full", "json", "sarif", "github")
 FOLDERS = ("python", "config", "repo")  # the folders that hold the keys
-PENDING = "lead: mask source lines with codemod.advisor.credentials.mask_secrets in this output"
-
-
 def output_of(*args: str) -> str:
     result = CliRunner().invoke(main, list(args), catch_exceptions=False)
     return result.stdout + result.stderr
@@ -65,17 +62,11 @@ def tree(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _format_param(fmt: str) -> object:
-    pending = pytest.mark.xfail(strict=True, reason=PENDING)
-    return pytest.param(fmt, marks=pending) if fmt == "full" else fmt
-
-
-@pytest.mark.parametrize("fmt", [_format_param(f) for f in MIGRATE_FORMATS])
+@pytest.mark.parametrize("fmt", MIGRATE_FORMATS)
 def test_migrate_check_outputs(tree: Path, fmt: str) -> None:
     assert_no_key(output_of("--check", "--jobs", "1", "--output-format", fmt, str(tree)))
 
 
-@pytest.mark.xfail(strict=True, reason=PENDING)
 def test_migrate_diff_output(tree: Path) -> None:
     assert_no_key(output_of("--diff", "--jobs", "1", str(tree)))
 

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import libcst
+import libcst.metadata
 import pytest
 
 from codemod.advisor.tree import advise_source
@@ -109,3 +111,24 @@ def test_the_migrate_path_does_not_need_packaging() -> None:
         "assert 'packaging' not in sys.modules, sorted(m for m in sys.modules if m.startswith('packaging'))\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_preview_headers_lists_what_a_client_lacks() -> None:
+    """The input of the AOAI303 default_headers edit."""
+    from codemod.analysis import Analysis
+    from codemod.engine import PROVIDERS
+    from codemod.metadata import Metadata
+    from codemod.rules.advisor_checks import preview_headers
+
+    source = (FIXTURES / "migrate" / "evals_header.py").read_text() + (
+        'done = AzureOpenAI(api_version="2025-04-01-preview", default_headers={"AOAI-Evals": "preview"})\n'
+        "done.evals.list()\n"
+        'chat = AzureOpenAI(api_version="2025-04-01-preview")\n'
+        "chat.chat.completions.create(model='m', messages=[])\n"
+    )
+    module = libcst.parse_module(source)
+    analysis = Analysis(Metadata(libcst.metadata.MetadataWrapper(module, unsafe_skip_copy=True), PROVIDERS))
+    module.visit(analysis)
+    assert [preview_headers(c) for c in analysis.clients] == [
+        {"aoai-evals": "preview"}, {"aoai-evals": "preview"}, {}, {}
+    ]
