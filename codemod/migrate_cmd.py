@@ -153,6 +153,13 @@ def _progress(total: int, quiet: bool):
 
 
 def unified_diff(outcome: FileOutcome, name: str) -> str:
+    """The file's diff, with credential-looking literals masked (keys are never printed, diffs included)."""
+    from codemod.advisor.credentials import mask_secrets
+
+    return mask_secrets(_raw_diff(outcome, name))
+
+
+def _raw_diff(outcome: FileOutcome, name: str) -> str:
     if outcome.cells is not None:
         return "".join(  # a cell's last line has no newline; that is not worth a marker in every hunk
             _diff_text(_eol(old), _eol(new), f"a/{name} (cell {index})", f"b/{name} (cell {index})")
@@ -213,9 +220,7 @@ def _report(result: RunResult, fmt: str, args: MigrateArgs, mode: str) -> None:
         files_failed=result.count("error"),
         dry_run=mode != "write",
     )
-    sources = {}
-    if fmt == "full":
-        sources = {_shown(o): o.old_text or "" for o in result.outcomes if o.old_text}
+    sources = _sources(result) if fmt == "full" else {}
     text = reporting.render(findings, fmt, counts=counts if fmt == "sarif" else None, sources=sources)
     if args.output:
         Path(args.output).write_text(text + ("\n" if text and not text.endswith("\n") else ""), encoding="utf-8")
@@ -223,6 +228,20 @@ def _report(result: RunResult, fmt: str, args: MigrateArgs, mode: str) -> None:
         click.echo(text, nl=not text.endswith("\n"))
     if fmt in ("concise", "full") and not args.quiet:
         click.echo(summary(result, mode), err=bool(args.output) or mode == "diff")
+
+
+def _sources(result: RunResult) -> dict:
+    """Original text per shown path for the `full` format (cells for notebooks), credentials masked."""
+    from codemod.advisor.credentials import mask_secrets
+    from codemod.notebook import code_cells
+
+    sources: dict = {}
+    for outcome in result.outcomes:
+        if outcome.path.suffix == ".ipynb" and outcome.original is not None and outcome.status != "error":
+            sources[_shown(outcome)] = {n: mask_secrets(t) for n, t in code_cells(outcome.original).items()}
+        elif outcome.old_text:
+            sources[_shown(outcome)] = mask_secrets(outcome.old_text)
+    return sources
 
 
 def summary(result: RunResult, mode: str) -> str:

@@ -15,7 +15,9 @@ class WriteError(Exception):
 
 
 def write_atomic(path: Path, expected: bytes, new: bytes) -> None:
-    """Replace `path` with `new` if it still holds `expected`; on any failure the original is intact."""
+    """Replace `path` with `new` if it still holds `expected`; on any failure the original is intact.
+    A symbolic link is written through: its target changes, the link stays a link."""
+    path = Path(os.path.realpath(path))
     try:
         current = path.read_bytes()
     except OSError as exc:
