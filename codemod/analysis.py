@@ -21,20 +21,22 @@ from codemod.metadata import Metadata
 
 @dataclass(eq=False)
 class Client:
-    """A constructor call of an openai client class."""
+    """A constructor call of an openai client class, or (`call` None) a parameter annotated with the
+    Azure class: its requests are followed, but there is no constructor to migrate."""
 
-    call: cst.Call
+    call: cst.Call | None
     qualified: str  # "openai.AzureOpenAI", "openai.OpenAI", ...
     azure: bool  # a dated Azure client (True) or a v1 client pointed at Azure (False)
     is_async: bool
     requests: list[Request] = field(default_factory=list)
 
     def kwarg(self, name: str) -> cst.Arg | None:
-        return keyword_arg(self.call, name)
+        return keyword_arg(self.call, name) if self.call is not None else None
 
     @property
     def has_star_args(self) -> bool:
-        return any(arg.star for arg in self.call.args) or any(arg.keyword is None for arg in self.call.args)
+        args = self.call.args if self.call is not None else ()
+        return any(arg.star for arg in args) or any(arg.keyword is None for arg in args)
 
 
 @dataclass(eq=False)
@@ -91,6 +93,7 @@ class Analysis(cst.CSTVisitor):
         self._calls: list[cst.Call] = []
         self._access: dict[cst.CSTNode, Access] = {}
         self._in_annotation = 0
+        self._param_clients: dict[cst.Param, Client | None] = {}
         self.openai_imports: list[cst.ImportFrom] = []  # `from openai[.lib.azure] import ...`
         self._annotation_strings: list[cst.SimpleString] = []
 
@@ -277,12 +280,32 @@ class Analysis(cst.CSTVisitor):
                 for c, p in self.clients_of(expr.value, depth + 1)
             ]
         if isinstance(expr, cst.Name):
+            param = self._annotated_param_client(expr)
+            if param is not None:
+                return [(param, ())]
             values = self.bound_values(expr)
             out: list[tuple[Client, tuple[str, ...]]] = []
             for value in values or []:
                 out.extend(self.clients_of(value, depth + 1))
             return out
         return []
+
+    def _annotated_param_client(self, name: cst.Name) -> Client | None:
+        """`def f(client: AzureOpenAI)`: the parameter holds an Azure client built somewhere else."""
+        access = self._access.get(name)
+        if access is None or len(access.referents) != 1:
+            return None
+        (referent,) = access.referents
+        param = referent.node if isinstance(referent, Assignment) else None
+        if not isinstance(param, cst.Param) or param.annotation is None:
+            return None
+        if param not in self._param_clients:
+            quals = self.qualified(param.annotation.annotation) & set(names.AZURE_CLIENT_CLASSES)
+            qual = next(iter(quals), None)
+            self._param_clients[param] = (
+                Client(None, qual, True, names.AZURE_CLIENT_CLASSES[qual] in names.ASYNC_CLASSES) if qual else None
+            )
+        return self._param_clients[param]
 
     def bound_values(self, name: cst.Name) -> list[cst.BaseExpression] | None:
         """The values a name may hold here, when every binding it refers to is a plain assignment."""

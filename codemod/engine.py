@@ -7,8 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import (
     MetadataWrapper,
     ParentNodeProvider,
@@ -21,6 +19,7 @@ from codemod.analysis import Analysis
 from codemod.context import CLIENT_GROUP, RuleContext, suppressions
 from codemod.edits import ApplyEdits
 from codemod.findings import Finding
+from codemod.imports import add_imports
 from codemod.metadata import Metadata
 from codemod.rules import rule_modules
 
@@ -61,7 +60,7 @@ def migrate_source(source: str, options: Options | None = None, path: str = "<st
         rule.apply(ctx)
     new_module = module.visit(ApplyEdits(ctx.edits)) if ctx.edits else module
     if ctx.edits.imports and new_module.code != source:
-        new_module = _add_imports(new_module, ctx.edits.imports)
+        new_module = add_imports(new_module, ctx.edits.imports)
     findings = sorted(ctx.findings, key=Finding.sort_key)
     return MigrationResult(new_module.code, findings, dict(ctx.deployments), set(ctx.env_reads))
 
@@ -79,10 +78,3 @@ def _plan_clients(ctx: RuleContext) -> None:
             ctx.report(code, node, message)
         if not reasons:
             ctx.migrated.append(client)
-
-
-def _add_imports(module: cst.Module, imports: set[tuple[str, str | None, str | None]]) -> cst.Module:
-    context = CodemodContext()
-    for module_name, obj, asname in sorted(imports, key=lambda i: (i[0], i[1] or "", i[2] or "")):
-        AddImportsVisitor.add_needed_import(context, module_name, obj, asname)
-    return AddImportsVisitor(context).transform_module(module)

@@ -213,7 +213,7 @@ def _report(result: RunResult, fmt: str, args: MigrateArgs, mode: str) -> None:
 
     findings = result.findings
     if fmt in ("concise", "full") and not args.verbose:
-        findings = [f for f in findings if not f.fixed]
+        findings = [f for f in findings if (f.needs_person if args.quiet else not f.fixed)]
     counts = reporting.RunCounts(
         files_checked=len(result.outcomes),
         files_changed=result.count("changed"),

@@ -5,6 +5,7 @@ Nothing here prints; the CLI turns a `RunResult` into output."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -19,9 +20,10 @@ from codemod.writer import WriteError, write_atomic
 Mode = Literal["write", "diff", "check"]
 Status = Literal["unchanged", "changed", "skipped", "error"]
 
-# Every rule acts on code that imports or names the openai package, so a file without these bytes is
+# Every rule acts on code that imports or names the openai package (or an `*OpenAI*` class, or an
+# `OPENAI_API_VERSION`-like setting the advisor explains), so a file without these bytes in any case is
 # skipped before it is decoded or parsed (tests/test_prefilter.py checks that this is sound).
-PREFILTER_WORD = b"openai"
+PREFILTER = re.compile(rb"[oO][pP][eE][nN][aA][iI]")
 POOL_THRESHOLD = 16  # below this many files a process pool costs more than it saves (pre-commit)
 
 
@@ -53,7 +55,7 @@ class RunResult:
 
 
 def could_match(data: bytes) -> bool:
-    return PREFILTER_WORD in data
+    return PREFILTER.search(data) is not None
 
 
 def migrate_file(path: Path, options: Options, display: str | None = None) -> FileOutcome:
