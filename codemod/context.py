@@ -54,6 +54,7 @@ class RuleContext:
     env_reads: set[str] = field(default_factory=set)
     import_renames: dict[cst.ImportFrom, set[str]] = field(default_factory=dict)
     model_overridden: set[cst.Call] = field(default_factory=set)  # requests whose model= AOAI105 sets
+    sdk_needs: dict[str, str] = field(default_factory=dict)  # reason -> minimum openai version (AOAI306)
     module_client_azure: bool = False  # the module-level client (openai.chat...) talks to Azure
 
     def enabled(self, code: str) -> bool:

@@ -41,6 +41,7 @@ class MigrationResult:
     findings: list[Finding]
     deployments: dict[str, str]  # literal -> NAME used in this source (AOAI201)
     env_reads: set[str]  # environment variables the migrated code reads
+    sdk_needs: dict[str, str] = field(default_factory=dict)  # reason -> minimum openai version
 
     def changed(self, original: str) -> bool:
         return self.source != original
@@ -62,7 +63,7 @@ def migrate_source(source: str, options: Options | None = None, path: str = "<st
     if ctx.edits.imports and new_module.code != source:
         new_module = add_imports(new_module, ctx.edits.imports)
     findings = sorted(ctx.findings, key=Finding.sort_key)
-    return MigrationResult(new_module.code, findings, dict(ctx.deployments), set(ctx.env_reads))
+    return MigrationResult(new_module.code, findings, dict(ctx.deployments), set(ctx.env_reads), ctx.sdk_needs)
 
 
 def _plan_clients(ctx: RuleContext) -> None:

@@ -48,6 +48,7 @@ def run_migrate(args: MigrateArgs) -> int:
     jobs = args.jobs or cfg.jobs
     with _progress(len(files), args.quiet) as on_done:
         result = runner.run(files, options, mode, jobs, on_done)  # type: ignore[arg-type]
+    result.project_findings = project_findings(args.paths, result, options)
     if args.interactive:
         return _interactive(result)
     if args.mode == "diff":
@@ -62,6 +63,23 @@ def run_migrate(args: MigrateArgs) -> int:
         return EXIT_USAGE
     _report(result, fmt, args, args.mode)
     return exit_code(result, args.mode)
+
+
+def project_findings(paths: tuple[str, ...], result: RunResult, options: Options) -> list[Finding]:
+    """AOAI306 (openai pins in dependency files) and AOAI307/308 (api-versions in configuration files)."""
+    wanted = [c for c in ("AOAI306", "AOAI307", "AOAI308") if _enabled(options, c)]
+    if not wanted:
+        return []
+    from codemod.advisor import tree
+
+    files, _ = tree.advised_files(paths)
+    others = [f for f in files if f.suffix not in (".py", ".ipynb")]
+    return [f for f in tree.outside_python(others, result.sdk_needs()) if f.code in wanted]
+
+
+def _enabled(options: Options, code: str) -> bool:
+    selected = options.select is None or any(code.startswith(s) for s in options.select)
+    return selected and not any(code.startswith(i) for i in options.ignore)
 
 
 def load_config(explicit: str | None, paths: tuple[str, ...]) -> config_mod.Config:

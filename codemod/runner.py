@@ -39,16 +39,24 @@ class FileOutcome:
     error: str | None = None
     deployments: dict[str, str] = field(default_factory=dict)
     env_reads: set[str] = field(default_factory=set)
-    cells: list[tuple[int, str, str]] | None = None  # notebooks: (cell index, old source, new source)
+    cells: list[tuple[int, str, str]] | None = None  # notebooks: (cell number, old source, new source)
+    sdk_needs: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
 class RunResult:
     outcomes: list[FileOutcome]
+    project_findings: list[Finding] = field(default_factory=list)  # dependency pins, config files
 
     @property
     def findings(self) -> list[Finding]:
-        return [f for o in self.outcomes for f in o.findings]
+        return [f for o in self.outcomes for f in o.findings] + self.project_findings
+
+    def sdk_needs(self) -> dict[str, str]:
+        needs: dict[str, str] = {}
+        for outcome in self.outcomes:
+            needs.update(outcome.sdk_needs)
+        return needs
 
     def count(self, status: Status) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -82,7 +90,7 @@ def migrate_file(path: Path, options: Options, display: str | None = None) -> Fi
 def _outcome(path: Path, data: bytes, decoded: Decoded, result: MigrationResult) -> FileOutcome:
     if not result.changed(decoded.text):
         return FileOutcome(path, "unchanged", result.findings, original=data, old_text=decoded.text,
-                           deployments=result.deployments, env_reads=result.env_reads)
+                           deployments=result.deployments, env_reads=result.env_reads, sdk_needs=result.sdk_needs)
     return FileOutcome(
         path,
         "changed",
@@ -93,6 +101,7 @@ def _outcome(path: Path, data: bytes, decoded: Decoded, result: MigrationResult)
         new_text=result.source,
         deployments=result.deployments,
         env_reads=result.env_reads,
+        sdk_needs=result.sdk_needs,
     )
 
 

@@ -112,3 +112,20 @@ def test_stdin_round_trip() -> None:
 def test_version() -> None:
     result = CliRunner().invoke(main, ["--version"])
     assert result.exit_code == 0 and "aoai-migrate" in result.output
+
+
+def test_migrate_run_reports_dependency_pins_and_config_versions(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("requests\nopenai==1.40.0\n")
+    (tmp_path / ".env").write_text("AZURE_OPENAI_ENDPOINT=https://x.openai.azure.com\nOPENAI_API_VERSION=2024-02-01\n")
+    (tmp_path / "app.py").write_text(
+        "from openai import AzureOpenAI\n"
+        "def provider():\n    return 'token'\n"
+        'client = AzureOpenAI(azure_ad_token_provider=provider, api_version="2024-02-01")\n'
+    )
+    result = CliRunner().invoke(main, ["--check", str(tmp_path)])
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'requirements.txt'}:2:1: AOAI306" in result.output
+    assert "1.106.0" in result.output
+    assert f"{tmp_path / '.env'}:2:" in result.output and "AOAI307" in result.output
+    ignored = CliRunner().invoke(main, ["--check", "--ignore", "AOAI306,AOAI307", str(tmp_path)])
+    assert "AOAI306" not in ignored.output and "AOAI307" not in ignored.output

@@ -38,6 +38,7 @@ class Literal:
 
 
 def apply(ctx: RuleContext) -> None:
+    ctx.sdk_needs.update(sdk_needs_of(ctx))
     pinned = _report_versions(ctx)
     for request in ctx.analysis.requests:
         client = request.client

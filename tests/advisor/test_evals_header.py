@@ -35,7 +35,6 @@ def client_headers(source: str) -> list[dict[str, str]]:
     return found
 
 
-@pytest.mark.xfail(strict=True, reason="lead: the default_headers edit for AOAI303 is not implemented yet")
 def test_migrate_adds_the_evals_header_once() -> None:
     first = migrate_source(SOURCE)
     assert client_headers(first.source) == [
