@@ -3,7 +3,6 @@ transformation, imports added once at the end."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -21,18 +20,10 @@ from codemod.edits import ApplyEdits
 from codemod.findings import Finding
 from codemod.imports import add_imports
 from codemod.metadata import Metadata
+from codemod.options import Options
 from codemod.rules import rule_modules
 
 PROVIDERS = (QualifiedNameProvider, ScopeProvider, ParentNodeProvider, PositionProvider)
-
-
-@dataclass(frozen=True)
-class Options:
-    select: frozenset[str] | None = None  # None: every code
-    ignore: frozenset[str] = frozenset()
-    require_env: bool = False
-    deployment_prefix: str = "AZURE_OPENAI_DEPLOYMENT_"
-    deployments: Mapping[str, str] = field(default_factory=dict)  # literal -> env var NAME
 
 
 @dataclass

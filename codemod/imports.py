@@ -9,8 +9,6 @@ from __future__ import annotations
 import sys
 
 import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor
 
 Needed = tuple[str, str | None, str | None]  # (module, obj, asname)
 
@@ -26,6 +24,9 @@ def add_imports(module: cst.Module, imports: set[Needed]) -> cst.Module:
                 rest.discard(needed)
     if not rest:
         return module
+    from libcst.codemod import CodemodContext  # slow to import (about 0.4 s): only when needed
+    from libcst.codemod.visitors import AddImportsVisitor
+
     context = CodemodContext()
     for module_name, obj, asname in sorted(rest, key=lambda i: (i[0], i[1] or "", i[2] or "")):
         AddImportsVisitor.add_needed_import(context, module_name, obj, asname)

@@ -12,8 +12,8 @@ import click
 
 from codemod import config as config_mod
 from codemod.cli import EXIT_FILE_ERROR, EXIT_OK, EXIT_PENDING, EXIT_USAGE, display_path, use_color
-from codemod.engine import Options
 from codemod.findings import RULES, Finding
+from codemod.options import Options
 
 if TYPE_CHECKING:
     from codemod.cli import MigrateArgs

@@ -10,12 +10,15 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from codemod.engine import MigrationResult, Options, migrate_source
 from codemod.findings import Finding
+from codemod.options import Options
 from codemod.source import Decoded, SourceError, decode, encode
 from codemod.writer import WriteError, write_atomic
+
+if TYPE_CHECKING:
+    from codemod.engine import MigrationResult
 
 Mode = Literal["write", "diff", "check"]
 Status = Literal["unchanged", "changed", "skipped", "error"]
@@ -77,6 +80,8 @@ def migrate_file(path: Path, options: Options, display: str | None = None) -> Fi
         return FileOutcome(path, "skipped", original=data)
     if path.suffix == ".ipynb":
         return _migrate_notebook(path, shown, data, options)
+    from codemod.engine import migrate_source  # loads LibCST: only for files that can match
+
     try:
         decoded = decode(data)
         result = migrate_source(decoded.text, options, shown)
@@ -107,6 +112,7 @@ def _outcome(path: Path, data: bytes, decoded: Decoded, result: MigrationResult)
 
 def _migrate_notebook(path: Path, shown: str, data: bytes, options: Options) -> FileOutcome:
     from codemod import notebook
+    from codemod.engine import migrate_source
 
     try:
         result = notebook.migrate_notebook(data, lambda text: migrate_source(text, options, shown))

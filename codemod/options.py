@@ -1,0 +1,15 @@
+"""Run options the engine reads (kept apart from the engine so the CLI can build them without loading LibCST)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Options:
+    select: frozenset[str] | None = None  # None: every code
+    ignore: frozenset[str] = frozenset()
+    require_env: bool = False
+    deployment_prefix: str = "AZURE_OPENAI_DEPLOYMENT_"
+    deployments: Mapping[str, str] = field(default_factory=dict)  # literal -> env var NAME
