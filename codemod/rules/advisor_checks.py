@@ -27,7 +27,7 @@ _NOT_RESOURCES = frozenset(
 )
 _CREDENTIAL_KEYWORDS = ("api_key", "azure_ad_token")
 # Names that hold an Azure OpenAI api-version outside a client call: OPENAI_API_VERSION, openai_api_version.
-_VERSION_NAME = re.compile(r"openai.*version", re.IGNORECASE)
+_VERSION_NAME = re.compile(r"openai.*version", re.IGNORECASE | re.ASCII)  # ASCII: no "ı" for "i"
 
 
 @dataclass(frozen=True)
