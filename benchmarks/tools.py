@@ -1,0 +1,61 @@
+"""The commands the benchmark compares, and the checks that each one saw the whole corpus."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from pathlib import Path
+
+WORD = "openai"  # codemod/runner.py PREFILTER: the same bytes, in any ASCII case (grep -i)
+
+
+def _aoai() -> list[str]:
+    """The installed console script next to this interpreter (what users run), else `python -m codemod`."""
+    script = Path(sys.executable).with_name("aoai-migrate")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "codemod"]
+
+
+def aoai_migrate(jobs: int) -> list[str]:
+    return [*_aoai(), "--check", "--jobs", str(jobs), "."]
+
+
+def aoai_version() -> list[str]:
+    return [*_aoai(), "--version"]
+
+
+def libcst_noop(jobs: int) -> list[str]:
+    # The config file written by corpus._mark_repository names libcst.codemod.commands, where noop lives.
+    # The command name must come first: libcst.tool finds it in a first pass that does not know the options.
+    return [sys.executable, "-m", "libcst.tool", "codemod", "noop.NOOPCommand", "--jobs", str(jobs), "--no-format",
+            "--hide-progress", "--include-generated", "."]
+
+
+def grep() -> list[str]:
+    exe = shutil.which("grep") or "grep"
+    return [exe, "-rli", "--include=*.py", "--exclude-dir=.git", WORD, "."]
+
+
+def python_startup() -> list[str]:
+    return [sys.executable, "-c", "pass"]
+
+
+def aoai_counts(output: str) -> tuple[int, int]:
+    """(files that would change, files unchanged) from the run summary."""
+    found = re.search(r"(\d+) files? would be migrated, (\d+) unchanged", output)
+    if not found:
+        raise RuntimeError(f"no summary in aoai-migrate output:\n{output[-2000:]}")
+    return int(found.group(1)), int(found.group(2))
+
+
+def libcst_counts(output: str) -> tuple[int, int]:
+    """(files processed, files that failed to parse) from LibCST's closing report."""
+    total = re.search(r"Finished codemodding (\d+) files", output)
+    failed = re.search(r"Failed to codemod (\d+) files", output)
+    if not total or not failed:
+        raise RuntimeError(f"no summary in LibCST output:\n{output[-2000:]}")
+    return int(total.group(1)), int(failed.group(1))
+
+
+def grep_count(output: str) -> int:
+    return len([line for line in output.splitlines() if line.strip()])
