@@ -93,11 +93,22 @@ class Analysis(cst.CSTVisitor):
         self._calls: list[cst.Call] = []
         self._access: dict[cst.CSTNode, Access] = {}
         self._in_annotation = 0
+        self._stack: list[cst.CSTNode] = []
         self._param_clients: dict[cst.Param, Client | None] = {}
         self.openai_imports: list[cst.ImportFrom] = []  # `from openai[.lib.azure] import ...`
         self._annotation_strings: list[cst.SimpleString] = []
 
     # ---- collection -------------------------------------------------------------------------------------
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if self._stack:
+            self.meta.parents[node] = self._stack[-1]
+        self._stack.append(node)
+        return super().on_visit(node)
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        super().on_leave(original_node)
+        self._stack.pop()
 
     def qualified(self, node: cst.CSTNode) -> set[str]:
         return {q.name for q in self.meta.get(QualifiedNameProvider, node, set())}
@@ -159,7 +170,7 @@ class Analysis(cst.CSTVisitor):
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self._note_class_ref(node)
         if isinstance(node.value, cst.Name):
-            owner = self._enclosing_class_of_self(node.value)
+            owner = self._enclosing_class_of_self(node.value, anchor=node)
             if owner is not None:
                 self._self_attr_refs.setdefault((owner, node.attr.value), []).append(node)
 
@@ -191,7 +202,7 @@ class Analysis(cst.CSTVisitor):
             if qual in names.MODULE_SETTINGS and isinstance(stmt, cst.Assign):
                 self.module_settings.append((stmt, qual))
         if isinstance(target.value, cst.Name):
-            owner = self._enclosing_class_of_self(target.value)
+            owner = self._enclosing_class_of_self(target.value, anchor=stmt)
             if owner is not None:
                 self._self_attrs.setdefault((owner, target.attr.value), []).append(value)
 
@@ -223,9 +234,10 @@ class Analysis(cst.CSTVisitor):
                 return "other"
         return "other"
 
-    def _enclosing_class_of_self(self, name: cst.Name) -> cst.ClassDef | None:
-        """The class whose method binds `name` as its first parameter (`self`), if any."""
-        func = next((a for a in self.meta.ancestors(name) if isinstance(a, cst.FunctionDef)), None)
+    def _enclosing_class_of_self(self, name: cst.Name, anchor: cst.CSTNode | None = None) -> cst.ClassDef | None:
+        """The class whose method binds `name` as its first parameter (`self`), if any. During the walk,
+        `anchor` is a node already visited (so its parents are known) that contains `name`."""
+        func = next((a for a in self.meta.ancestors(anchor or name) if isinstance(a, cst.FunctionDef)), None)
         if func is None or not func.params.params or func.params.params[0].name.value != name.value:
             return None
         owner = self.meta.parent(func)

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import (
     MetadataWrapper,
-    ParentNodeProvider,
     PositionProvider,
     QualifiedNameProvider,
     ScopeProvider,
@@ -23,7 +22,7 @@ from codemod.metadata import Metadata
 from codemod.options import Options
 from codemod.rules import rule_modules
 
-PROVIDERS = (QualifiedNameProvider, ScopeProvider, ParentNodeProvider, PositionProvider)
+PROVIDERS = (QualifiedNameProvider, ScopeProvider, PositionProvider)  # parents come from the analysis pass
 
 
 @dataclass

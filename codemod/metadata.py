@@ -6,13 +6,17 @@ from collections.abc import Iterator
 from typing import Any
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, ParentNodeProvider
+from libcst.metadata import MetadataWrapper
 from libcst.metadata.base_provider import LazyValue
 
 
 class Metadata:
+    """Resolved providers, plus a parent map that the analysis pass fills while it walks the tree (one
+    traversal fewer than LibCST's ParentNodeProvider)."""
+
     def __init__(self, wrapper: MetadataWrapper, providers: tuple[Any, ...]) -> None:
         self._data = wrapper.resolve_many(providers)
+        self.parents: dict[cst.CSTNode, cst.CSTNode] = {}
 
     def get(self, provider: Any, node: cst.CSTNode, default: Any = None) -> Any:
         value = self._data[provider].get(node, default)
@@ -23,7 +27,7 @@ class Metadata:
             yield value() if isinstance(value, LazyValue) else value
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
-        return self._data[ParentNodeProvider].get(node)
+        return self.parents.get(node)
 
     def ancestors(self, node: cst.CSTNode) -> Iterator[cst.CSTNode]:
         parent = self.parent(node)

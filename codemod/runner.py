@@ -78,6 +78,11 @@ def migrate_file(path: Path, options: Options, display: str | None = None) -> Fi
         return _error(path, shown, f"cannot read the file: {exc.strerror or exc}")
     if not could_match(data):
         return FileOutcome(path, "skipped", original=data)
+    return migrate_bytes(path, data, options, shown)
+
+
+def migrate_bytes(path: Path, data: bytes, options: Options, shown: str) -> FileOutcome:
+    """Migrate the bytes read from `path` (which passed the pre-filter)."""
     if path.suffix == ".ipynb":
         return _migrate_notebook(path, shown, data, options)
     from codemod.engine import migrate_source  # loads LibCST: only for files that can match
@@ -141,8 +146,9 @@ def _error(path: Path, shown: str, message: str) -> FileOutcome:
     return FileOutcome(path, "error", [finding], error=message)
 
 
-def _work(args: tuple[Path, Options, str]) -> FileOutcome:
-    return migrate_file(*args)
+def _work(args: tuple[Path, bytes, Options, str]) -> FileOutcome:
+    path, data, options, shown = args
+    return migrate_bytes(path, data, options, shown)
 
 
 def migrate_files(
@@ -151,28 +157,44 @@ def migrate_files(
     jobs: int | None = None,
     on_done: Callable[[FileOutcome], None] | None = None,
 ) -> list[FileOutcome]:
-    """Migrate files in input order (in a process pool for many files); `on_done` sees each outcome."""
-    candidates = [(p, options, shown) for p, shown in files]
-    jobs = jobs or os.cpu_count() or 1
-    outcomes: list[FileOutcome] = []
-    if jobs <= 1 or len(candidates) < POOL_THRESHOLD:
-        results: Iterable[FileOutcome] = (_work(c) for c in candidates)
-        for outcome in results:
-            outcomes.append(outcome)
-            if on_done:
-                on_done(outcome)
-        return outcomes
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    """Migrate files, outcomes in input order. Reading and the pre-filter happen here (they are as cheap as
+    grep); only the files that can match are parsed, in a process pool when there are many of them."""
+    outcomes: list[FileOutcome | None] = [None] * len(files)
+    todo: list[tuple[int, tuple[Path, bytes, Options, str]]] = []
+    for index, (path, shown) in enumerate(files):
         try:
-            chunk = max(1, min(64, len(candidates) // (jobs * 8)))
-            for outcome in pool.map(_work, candidates, chunksize=chunk):
-                outcomes.append(outcome)
-                if on_done:
-                    on_done(outcome)
-        except KeyboardInterrupt:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-    return outcomes
+            data = path.read_bytes()
+        except OSError as exc:
+            outcomes[index] = _error(path, shown, f"cannot read the file: {exc.strerror or exc}")
+            continue
+        if could_match(data):
+            todo.append((index, (path, data, options, shown)))
+        else:
+            outcomes[index] = FileOutcome(path, "skipped")
+    jobs = jobs or os.cpu_count() or 1
+    if jobs <= 1 or len(todo) < POOL_THRESHOLD:
+        results: Iterable[FileOutcome] = (_work(args) for _, args in todo)
+        _collect(outcomes, todo, results, on_done)
+    else:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+            try:
+                chunk = max(1, min(16, len(todo) // (jobs * 4)))
+                _collect(outcomes, todo, pool.map(_work, [args for _, args in todo], chunksize=chunk), on_done)
+            except KeyboardInterrupt:
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+    if on_done:
+        for outcome in outcomes:
+            if outcome is not None and outcome.status == "skipped":
+                on_done(outcome)
+    return [o for o in outcomes if o is not None]
+
+
+def _collect(outcomes, todo, results: Iterable[FileOutcome], on_done) -> None:
+    for (index, _), outcome in zip(todo, results, strict=False):
+        outcomes[index] = outcome
+        if on_done:
+            on_done(outcome)
 
 
 def resolve_name_collisions(outcomes: list[FileOutcome], options: Options) -> Options | None:
