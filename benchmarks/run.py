@@ -10,30 +10,21 @@ The corpus (benchmarks/corpus/, gitignored) is rebuilt only when its parameters 
 from __future__ import annotations
 
 import argparse
+import json
 import os
-import platform
+import subprocess
 import sys
-import time
-from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus  # noqa: E402
 import tools  # noqa: E402
-from measure import Timing, measure, warm_cache  # noqa: E402
+from measure import measure, warm_cache  # noqa: E402
+from report import Row, render  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 QUICK_LIMIT = 300
-
-
-@dataclass
-class Row:
-    factor: int
-    files: int
-    aoai: Timing
-    grep: Timing
-    libcst: Timing | None = None
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -61,7 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     startup = measure("aoai-migrate --version", tools.aoai_version(), HERE, 10, {0})
     python = measure("python -c pass", tools.python_startup(), HERE, 10, {0})
     rows = [measure_size(built, factor, args) for factor in factors]
-    text = report(built, rows, startup, python, args, limit)
+    phases = measure_phases(built.size_dir(factors[-1]))
+    text = render(built, rows, startup, python, phases, args, limit)
     print(text)
     if args.results:
         args.results.write_text(text)
@@ -77,7 +69,7 @@ def measure_size(built: corpus.Corpus, factor: int, args: argparse.Namespace) ->
     changed, unchanged = tools.aoai_counts(aoai.samples[0].stdout)
     check(changed == built.azure_files * factor and changed + unchanged == files,
           f"aoai-migrate saw {changed} + {unchanged} files, expected {built.azure_files * factor} of {files}")
-    found = measure("grep -rl", tools.grep(), directory, args.repeats, {0})
+    found = measure("grep -rli", tools.grep(), directory, args.repeats, {0})
     hits = tools.grep_count(found.samples[0].stdout)
     check(hits == built.azure_files * factor, f"grep found {hits} files, expected {built.azure_files * factor}")
     row = Row(factor, files, aoai, found)
@@ -89,58 +81,16 @@ def measure_size(built: corpus.Corpus, factor: int, args: argparse.Namespace) ->
     return row
 
 
+def measure_phases(directory: Path) -> dict[str, float]:
+    """Phase times of one in-process run (benchmarks/phases.py) in a fresh interpreter."""
+    done = subprocess.run([sys.executable, str(HERE / "phases.py"), str(directory)], capture_output=True,
+                          text=True, check=True)
+    return json.loads(done.stdout)
+
+
 def check(ok: bool, message: str) -> None:
     if not ok:
         raise SystemExit(f"benchmark corpus mismatch: {message}")
-
-
-def report(built: corpus.Corpus, rows: list[Row], startup: Timing, python: Timing, args, limit) -> str:
-    first, last = rows[0], rows[-1]
-    lines = [
-        "# aoai-migrate benchmark",
-        "",
-        f"Command: `python benchmarks/run.py {' '.join(sys.argv[1:])}`".rstrip(),
-        "",
-        f"Machine: {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, Python {platform.python_version()},"
-        f" load average {os.getloadavg()[0]:.2f} at the end; {time.strftime('%Y-%m-%d')}.",
-        f"Corpus: {'a seeded sample of ' + str(limit) + ' files of ' if limit else ''}the standard library's `.py`"
-        f" files plus {built.azure_files} generated Azure OpenAI files ({built.azure_files / built.base_files:.1%}"
-        f" of {built.base_files} files, {built.base_bytes / 1e6:.1f} MB). Both codemods use `--jobs {args.jobs}`;"
-        f" times are medians of {args.repeats} runs ({args.libcst_repeats} for LibCST) on a warm page cache;"
-        " peak memory is the largest single process (wait4 rusage of the command and its workers).",
-        "",
-        f"## Same corpus ({first.files} files)",
-        "",
-        "| command | wall s | CPU s | files/s | peak MiB | time / aoai-migrate |",
-        "|---|---:|---:|---:|---:|---:|",
-    ]
-    for timing in [first.aoai, first.libcst, first.grep]:
-        if timing is not None:
-            lines.append(
-                f"| `{timing.label}` | {timing.wall:.2f} | {timing.cpu:.2f} | {first.files / timing.wall:,.0f} |"
-                f" {timing.peak_mib:.0f} | {timing.wall / first.aoai.wall:.2f}x |"
-            )
-    lines += [
-        "",
-        "## Growth with corpus size",
-        "",
-        "| size | files | aoai-migrate s | files/s | grep -rl s | aoai-migrate / grep |",
-        "|---|---:|---:|---:|---:|---:|",
-    ]
-    for row in rows:
-        lines.append(
-            f"| {row.factor}x | {row.files} | {row.aoai.wall:.2f} | {row.files / row.aoai.wall:,.0f} |"
-            f" {row.grep.wall:.3f} | {row.aoai.wall / row.grep.wall:.1f}x |"
-        )
-    lines += [
-        "",
-        f"Start-up: `aoai-migrate --version` {startup.wall * 1000:.0f} ms (median of 10;"
-        f" `python -c pass` {python.wall * 1000:.0f} ms).",
-    ]
-    if first.libcst is not None:
-        lines.append(f"LibCST no-op / aoai-migrate at 1x: {first.libcst.wall / first.aoai.wall:.1f}x;"
-                     f" aoai-migrate / grep at {last.factor}x: {last.aoai.wall / last.grep.wall:.1f}x.")
-    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

@@ -14,7 +14,8 @@ import libcst as cst
 from hypothesis import HealthCheck, event, given, reject, settings
 from hypothesis import strategies as st
 
-from codemod.engine import Options, migrate_source
+from codemod.engine import migrate_source
+from codemod.options import Options
 from codemod.runner import migrate_file
 from codemod.source import decode
 

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, event, given, reject, settings
 from hypothesis import strategies as st
 
 from codemod import runner
-from codemod.engine import Options
+from codemod.options import Options
 from codemod.runner import could_match, migrate_file
 from codemod.source import decode
 
@@ -55,7 +55,7 @@ SNIPPETS = [
 NAMES = ["openai", "OpenAI", "AzureOpenAI", "AsyncAzureOpenAI", "client", "os", "model", "api_version",
          "azure", "oa", "Client", "settings", "x", "helper", "OPENAI_API_VERSION"]
 IDENTIFIER = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\b")
-WORD = re.compile(r"openai", re.IGNORECASE)
+WORD = re.compile(r"openai", re.IGNORECASE | re.ASCII)  # ASCII: "ı" is a near miss, not the word
 # Replacements for an occurrence of the word: other spellings of it (which a pre-filter must still treat as
 # possible matches if the engine reads them) and near misses that are no longer the word in any case.
 SPELLINGS = ["OpenAI", "OPENAI", "Openai", "openAI"]

@@ -19,7 +19,7 @@ from click.testing import CliRunner, Result
 
 from codemod import runner
 from codemod.cli import main
-from codemod.engine import Options
+from codemod.options import Options
 from codemod.source import MAX_BYTES
 
 AZURE = (

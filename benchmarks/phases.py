@@ -1,0 +1,59 @@
+"""Where aoai-migrate's time goes on one corpus, phase by phase, in one process on one core.
+
+    python benchmarks/phases.py DIRECTORY      # prints one JSON object
+
+Run by run.py in a fresh interpreter so that the import times are real.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+
+def main(directory: Path) -> dict[str, float]:
+    start = time.perf_counter()
+    from codemod.discovery import discover
+    from codemod.runner import could_match
+
+    imported = time.perf_counter()
+    files = [f.path for f in discover([directory]).files]
+    discovered = time.perf_counter()
+    data = [path.read_bytes() for path in files]
+    read = time.perf_counter()
+    candidates = [d for d in data if could_match(d)]
+    filtered = time.perf_counter()
+    import libcst
+
+    from codemod.engine import migrate_source
+    from codemod.source import decode
+
+    engine_loaded = time.perf_counter()
+    texts = [decode(d).text for d in candidates[:20]]
+    engine, parse = [], []
+    for text in texts:
+        began = time.perf_counter()
+        libcst.parse_module(text)
+        parsed = time.perf_counter()
+        migrate_source(text)
+        parse.append(parsed - began)
+        engine.append(time.perf_counter() - parsed)
+    return {
+        "files": len(files),
+        "megabytes": sum(map(len, data)) / 1e6,
+        "candidates": len(candidates),
+        "import_cli_modules": imported - start,
+        "discover": discovered - imported,
+        "read": read - discovered,
+        "prefilter": filtered - read,
+        "import_engine": engine_loaded - filtered,
+        "engine_per_candidate": statistics.median(engine) if engine else 0.0,
+        "parse_per_candidate": statistics.median(parse) if parse else 0.0,
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(Path(sys.argv[1]))))
