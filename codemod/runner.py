@@ -65,8 +65,22 @@ class RunResult:
         return sum(1 for o in self.outcomes if o.status == status)
 
 
+# PEP 263 codecs in which the bytes of `openai` are the ASCII letters and nothing else decodes to them.
+_PLAIN_CODECS = re.compile(
+    r"^(utf[-_]?8(-sig)?|ascii|us-ascii|latin[-_]?1|iso[-_]?8859[-_]\d+|cp\d+|windows-\d+|koi8.*|mac.*)$"
+)
+_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
+
+
 def could_match(data: bytes) -> bool:
-    return PREFILTER.search(data) is not None
+    if PREFILTER.search(data) is not None:
+        return True
+    # A file in a codec such as utf-7 or unicode_escape can spell `openai` with other bytes: not skipped.
+    for line in data.split(b"\n", 2)[:2]:
+        cookie = _COOKIE.match(line)
+        if cookie is not None:
+            return not _PLAIN_CODECS.match(cookie.group(1).decode("ascii", "replace").lower())
+    return False
 
 
 def migrate_file(path: Path, options: Options, display: str | None = None) -> FileOutcome:
