@@ -63,7 +63,8 @@ def measure(label: str, command: list[str], cwd: Path, repeats: int, expect: set
     for _ in range(repeats):
         sample = run_once(command, cwd)
         if sample.returncode not in expect:
-            raise RuntimeError(f"{label}: exit code {sample.returncode}, expected one of {sorted(expect)}")
+            raise RuntimeError(f"{label}: exit code {sample.returncode}, expected one of {sorted(expect)}:\n"
+                               f"{sample.stdout[-2000:]}")
         samples.append(sample)
     return Timing(label, samples)
 
