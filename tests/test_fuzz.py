@@ -19,7 +19,7 @@ from codemod.options import Options
 from codemod.runner import migrate_file
 from codemod.source import decode
 
-EXAMPLES = int(os.environ.get("AOAI_FUZZ_EXAMPLES", "80"))
+EXAMPLES = int(os.environ.get("AOAI_FUZZ_EXAMPLES", "100"))
 # Built once: each call builds a Lark parser for the whole Python grammar (seconds).
 GENERATED = st.one_of(hypothesmith.from_grammar(), hypothesmith.from_node())
 

@@ -389,7 +389,7 @@ def test_ctrl_c_while_files_are_analysed(tmp_path: Path) -> None:
     expected = _tree(root)
     proc = _start([sys.executable, "-m", "codemod", "--jobs", "2", "."], root)
     _wait_until(lambda: bool(_children(proc.pid)) or proc.poll() is not None, 60, "the process pool to start")
-    time.sleep(0.3)
+    time.sleep(0.1)
     assert proc.poll() is None, "the run finished before it could be interrupted"
     stopped = _interrupt(proc)
     assert proc.returncode != 0
