@@ -314,9 +314,9 @@ def _tree(root: Path) -> dict[Path, tuple[str, str]]:
 
 def _start(command: list[str], root: Path) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
-    log = open(root.parent / "run.log", "wb")  # a file, not a pipe: a full pipe would stall the run
-    # A new session, so that SIGINT goes to the whole process group as a terminal's Ctrl-C does.
-    return subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=log, start_new_session=True)
+    with open(root.parent / "run.log", "wb") as log:  # a file, not a pipe: a full pipe would stall the run
+        # A new session, so that SIGINT goes to the whole process group as a terminal's Ctrl-C does.
+        return subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=log, start_new_session=True)
 
 
 def _children(pid: int) -> list[int]:
