@@ -10,7 +10,6 @@ import libcst as cst
 from libcst.metadata import (
     Access,
     Assignment,
-    QualifiedNameProvider,
     ScopeProvider,
 )
 from libcst.metadata.scope_provider import GlobalScope
@@ -94,6 +93,8 @@ class Analysis(cst.CSTVisitor):
         self._access: dict[cst.CSTNode, Access] = {}
         self._in_annotation = 0
         self._stack: list[cst.CSTNode] = []
+        self.assigns: list[cst.Assign] = []  # every assignment and dict element, for the advisor
+        self.dict_elements: list[cst.DictElement] = []
         self._param_clients: dict[cst.Param, Client | None] = {}
         self.openai_imports: list[cst.ImportFrom] = []  # `from openai[.lib.azure] import ...`
         self._annotation_strings: list[cst.SimpleString] = []
@@ -111,7 +112,11 @@ class Analysis(cst.CSTVisitor):
         self._stack.pop()
 
     def qualified(self, node: cst.CSTNode) -> set[str]:
-        return {q.name for q in self.meta.get(QualifiedNameProvider, node, set())}
+        return self.meta.qualified(node)
+
+    @property
+    def calls(self) -> list[cst.Call]:
+        return self._calls
 
     def visit_Call(self, node: cst.Call) -> None:
         self._calls.append(node)
@@ -174,7 +179,11 @@ class Analysis(cst.CSTVisitor):
             if owner is not None:
                 self._self_attr_refs.setdefault((owner, node.attr.value), []).append(node)
 
+    def visit_DictElement(self, node: cst.DictElement) -> None:
+        self.dict_elements.append(node)
+
     def visit_Assign(self, node: cst.Assign) -> None:
+        self.assigns.append(node)
         for target in node.targets:
             if isinstance(target.target, cst.Name):
                 self._bound_value[target.target] = node.value

@@ -9,7 +9,6 @@ import libcst as cst
 from libcst.metadata import (
     MetadataWrapper,
     PositionProvider,
-    QualifiedNameProvider,
     ScopeProvider,
 )
 
@@ -22,7 +21,8 @@ from codemod.metadata import Metadata
 from codemod.options import Options
 from codemod.rules import rule_modules
 
-PROVIDERS = (QualifiedNameProvider, ScopeProvider, PositionProvider)  # parents come from the analysis pass
+# Parents come from the analysis pass and qualified names from the scopes: two traversals fewer.
+PROVIDERS = (ScopeProvider, PositionProvider)
 
 
 @dataclass
@@ -49,11 +49,14 @@ def migrate_source(source: str, options: Options | None = None, path: str = "<st
     _plan_clients(ctx)
     for rule in rule_modules():
         rule.apply(ctx)
-    new_module = module.visit(ApplyEdits(ctx.edits)) if ctx.edits else module
-    if ctx.edits.imports and new_module.code != source:
-        new_module = add_imports(new_module, ctx.edits.imports)
+    new_source = source
+    if ctx.edits:
+        new_module = module.visit(ApplyEdits(ctx.edits))
+        new_source = new_module.code
+        if ctx.edits.imports and new_source != source:
+            new_source = add_imports(new_module, ctx.edits.imports).code
     findings = sorted(ctx.findings, key=Finding.sort_key)
-    return MigrationResult(new_module.code, findings, dict(ctx.deployments), set(ctx.env_reads), ctx.sdk_needs)
+    return MigrationResult(new_source, findings, dict(ctx.deployments), set(ctx.env_reads), ctx.sdk_needs)
 
 
 def _plan_clients(ctx: RuleContext) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper
+from libcst.metadata import MetadataWrapper, ScopeProvider
 from libcst.metadata.base_provider import LazyValue
 
 
@@ -21,6 +21,14 @@ class Metadata:
     def get(self, provider: Any, node: cst.CSTNode, default: Any = None) -> Any:
         value = self._data[provider].get(node, default)
         return value() if isinstance(value, LazyValue) else value
+
+    def qualified(self, node: cst.CSTNode) -> set[str]:
+        """Qualified names of a name or attribute, read from its scope (what LibCST's QualifiedNameProvider
+        computes, without that provider's extra traversal of the whole tree)."""
+        scope = self.get(ScopeProvider, node)
+        if scope is None:
+            return set()
+        return {q.name for q in scope.get_qualified_names_for(node)}
 
     def all(self, provider: Any) -> Iterator[Any]:
         for value in self._data[provider].values():

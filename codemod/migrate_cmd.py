@@ -38,8 +38,9 @@ def run_migrate(args: MigrateArgs) -> int:
     if "-" in args.paths:
         click.echo("error: '-' (standard input) cannot be combined with other paths.", err=True)
         return EXIT_USAGE
+    project: list[Path] | None = [] if _wants_project_files(options) else None
     files = discover_files(args.paths, args.exclude or cfg.exclude, [*cfg.extend_exclude, *args.extend_exclude],
-                           args.verbose)
+                           args.verbose, project)
     if files is None:
         return EXIT_USAGE
     mode = "diff" if args.interactive else args.mode
@@ -48,7 +49,8 @@ def run_migrate(args: MigrateArgs) -> int:
     jobs = args.jobs or cfg.jobs
     with _progress(len(files), args.quiet) as on_done:
         result = runner.run(files, options, mode, jobs, on_done)  # type: ignore[arg-type]
-    result.project_findings = project_findings(args.paths, result, options)
+    if project is not None:
+        result.project_findings = project_findings(project + env_files(args.paths), result, options)
     if args.interactive:
         return _interactive(result)
     if args.mode == "diff":
@@ -65,16 +67,41 @@ def run_migrate(args: MigrateArgs) -> int:
     return exit_code(result, args.mode)
 
 
-def project_findings(paths: tuple[str, ...], result: RunResult, options: Options) -> list[Finding]:
+PROJECT_CODES = ("AOAI306", "AOAI307", "AOAI308")
+
+
+def _wants_project_files(options: Options) -> bool:
+    return any(_enabled(options, code) for code in PROJECT_CODES)
+
+
+def project_findings(files: list[Path], result: RunResult, options: Options) -> list[Finding]:
     """AOAI306 (openai pins in dependency files) and AOAI307/308 (api-versions in configuration files)."""
-    wanted = [c for c in ("AOAI306", "AOAI307", "AOAI308") if _enabled(options, c)]
-    if not wanted:
-        return []
     from codemod.advisor import tree
 
-    files, _ = tree.advised_files(paths)
-    others = [f for f in files if f.suffix not in (".py", ".ipynb")]
-    return [f for f in tree.outside_python(others, result.sdk_needs()) if f.code in wanted]
+    wanted = [code for code in PROJECT_CODES if _enabled(options, code)]
+    return [f for f in tree.outside_python(sorted(set(files)), result.sdk_needs()) if f.code in wanted]
+
+
+def env_files(paths: tuple[str, ...]) -> list[Path]:
+    """`.env*` files in the named folders and one level below: usually gitignored, yet where a deployment's
+    api-version lives (AOAI307). Not a full walk, so large trees stay fast."""
+    found: list[Path] = []
+    for raw in paths:
+        root = Path(raw)
+        if not root.is_dir():
+            continue
+        for folder in [root, *(p for p in _subdirs(root))]:
+            found.extend(p for p in _subdirs(folder, files=True) if p.name == ".env" or p.name.startswith(".env."))
+    return found
+
+
+def _subdirs(folder: Path, files: bool = False) -> list[Path]:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return []
+    return [Path(e.path) for e in entries if (e.is_file(follow_symlinks=False) if files else
+                                              e.is_dir(follow_symlinks=False) and e.name not in (".git", ".venv"))]
 
 
 def _enabled(options: Options, code: str) -> bool:
@@ -115,10 +142,18 @@ def build_options(select: str | None, ignore: str | None, require_env: bool | No
     )
 
 
-def discover_files(paths, exclude, extend_exclude, verbose: bool) -> list[tuple[Path, str]] | None:
+def discover_files(
+    paths, exclude, extend_exclude, verbose: bool, project: list[Path] | None = None
+) -> list[tuple[Path, str]] | None:
+    """The .py and .ipynb files to migrate; when `project` is a list, the configuration and dependency files
+    the advisor reads are collected into it by the same walk."""
     from codemod.discovery import discover
 
-    found = discover([Path(p) for p in paths], exclude=exclude, extend_exclude=extend_exclude)
+    include = None
+    if project is not None:
+        from codemod.advisor.tree import wanted as include
+    found = discover([Path(p) for p in paths], exclude=exclude, extend_exclude=extend_exclude,
+                     **({"include": include} if include else {}))
     if found.missing:
         for path in found.missing:
             click.echo(f"error: {path}: no such file or directory.", err=True)
@@ -126,7 +161,11 @@ def discover_files(paths, exclude, extend_exclude, verbose: bool) -> list[tuple[
     if verbose:
         for skipped in found.skipped:
             click.echo(f"skipped {skipped.path}: {skipped.reason}", err=True)
-    return [(f.path, display_path(f.path)) for f in found.files]
+    is_code = [f.path.suffix in (".py", ".ipynb") or f.explicit for f in found.files]
+    code = [f for f, keep in zip(found.files, is_code, strict=True) if keep]
+    if project is not None:
+        project.extend(f.path for f, keep in zip(found.files, is_code, strict=True) if not keep)
+    return [(f.path, display_path(f.path)) for f in code]
 
 
 def _run_stdin(options: Options) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -24,10 +24,11 @@ Mode = Literal["write", "diff", "check"]
 Status = Literal["unchanged", "changed", "skipped", "error"]
 
 # Every rule acts on code that imports or names the openai package (or an `*OpenAI*` class, or an
-# `OPENAI_API_VERSION`-like setting the advisor explains), so a file without these bytes in any case is
-# skipped before it is decoded or parsed (tests/test_prefilter.py checks that this is sound).
-PREFILTER = re.compile(rb"[oO][pP][eE][nN][aA][iI]")
-POOL_THRESHOLD = 16  # below this many files a process pool costs more than it saves (pre-commit)
+# `OPENAI_API_VERSION`-like setting the advisor explains), so a file without these bytes in any ASCII case
+# is skipped before it is decoded or parsed (tests/test_prefilter.py checks that this is sound).
+# `bytes.lower()` + `in` runs at memory speed, several times faster than a case-insensitive regex.
+PREFILTER_WORD = b"openai"
+POOL_THRESHOLD = 64  # below this many files a process pool costs more than it saves (pre-commit)
 
 
 @dataclass
@@ -73,7 +74,7 @@ _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 
 
 def could_match(data: bytes) -> bool:
-    if PREFILTER.search(data) is not None:
+    if PREFILTER_WORD in data.lower():
         return True
     # A file in a codec such as utf-7 or unicode_escape can spell `openai` with other bytes: not skipped.
     for line in data.split(b"\n", 2)[:2]:
@@ -171,42 +172,47 @@ def migrate_files(
     jobs: int | None = None,
     on_done: Callable[[FileOutcome], None] | None = None,
 ) -> list[FileOutcome]:
-    """Migrate files, outcomes in input order. Reading and the pre-filter happen here (they are as cheap as
-    grep); only the files that can match are parsed, in a process pool when there are many of them."""
+    """Migrate files, outcomes in input order. Reading and the pre-filter happen here (they run at grep's
+    speed); only the files that can match are parsed, by a process pool when the run is large, which starts
+    on the first candidates while the rest are still being read."""
     outcomes: list[FileOutcome | None] = [None] * len(files)
-    todo: list[tuple[int, tuple[Path, bytes, Options, str]]] = []
-    for index, (path, shown) in enumerate(files):
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            outcomes[index] = _error(path, shown, f"cannot read the file: {exc.strerror or exc}")
-            continue
-        if could_match(data):
-            todo.append((index, (path, data, options, shown)))
-        else:
-            outcomes[index] = FileOutcome(path, "skipped")
-    jobs = jobs or os.cpu_count() or 1
-    if jobs <= 1 or len(todo) < POOL_THRESHOLD:
-        results: Iterable[FileOutcome] = (_work(args) for _, args in todo)
-        _collect(outcomes, todo, results, on_done)
-    else:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+    order: list[int] = []  # indexes of the candidates, in the order they are handed to the engine
+
+    def candidates() -> Iterator[tuple[Path, bytes, Options, str]]:
+        for index, (path, shown) in enumerate(files):
             try:
-                chunk = max(1, min(16, len(todo) // (jobs * 4)))
-                _collect(outcomes, todo, pool.map(_work, [args for _, args in todo], chunksize=chunk), on_done)
+                data = path.read_bytes()
+            except OSError as exc:
+                outcomes[index] = _error(path, shown, f"cannot read the file: {exc.strerror or exc}")
+                continue
+            if could_match(data):
+                order.append(index)
+                yield path, data, options, shown
+            else:
+                outcomes[index] = FileOutcome(path, "skipped")
+
+    jobs = jobs or os.cpu_count() or 1
+    if jobs <= 1 or len(files) < POOL_THRESHOLD:
+        _collect(outcomes, order, (_work(args) for args in candidates()), on_done)
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            try:
+                # map() submits eagerly: workers start parsing while this process keeps reading.
+                _collect(outcomes, order, pool.map(_work, candidates()), on_done)
             except KeyboardInterrupt:
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
     if on_done:
-        for outcome in outcomes:
-            if outcome is not None and outcome.status == "skipped":
+        handed = set(order)
+        for index, outcome in enumerate(outcomes):
+            if outcome is not None and index not in handed:
                 on_done(outcome)
     return [o for o in outcomes if o is not None]
 
 
-def _collect(outcomes, todo, results: Iterable[FileOutcome], on_done) -> None:
-    for (index, _), outcome in zip(todo, results, strict=False):
-        outcomes[index] = outcome
+def _collect(outcomes, order: list[int], results: Iterable[FileOutcome], on_done) -> None:
+    for position, outcome in enumerate(results):
+        outcomes[order[position]] = outcome
         if on_done:
             on_done(outcome)
 

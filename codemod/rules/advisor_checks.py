@@ -145,50 +145,50 @@ def _with_origin(literal: Literal, origin: str) -> Literal:
 
 
 def _named_version_literals(ctx: RuleContext) -> list[Literal]:
-    collector = _VersionNames(ctx)
-    ctx.module.visit(collector)
-    return collector.found
-
-
-class _VersionNames(cst.CSTVisitor):
     """Version literals held under an api-version name outside client calls: `OPENAI_API_VERSION = "..."`,
     `os.getenv("AZURE_OPENAI_API_VERSION", "...")`, `{"api_version": "..."}`, and `api_version=` of
-    other libraries' Azure OpenAI classes (`AzureChatOpenAI(api_version=...)`)."""
+    other libraries' Azure OpenAI classes (`AzureChatOpenAI(api_version=...)`). Read from the lists the
+    analysis pass collected, so no extra walk of the tree."""
+    found: list[Literal] = []
 
-    def __init__(self, ctx: RuleContext) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self.found: list[Literal] = []
-
-    def _add(self, node: cst.BaseExpression | None, origin: str) -> None:
+    def add(node: cst.BaseExpression | None, origin: str) -> None:
         value = string_value(node)
         if node is not None and value is not None:
-            self.found.append(Literal(node, value, origin))
+            found.append(Literal(node, value, origin))
 
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
+    analysis = ctx.analysis
+    for assign in analysis.assigns:
+        for target in assign.targets:
             if isinstance(target.target, cst.Name) and _VERSION_NAME.search(target.target.value):
-                self._add(node.value, f"constant {target.target.value}")
-
-    def visit_DictElement(self, node: cst.DictElement) -> None:
-        key = string_value(node.key)
+                add(assign.value, f"constant {target.target.value}")
+    for element in analysis.dict_elements:
+        key = string_value(element.key)
         if key is not None and _VERSION_NAME.search(key):
-            self._add(node.value, f"the {key!r} entry")
-
-    def visit_Call(self, node: cst.Call) -> None:
-        if self.ctx.analysis.qualified(node.func) & _GETENV and len(node.args) >= 2:
-            variable = string_value(node.args[0].value)
+            add(element.value, f"the {key!r} entry")
+    for call in analysis.calls:
+        last = _last_name(call.func)
+        if last in ("getenv", "get") and len(call.args) >= 2 and analysis.qualified(call.func) & _GETENV:
+            variable = string_value(call.args[0].value)
             if variable and _VERSION_NAME.search(variable):
-                self._add(node.args[1].value, f"the default of os.getenv({variable!r})")
-            return
+                add(call.args[1].value, f"the default of os.getenv({variable!r})")
+            continue
+        if last is None or "OpenAI" not in last:
+            continue
         # Imported classes only (a qualified name with a module): a class of the user's own is not Azure's.
-        imported = [q for q in self.ctx.analysis.qualified(node.func) if "." in q]
+        imported = [q for q in analysis.qualified(call.func) if "." in q]
         if any("OpenAI" in q.rsplit(".", 1)[-1] for q in imported):
-            callee = self.ctx.module.code_for_node(node.func)
-            keywords = {a.keyword.value: a for a in node.args if a.keyword is not None}
-            arg = keywords.get("api_version")
+            arg = next((a for a in call.args if a.keyword is not None and a.keyword.value == "api_version"), None)
             if arg is not None:
-                self._add(arg.value, f"api_version of {callee}")
+                add(arg.value, f"api_version of {ctx.module.code_for_node(call.func)}")
+    return found
+
+
+def _last_name(func: cst.BaseExpression) -> str | None:
+    if isinstance(func, cst.Name):
+        return func.value
+    if isinstance(func, cst.Attribute):
+        return func.attr.value
+    return None
 
 
 # ---- AOAI302 / AOAI303 / AOAI304 -------------------------------------------------------------------------

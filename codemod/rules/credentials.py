@@ -9,7 +9,7 @@ awaitable — the exact behaviour of the Azure client. Fixtures: fixtures/creden
 from __future__ import annotations
 
 import libcst as cst
-from libcst.metadata import Assignment, QualifiedNameProvider
+from libcst.metadata import Assignment
 
 from codemod.context import RuleContext
 
@@ -87,7 +87,7 @@ def _known_async(ctx: RuleContext, expr: cst.BaseExpression, depth: int) -> bool
     if depth > 10:
         return False
     if isinstance(expr, cst.Call):
-        quals = {q.name for q in ctx.meta.get(QualifiedNameProvider, expr.func, set())}
+        quals = ctx.meta.qualified(expr.func)
         return bool(quals & ASYNC_PROVIDER_FACTORIES)
     if isinstance(expr, cst.Name):
         referents = ctx.analysis.referents(expr)

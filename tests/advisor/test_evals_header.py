@@ -7,7 +7,6 @@ it as fixed once an edit of `default_headers` is registered for the client."""
 from __future__ import annotations
 
 import libcst as cst
-import pytest
 
 from codemod.analysis import string_value
 from codemod.engine import migrate_source
