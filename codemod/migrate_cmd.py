@@ -39,8 +39,9 @@ def run_migrate(args: MigrateArgs) -> int:
         click.echo("error: '-' (standard input) cannot be combined with other paths.", err=True)
         return EXIT_USAGE
     project: list[Path] | None = [] if _wants_project_files(options) else None
+    unreadable: list[tuple[Path, str]] = []
     files = discover_files(args.paths, args.exclude or cfg.exclude, [*cfg.extend_exclude, *args.extend_exclude],
-                           args.verbose, project)
+                           args.verbose, project, unreadable)
     if files is None:
         return EXIT_USAGE
     mode = "diff" if args.interactive else args.mode
@@ -51,6 +52,7 @@ def run_migrate(args: MigrateArgs) -> int:
         result = runner.run(files, options, mode, jobs, on_done)  # type: ignore[arg-type]
     if project is not None:
         result.project_findings = project_findings(project + env_files(args.paths), result, options)
+    result.outcomes += [runner.unreadable(path, f"cannot read it: {reason}") for path, reason in unreadable]
     if args.interactive:
         return _interactive(result)
     if args.mode == "diff":
@@ -143,10 +145,16 @@ def build_options(select: str | None, ignore: str | None, require_env: bool | No
 
 
 def discover_files(
-    paths, exclude, extend_exclude, verbose: bool, project: list[Path] | None = None
+    paths,
+    exclude,
+    extend_exclude,
+    verbose: bool,
+    project: list[Path] | None = None,
+    unreadable: list[tuple[Path, str]] | None = None,
 ) -> list[tuple[Path, str]] | None:
     """The .py and .ipynb files to migrate; when `project` is a list, the configuration and dependency files
-    the advisor reads are collected into it by the same walk."""
+    the advisor reads are collected into it by the same walk; named paths that are not regular files go
+    into `unreadable`. None (after printing why) when a named path does not exist."""
     from codemod.discovery import discover
 
     include = None
@@ -158,8 +166,12 @@ def discover_files(
         for path in found.missing:
             click.echo(f"error: {path}: no such file or directory.", err=True)
         return None
-    if verbose:
-        for skipped in found.skipped:
+    named = {str(Path(p)) for p in paths}
+    for skipped in found.skipped:
+        if str(skipped.path) in named and unreadable is not None:  # named, yet not a file we can read
+            unreadable.append((skipped.path, skipped.reason))
+            continue
+        if verbose:
             click.echo(f"skipped {skipped.path}: {skipped.reason}", err=True)
     is_code = [f.path.suffix in (".py", ".ipynb") or f.explicit for f in found.files]
     code = [f for f, keep in zip(found.files, is_code, strict=True) if keep]

@@ -107,8 +107,8 @@ def migrate_bytes(path: Path, data: bytes, options: Options, shown: str) -> File
         result = migrate_source(decoded.text, options, shown)
     except SourceError as exc:
         return _error(path, shown, str(exc))
-    except Exception as exc:  # noqa: BLE001 - LibCST raises several syntax error types
-        return _error(path, shown, _parse_message(exc))
+    except Exception as exc:  # noqa: BLE001 - reported per file; the run goes on
+        return _error(path, shown, _failure_message(exc))
     return _outcome(path, data, decoded, result)
 
 
@@ -138,8 +138,8 @@ def _migrate_notebook(path: Path, shown: str, data: bytes, options: Options) -> 
         result = notebook.migrate_notebook(data, lambda text: migrate_source(text, options, shown))
     except notebook.NotebookError as exc:
         return _error(path, shown, str(exc))
-    except Exception as exc:  # noqa: BLE001
-        return _error(path, shown, _parse_message(exc))
+    except Exception as exc:  # noqa: BLE001 - reported per file; the run goes on
+        return _error(path, shown, _failure_message(exc))
     findings = [f.with_path(shown) for f in result.findings]
     if result.data == data:
         return FileOutcome(path, "unchanged", findings, original=data, deployments=result.deployments,
@@ -149,6 +149,22 @@ def _migrate_notebook(path: Path, shown: str, data: bytes, options: Options) -> 
         new_text=result.data.decode("utf-8"), deployments=result.deployments, env_reads=result.env_reads,
         cells=result.cell_changes,
     )
+
+
+def _failure_message(exc: Exception) -> str:
+    from libcst import ParserSyntaxError
+
+    if isinstance(exc, (ParserSyntaxError, SyntaxError, RecursionError)):
+        return _parse_message(exc)
+    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return (
+        f"internal error in aoai-migrate ({type(exc).__name__}{': ' + detail if detail else ''}); the file was "
+        "left unchanged. Please report it with the file's relevant lines."
+    )
+
+
+def unreadable(path: Path, message: str) -> FileOutcome:
+    return _error(path, str(path), message)
 
 
 def _parse_message(exc: Exception) -> str:

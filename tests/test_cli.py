@@ -129,3 +129,30 @@ def test_migrate_run_reports_dependency_pins_and_config_versions(tmp_path: Path)
     assert f"{tmp_path / '.env'}:2:" in result.output and "AOAI307" in result.output
     ignored = CliRunner().invoke(main, ["--check", "--ignore", "AOAI306,AOAI307", str(tmp_path)])
     assert "AOAI306" not in ignored.output and "AOAI307" not in ignored.output
+
+
+def test_a_named_path_that_is_not_a_regular_file_is_a_read_error(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.py"
+    os.mkfifo(fifo)
+    (tmp_path / "app.py").write_text(AZURE)
+    result = CliRunner().invoke(main, [str(fifo), str(tmp_path / "app.py")])
+    assert result.exit_code == 3
+    assert f"{fifo}:1:1: AOAI000 cannot read it: not a regular file" in result.output
+    assert "OpenAI(base_url=" in (tmp_path / "app.py").read_text()
+
+
+def test_an_engine_crash_is_reported_as_internal_error_not_as_a_parse_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import codemod.engine
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("boom")
+
+    monkeypatch.setattr(codemod.engine, "migrate_source", broken)
+    (tmp_path / "app.py").write_text(AZURE)
+    result = CliRunner().invoke(main, [str(tmp_path / "app.py")])
+    assert result.exit_code == 3
+    assert "internal error in aoai-migrate (ValueError: boom)" in result.output
+    assert "cannot parse" not in result.output
+    assert (tmp_path / "app.py").read_text() == AZURE
