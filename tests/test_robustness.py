@@ -149,9 +149,13 @@ def test_special_files_do_not_hang_the_run(tmp_path: Path, good: Path) -> None:
     os.mkfifo(tmp_path / "pipe.py")
     (tmp_path / "pkg.py").mkdir()
     (tmp_path / "pkg.py" / "inner.py").write_text(AZURE)
-    result = migrate(str(tmp_path), str(tmp_path / "pipe.py"))
-    assert result.exit_code == 0, result.output
+    walked = migrate(str(tmp_path))  # met by the walk: not a regular file, passed over
+    assert walked.exit_code == 0, walked.output
     assert_migrated(good)
+    assert_migrated(tmp_path / "pkg.py" / "inner.py")
+    named = migrate(str(tmp_path), str(tmp_path / "pipe.py"))  # named: reported as a file it cannot read
+    assert named.exit_code == 3, named.output
+    assert f"{tmp_path / 'pipe.py'}:1:1: AOAI000" in named.output
     assert_migrated(tmp_path / "pkg.py" / "inner.py")
 
 
