@@ -39,13 +39,8 @@ class MigrationResult:
 
 def migrate_source(source: str, options: Options | None = None, path: str = "<string>") -> MigrationResult:
     """Migrate one module's source. Raises `libcst.ParserSyntaxError` when it does not parse."""
-    options = options or Options()
-    module = cst.parse_module(source)
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    meta = Metadata(wrapper, PROVIDERS)
-    analysis = Analysis(meta)
-    module.visit(analysis)
-    ctx = RuleContext(module, meta, analysis, options, path, suppressions(source))
+    ctx = prepare(source, options or Options(), path)
+    module = ctx.module
     _plan_clients(ctx)
     for rule in rule_modules():
         rule.apply(ctx)
@@ -57,6 +52,15 @@ def migrate_source(source: str, options: Options | None = None, path: str = "<st
             new_source = add_imports(new_module, ctx.edits.imports).code
     findings = sorted(ctx.findings, key=Finding.sort_key)
     return MigrationResult(new_source, findings, dict(ctx.deployments), set(ctx.env_reads), ctx.sdk_needs)
+
+
+def prepare(source: str, options: Options, path: str) -> RuleContext:
+    """Parse, resolve metadata and analyse once: what every rule (and the advisor alone) starts from."""
+    module = cst.parse_module(source)
+    meta = Metadata(MetadataWrapper(module, unsafe_skip_copy=True), PROVIDERS)
+    analysis = Analysis(meta)
+    module.visit(analysis)
+    return RuleContext(module, meta, analysis, options, path, suppressions(source))
 
 
 def _plan_clients(ctx: RuleContext) -> None:

@@ -129,19 +129,10 @@ def _error_message(exc: Exception) -> str:
 def advise_source(source: str, path: str = "<string>") -> tuple[list[Finding], dict[str, str]]:
     """The advisor alone on one module (`aoai-migrate advise PATH`): its findings, nothing rewritten, and
     what the module needs from the openai package (input for AOAI306). Raises on unparseable source."""
-    import libcst as cst
-    from libcst.metadata import MetadataWrapper
-
-    from codemod.analysis import Analysis
-    from codemod.context import RuleContext, suppressions
-    from codemod.engine import PROVIDERS, Options
-    from codemod.metadata import Metadata
+    from codemod.engine import prepare
+    from codemod.options import Options
     from codemod.rules import advisor_checks
 
-    module = cst.parse_module(source)
-    meta = Metadata(MetadataWrapper(module, unsafe_skip_copy=True), PROVIDERS)
-    analysis = Analysis(meta)
-    module.visit(analysis)
-    ctx = RuleContext(module, meta, analysis, Options(), path, suppressions(source))
+    ctx = prepare(source, Options(), path)
     advisor_checks.apply(ctx)
     return sorted(ctx.findings, key=Finding.sort_key), advisor_checks.sdk_needs_of(ctx)
