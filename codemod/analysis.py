@@ -3,7 +3,6 @@ refer to the Azure client classes. Every rule reads this instead of walking the 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -88,7 +87,7 @@ class Analysis(cst.CSTVisitor):
         self._ctor: dict[cst.Call, Client] = {}
         self._bound_value: dict[cst.CSTNode, cst.BaseExpression] = {}
         self._self_attrs: dict[tuple[cst.ClassDef, str], list[cst.BaseExpression]] = {}
-        self._self_attr_refs: dict[tuple[cst.ClassDef, str], list[cst.Attribute]] = {}
+        self.self_attr_refs: dict[tuple[cst.ClassDef, str], list[cst.Attribute]] = {}
         self._calls: list[cst.Call] = []
         self._access: dict[cst.CSTNode, Access] = {}
         self._in_annotation = 0
@@ -175,9 +174,9 @@ class Analysis(cst.CSTVisitor):
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self._note_class_ref(node)
         if isinstance(node.value, cst.Name):
-            owner = self._enclosing_class_of_self(node.value, anchor=node)
+            owner = self.enclosing_class_of_self(node.value, anchor=node)
             if owner is not None:
-                self._self_attr_refs.setdefault((owner, node.attr.value), []).append(node)
+                self.self_attr_refs.setdefault((owner, node.attr.value), []).append(node)
 
     def visit_DictElement(self, node: cst.DictElement) -> None:
         self.dict_elements.append(node)
@@ -211,7 +210,7 @@ class Analysis(cst.CSTVisitor):
             if qual in names.MODULE_SETTINGS and isinstance(stmt, cst.Assign):
                 self.module_settings.append((stmt, qual))
         if isinstance(target.value, cst.Name):
-            owner = self._enclosing_class_of_self(target.value, anchor=stmt)
+            owner = self.enclosing_class_of_self(target.value, anchor=stmt)
             if owner is not None:
                 self._self_attrs.setdefault((owner, target.attr.value), []).append(value)
 
@@ -243,7 +242,7 @@ class Analysis(cst.CSTVisitor):
                 return "other"
         return "other"
 
-    def _enclosing_class_of_self(self, name: cst.Name, anchor: cst.CSTNode | None = None) -> cst.ClassDef | None:
+    def enclosing_class_of_self(self, name: cst.Name, anchor: cst.CSTNode | None = None) -> cst.ClassDef | None:
         """The class whose method binds `name` as its first parameter (`self`), if any. During the walk,
         `anchor` is a node already visited (so its parents are known) that contains `name`."""
         func = next((a for a in self.meta.ancestors(anchor or name) if isinstance(a, cst.FunctionDef)), None)
@@ -360,68 +359,13 @@ class Analysis(cst.CSTVisitor):
     def _self_attr_clients(self, expr: cst.Attribute, depth: int) -> list[tuple[Client, tuple[str, ...]]]:
         if not isinstance(expr.value, cst.Name):
             return []
-        owner = self._enclosing_class_of_self(expr.value)
+        owner = self.enclosing_class_of_self(expr.value)
         if owner is None:
             return []
         out: list[tuple[Client, tuple[str, ...]]] = []
         for value in self._self_attrs.get((owner, expr.attr.value), []):
             out.extend(self.clients_of(value, depth + 1))
         return out
-
-    # ---- escape analysis (where does a client go?) -------------------------------------------------------
-
-    def out_of_sight_uses(self, client: Client) -> list[cst.CSTNode]:
-        """Uses of the client that cannot be followed (returned, passed on, stored elsewhere)."""
-        return list(self._escapes(client.call, 0, set()))
-
-    def _escapes(self, node: cst.CSTNode, depth: int, seen: set[cst.CSTNode]) -> Iterator[cst.CSTNode]:
-        if depth > 20 or node in seen:
-            yield node
-            return
-        seen.add(node)
-        parent = self.meta.parent(node)
-        if isinstance(parent, cst.Attribute) and parent.value is node:
-            grand = self.meta.parent(parent)
-            if isinstance(grand, cst.Call) and grand.func is parent:
-                if parent.attr.value in names.CLIENT_COPY_METHODS:
-                    yield from self._escapes(grand, depth + 1, seen)
-                return  # a method call on the client or one of its resources
-            yield from self._escapes(parent, depth + 1, seen)
-        elif isinstance(parent, (cst.Assign, cst.AnnAssign)) and parent.value is node:
-            targets = [t.target for t in parent.targets] if isinstance(parent, cst.Assign) else [parent.target]
-            for target in targets:
-                yield from self._target_escapes(target, depth, seen)
-        elif isinstance(parent, cst.WithItem) and parent.item is node and parent.asname is not None:
-            yield from self._target_escapes(parent.asname.name, depth, seen)
-        elif isinstance(parent, cst.Expr):
-            return
-        else:
-            yield node
-
-    def _target_escapes(self, target: cst.BaseExpression, depth: int, seen: set[cst.CSTNode]) -> Iterator[cst.CSTNode]:
-        if isinstance(target, cst.Name):
-            scope = self.meta.get(ScopeProvider, target, None)
-            assignments = [a for a in (scope.assignments[target.value] if scope else []) if a.node is target]
-            if not assignments:
-                yield target
-            for assignment in assignments:
-                for ref in assignment.references:
-                    yield from self._escapes(ref.node, depth + 1, seen)
-        elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
-            owner = self._enclosing_class_of_self(target.value)
-            if owner is None:
-                yield target
-                return
-            for ref in self._self_attr_refs.get((owner, target.attr.value), []):
-                parent = self.meta.parent(ref)
-                is_store = isinstance(parent, cst.AssignTarget) or (
-                    isinstance(parent, cst.AnnAssign) and parent.target is ref
-                )
-                if not is_store:
-                    yield from self._escapes(ref, depth + 1, seen)
-        else:
-            yield target
-
 
 def _contains(tree: cst.CSTNode, node: cst.CSTNode) -> bool:
     if tree is node:

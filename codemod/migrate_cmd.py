@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 import sys
 from pathlib import Path
@@ -12,6 +11,7 @@ import click
 
 from codemod import config as config_mod
 from codemod.cli import EXIT_FILE_ERROR, EXIT_OK, EXIT_PENDING, EXIT_USAGE, display_path, use_color
+from codemod.diffs import colour, unified_diff
 from codemod.findings import RULES, Finding
 from codemod.options import Options
 
@@ -221,56 +221,12 @@ def _progress(total: int, quiet: bool):
     return Progress(total)
 
 
-def unified_diff(outcome: FileOutcome, name: str) -> str:
-    """The file's diff, with credential-looking literals masked (keys are never printed, diffs included)."""
-    from codemod.advisor.credentials import mask_secrets
-
-    return mask_secrets(_raw_diff(outcome, name))
-
-
-def _raw_diff(outcome: FileOutcome, name: str) -> str:
-    if outcome.cells is not None:
-        return "".join(  # a cell's last line has no newline; that is not worth a marker in every hunk
-            _diff_text(_eol(old), _eol(new), f"a/{name} (cell {index})", f"b/{name} (cell {index})")
-            for index, old, new in outcome.cells
-        )
-    assert outcome.old_text is not None and outcome.new_text is not None
-    return _diff_text(outcome.old_text, outcome.new_text, f"a/{name}", f"b/{name}")
-
-
-def _eol(text: str) -> str:
-    return text if text.endswith("\n") or not text else text + "\n"
-
-
-def _diff_text(old: str, new: str, before: str, after: str) -> str:
-    lines = []
-    for line in difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), before, after):
-        lines.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
-    return "".join(lines)
-
-
-def _colour(diff: str) -> str:
-    out = []
-    for line in diff.splitlines(keepends=True):
-        if line.startswith(("+++", "---")):
-            out.append(click.style(line, bold=True))
-        elif line.startswith("+"):
-            out.append(click.style(line, fg="green"))
-        elif line.startswith("-"):
-            out.append(click.style(line, fg="red"))
-        elif line.startswith("@@"):
-            out.append(click.style(line, fg="cyan"))
-        else:
-            out.append(line)
-    return "".join(out)
-
-
 def _print_diffs(result: RunResult) -> None:
-    colour = use_color(sys.stdout)
+    coloured = use_color(sys.stdout)
     for outcome in result.outcomes:
         if outcome.status == "changed":
             diff = unified_diff(outcome, _shown(outcome))
-            click.echo(_colour(diff) if colour else diff, nl=False, color=colour)
+            click.echo(colour(diff) if coloured else diff, nl=False, color=coloured)
 
 
 def _shown(outcome: FileOutcome) -> str:
@@ -340,13 +296,13 @@ def exit_code(result: RunResult, mode: str) -> int:
 def _interactive(result: RunResult) -> int:
     from codemod.writer import WriteError, write_atomic
 
-    colour = use_color(sys.stdout)
+    coloured = use_color(sys.stdout)
     skipped = 0
     for outcome in result.outcomes:
         if outcome.status != "changed":
             continue
         diff = unified_diff(outcome, _shown(outcome))
-        click.echo(_colour(diff) if colour else diff, nl=False, color=colour)
+        click.echo(colour(diff) if coloured else diff, nl=False, color=coloured)
         answer = click.prompt(f"Apply to {_shown(outcome)}? [a]pply/[s]kip/[q]uit",
                               type=click.Choice(["a", "s", "q"]), show_choices=False)
         if answer == "q":
@@ -364,7 +320,3 @@ def _interactive(result: RunResult) -> int:
             return EXIT_FILE_ERROR
     need = any(f.needs_person for f in result.findings)
     return EXIT_PENDING if skipped or need else EXIT_OK
-
-
-def finding_line(finding: Finding) -> str:
-    return f"{finding.path}:{finding.line}:{finding.column}: {finding.code} {finding.message}"

@@ -14,6 +14,7 @@ from libcst.metadata.scope_provider import GlobalScope
 from codemod import exprs, names
 from codemod.analysis import Client, string_value
 from codemod.context import RuleContext
+from codemod.escapes import out_of_sight_uses
 from codemod.rules import deployment_names
 
 CODES = ("AOAI105",)
@@ -36,7 +37,7 @@ def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
     deployment = deployment_of(client)
     if deployment is None:
         return None
-    hidden = ctx.analysis.out_of_sight_uses(client)
+    hidden = out_of_sight_uses(ctx.analysis, client)
     if hidden:
         line = ctx.position(hidden[0]).start.line
         return client.call, (
@@ -103,7 +104,7 @@ def _movable(ctx: RuleContext, deployment: cst.BaseExpression, client: Client, r
 
 
 def _same_self(ctx: RuleContext, node: cst.Name, client: Client, request) -> bool:
-    owner = ctx.analysis._enclosing_class_of_self(node)
+    owner = ctx.analysis.enclosing_class_of_self(node)
     if owner is None:
         return False
     request_owner = next((a for a in ctx.meta.ancestors(request.call) if isinstance(a, cst.ClassDef)), None)

@@ -1,0 +1,69 @@
+"""Where does a client go? Escape analysis for AOAI105: a client-level deployment can move to `model=` only
+when every use of the client is in sight (method calls on it, copies from `with_options`, names and
+`self.<attr>` that are followed in turn); anything else (returned, passed on, stored) is out of sight."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import libcst as cst
+from libcst.metadata import ScopeProvider
+
+from codemod import names
+from codemod.analysis import Analysis, Client
+
+
+def out_of_sight_uses(analysis: Analysis, client: Client) -> list[cst.CSTNode]:
+    """Uses of the client that cannot be followed (returned, passed on, stored elsewhere)."""
+    assert client.call is not None
+    return list(_escapes(analysis, client.call, 0, set()))
+
+def _escapes(analysis: Analysis, node: cst.CSTNode, depth: int, seen: set[cst.CSTNode]) -> Iterator[cst.CSTNode]:
+    if depth > 20 or node in seen:
+        yield node
+        return
+    seen.add(node)
+    parent = analysis.meta.parent(node)
+    if isinstance(parent, cst.Attribute) and parent.value is node:
+        grand = analysis.meta.parent(parent)
+        if isinstance(grand, cst.Call) and grand.func is parent:
+            if parent.attr.value in names.CLIENT_COPY_METHODS:
+                yield from _escapes(analysis, grand, depth + 1, seen)
+            return  # a method call on the client or one of its resources
+        yield from _escapes(analysis, parent, depth + 1, seen)
+    elif isinstance(parent, (cst.Assign, cst.AnnAssign)) and parent.value is node:
+        targets = [t.target for t in parent.targets] if isinstance(parent, cst.Assign) else [parent.target]
+        for target in targets:
+            yield from _target_escapes(analysis, target, depth, seen)
+    elif isinstance(parent, cst.WithItem) and parent.item is node and parent.asname is not None:
+        yield from _target_escapes(analysis, parent.asname.name, depth, seen)
+    elif isinstance(parent, cst.Expr):
+        return
+    else:
+        yield node
+
+def _target_escapes(
+    analysis: Analysis, target: cst.BaseExpression, depth: int, seen: set[cst.CSTNode]
+) -> Iterator[cst.CSTNode]:
+    if isinstance(target, cst.Name):
+        scope = analysis.meta.get(ScopeProvider, target, None)
+        assignments = [a for a in (scope.assignments[target.value] if scope else []) if a.node is target]
+        if not assignments:
+            yield target
+        for assignment in assignments:
+            for ref in assignment.references:
+                yield from _escapes(analysis, ref.node, depth + 1, seen)
+    elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
+        owner = analysis.enclosing_class_of_self(target.value)
+        if owner is None:
+            yield target
+            return
+        for ref in analysis.self_attr_refs.get((owner, target.attr.value), []):
+            parent = analysis.meta.parent(ref)
+            is_store = isinstance(parent, cst.AssignTarget) or (
+                isinstance(parent, cst.AnnAssign) and parent.target is ref
+            )
+            if not is_store:
+                yield from _escapes(analysis, ref, depth + 1, seen)
+    else:
+        yield target
