@@ -156,3 +156,26 @@ def test_an_engine_crash_is_reported_as_internal_error_not_as_a_parse_error(
     assert "internal error in aoai-migrate (ValueError: boom)" in result.output
     assert "cannot parse" not in result.output
     assert (tmp_path / "app.py").read_text() == AZURE
+
+
+def test_json_report_to_a_file_has_the_documented_fields(tree: Path) -> None:
+    import json
+
+    report = tree / "report.json"
+    result = CliRunner().invoke(main, ["--check", "--output-format", "json", "--output", str(report), str(tree)])
+    assert result.exit_code == 1
+    findings = json.loads(report.read_text())
+    assert findings and all(
+        list(f) == ["path", "cell", "line", "column", "end_line", "end_column", "code", "message", "fixed", "level"]
+        for f in findings
+    )
+    assert {f["code"] for f in findings if f["fixed"]} >= {"AOAI101", "AOAI102", "AOAI103", "AOAI104"}
+    assert str(tree / "app.py") in {f["path"] for f in findings}
+
+
+def test_verbose_lists_skipped_files_and_why(tree: Path) -> None:
+    (tree / "build").mkdir()
+    (tree / "build" / "gen.py").write_text(AZURE)
+    result = CliRunner().invoke(main, ["--check", "--verbose", str(tree)])
+    assert f"skipped {tree / 'build'}: excluded by 'build'" in result.output
+    assert (tree / "build" / "gen.py").read_text() == AZURE
