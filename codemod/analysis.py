@@ -230,8 +230,8 @@ class Analysis(cst.CSTVisitor):
         if isinstance(parent, cst.Call) and parent.func is node:
             return "call"
         for ancestor in self.meta.ancestors(node):
-            if isinstance(ancestor, cst.Annotation):
-                return "type"
+            if isinstance(ancestor, cst.Annotation) or _is_type_expression(ancestor):
+                return "type"  # an annotation, or a type alias such as `Clients = OpenAI | AzureOpenAI`
             if isinstance(ancestor, cst.Call):
                 if isinstance(ancestor.func, cst.Name) and ancestor.func.value in ("isinstance", "issubclass"):
                     args = ancestor.args
@@ -366,6 +366,18 @@ class Analysis(cst.CSTVisitor):
         for value in self._self_attrs.get((owner, expr.attr.value), []):
             out.extend(self.clients_of(value, depth + 1))
         return out
+
+def _is_type_expression(node: cst.CSTNode) -> bool:
+    """`A | B` or `Union[...]` / `Optional[...]`: naming the Azure class there only says "a client of it"."""
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+        return True
+    if isinstance(node, cst.Subscript):
+        value = node.value
+        if isinstance(value, cst.Attribute):
+            value = value.attr
+        return isinstance(value, cst.Name) and value.value in ("Union", "Optional")
+    return False
+
 
 def _contains(tree: cst.CSTNode, node: cst.CSTNode) -> bool:
     if tree is node:

@@ -53,6 +53,8 @@ class RuleContext:
     deployments: dict[str, str] = field(default_factory=dict)  # literal -> env var NAME
     env_reads: set[str] = field(default_factory=set)
     import_renames: dict[cst.ImportFrom, set[str]] = field(default_factory=dict)
+    keep_local_names: set[tuple[cst.ImportFrom, str]] = field(default_factory=set)  # renamed as `OpenAI as X`
+    import_additions: dict[cst.ImportFrom, set[tuple[str, str | None]]] = field(default_factory=dict)
     model_overridden: set[cst.Call] = field(default_factory=set)  # requests whose model= AOAI105 sets
     sdk_needs: dict[str, str] = field(default_factory=dict)  # reason -> minimum openai version (AOAI306)
     module_client_azure: bool = False  # the module-level client (openai.chat...) talks to Azure

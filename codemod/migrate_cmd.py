@@ -55,13 +55,13 @@ def run_migrate(args: MigrateArgs) -> int:
     result.outcomes += [runner.unreadable(path, f"cannot read it: {reason}") for path, reason in unreadable]
     if args.interactive:
         return _interactive(result)
+    fmt = args.output_format or cfg.output_format or "concise"
     if args.mode == "diff":
-        _print_diffs(result)
+        _print_diffs(result, to_stderr=fmt in ("json", "sarif", "github") and not args.output)
     elif args.mode == "check" and not args.quiet:
         for outcome in result.outcomes:
             if outcome.status == "changed":
                 click.echo(f"would migrate {_shown(outcome)}", err=True)
-    fmt = args.output_format or cfg.output_format or "concise"
     if fmt not in ("concise", "full", "json", "sarif", "github"):
         click.echo(f"error: unknown output-format {fmt!r} in {cfg.path}.", err=True)
         return EXIT_USAGE
@@ -221,12 +221,14 @@ def _progress(total: int, quiet: bool):
     return Progress(total)
 
 
-def _print_diffs(result: RunResult) -> None:
-    coloured = use_color(sys.stdout)
+def _print_diffs(result: RunResult, to_stderr: bool) -> None:
+    """Diffs go to standard output, or to standard error when stdout carries a JSON/SARIF/GitHub report."""
+    stream = sys.stderr if to_stderr else sys.stdout
+    coloured = use_color(stream)
     for outcome in result.outcomes:
         if outcome.status == "changed":
             diff = unified_diff(outcome, _shown(outcome))
-            click.echo(colour(diff) if coloured else diff, nl=False, color=coloured)
+            click.echo(colour(diff) if coloured else diff, nl=False, color=coloured, err=to_stderr)
 
 
 def _shown(outcome: FileOutcome) -> str:

@@ -179,3 +179,17 @@ def test_verbose_lists_skipped_files_and_why(tree: Path) -> None:
     result = CliRunner().invoke(main, ["--check", "--verbose", str(tree)])
     assert f"skipped {tree / 'build'}: excluded by 'build'" in result.output
     assert (tree / "build" / "gen.py").read_text() == AZURE
+
+
+def test_diff_with_a_machine_readable_format_keeps_stdout_valid_json(tree: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "codemod", "--diff", "--output-format", "json", str(tree / "app.py")],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 1
+    assert {f["code"] for f in json.loads(result.stdout)} >= {"AOAI101"}
+    assert "+from openai import OpenAI" in result.stderr

@@ -24,10 +24,19 @@ def apply(ctx: RuleContext) -> None:
         _drop_query_key(ctx, client.call, "default_query")
     for client in ctx.analysis.clients:
         if not client.azure and ctx.active("AOAI103", client.call):
-            _drop_query_key(ctx, client.call, "default_query")  # a v1 client: Azure rejects api-version
+            base_url = client.kwarg("base_url")
+            if base_url is not None and "/openai/v1" in ctx.code_for(base_url.value):
+                _drop_query_key(ctx, client.call, "default_query")  # a v1 client: Azure rejects api-version
+            elif base_url is not None and "/deployments" in ctx.code_for(base_url.value):
+                ctx.report(
+                    "AOAI102",
+                    base_url,
+                    "this OpenAI client calls a dated /openai/deployments/ URL, which needs api-version; point "
+                    "base_url at <resource>/openai/v1/, pass the deployment as model= and drop api-version.",
+                )
     for request in ctx.analysis.requests:
         client = request.client
-        if client is not None and (ctx.is_migrated(client) or not client.azure):
+        if client is not None and (ctx.is_migrated(client) or _v1_url(ctx, client)):
             if ctx.active("AOAI103", request.call):
                 _drop_query_key(ctx, request.call, "extra_query")
 
@@ -60,3 +69,8 @@ def _drop_query_key(ctx: RuleContext, call: cst.Call, keyword: str) -> None:
         return updated.with_changes(elements=kept)
 
     ctx.edits.replace(arg.value, without_key)
+
+
+def _v1_url(ctx: RuleContext, client) -> bool:
+    base_url = client.kwarg("base_url") if not client.azure else None
+    return base_url is not None and "/openai/v1" in ctx.code_for(base_url.value)

@@ -8,7 +8,7 @@ Fixtures: fixtures/client_class/."""
 from __future__ import annotations
 
 import libcst as cst
-from libcst.metadata import ImportAssignment
+from libcst.metadata import ImportAssignment, ScopeProvider
 
 from codemod import names
 from codemod.analysis import ClassRef, Client
@@ -22,9 +22,10 @@ ORDER = 10
 def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
     if client.has_star_args:
         cls = client.qualified.rsplit(".", 1)[1]
+        new = names.AZURE_CLIENT_CLASSES[client.qualified]
         return client.call, (
             f"{cls}(**...) hides its settings, so the v1 arguments cannot be derived. Build the client with "
-            "explicit keywords, or by hand: OpenAI(base_url=<endpoint>/openai/v1/, api_key=<key or token "
+            f"explicit keywords, or by hand: {new}(base_url=<endpoint>/openai/v1/, api_key=<key or token "
             "provider>) without api_version."
         )
     return None
@@ -46,6 +47,7 @@ def apply(ctx: RuleContext) -> None:
         if isinstance(ref.node, cst.Attribute):
             if renamed:
                 ctx.edits.replace(ref.node.attr, cst.Name(new_class))
+                _collapse_duplicates(ctx, ref.node, new_class)
             continue
         imported = ref.imported or _import_of(ctx, ref.node)
         if imported is None:
@@ -60,15 +62,45 @@ def apply(ctx: RuleContext) -> None:
         ctx.report("AOAI101", client.call.func, f"{ctx.code_for(client.call.func)} -> {new_class}", fixed=True)
 
 
-def _collapse_union(ctx: RuleContext, node: cst.CSTNode, new_class: str) -> None:
-    """`AsyncOpenAI | AsyncAzureOpenAI` would become `AsyncOpenAI | AsyncOpenAI`: keep one."""
-    union = ctx.meta.parent(node)
-    if not isinstance(union, cst.BinaryOperation) or not isinstance(union.operator, cst.BitOr):
+def _collapse_duplicates(ctx: RuleContext, node: cst.CSTNode, new_name: str) -> None:
+    """`AsyncOpenAI | AsyncAzureOpenAI`, `Union[AsyncOpenAI, AsyncAzureOpenAI]` and `(OpenAI, AzureOpenAI)`
+    would name the same class twice after the rename: keep one."""
+    new_text = _renamed_text(ctx, node, new_name)
+    parent = ctx.meta.parent(node)
+    if isinstance(parent, cst.BinaryOperation) and isinstance(parent.operator, cst.BitOr):
+        other = parent.right if parent.left is node else parent.left
+        if ctx.code_for(other).strip() == new_text:
+            keep_left = other is parent.left
+            ctx.edits.replace(parent, lambda updated: updated.left if keep_left else updated.right)
         return
-    other = union.right if union.left is node else union.left
-    if isinstance(other, cst.Name) and other.value == new_class:
-        keep_left = other is union.left
-        ctx.edits.replace(union, lambda updated: updated.left if keep_left else updated.right)
+    if isinstance(parent, cst.Index):  # Union[..., X]: X sits in an Index inside a SubscriptElement
+        parent = ctx.meta.parent(parent)
+    container = ctx.meta.parent(parent) if isinstance(parent, (cst.SubscriptElement, cst.Element)) else None
+    if isinstance(parent, cst.SubscriptElement) and isinstance(container, cst.Subscript):
+        items = container.slice
+    elif isinstance(parent, cst.Element) and isinstance(container, cst.Tuple):
+        items = container.elements
+    else:
+        return
+    index = list(items).index(parent)
+    others = [ctx.code_for(i).strip().rstrip(",").strip() for j, i in enumerate(items) if j != index]
+    if new_text not in others or len(items) < 2:
+        return
+    field = "slice" if isinstance(container, cst.Subscript) else "elements"
+
+    def without(updated: cst.CSTNode) -> cst.CSTNode:
+        kept = drop_items(getattr(updated, field), lambda item: item is getattr(updated, field)[index])
+        return updated.with_changes(**{field: kept})
+
+    ctx.edits.replace(container, without)
+
+
+def _renamed_text(ctx: RuleContext, node: cst.CSTNode, new_name: str) -> str:
+    if isinstance(node, cst.Attribute):
+        return f"{ctx.code_for(node.value).strip()}.{new_name}"
+    if isinstance(node, cst.SimpleString):
+        return node.value[-1] + new_name + node.value[-1]
+    return new_name
 
 
 def _renamed_reference(node: cst.CSTNode, new_class: str) -> cst.CSTNode:
@@ -100,15 +132,38 @@ def _plan_import(
     keep_old = len(renamed) != len(refs)
     if not renamed:
         return
+    taken = _name_taken(ctx, new_class)
+    if taken and not keep_old:
+        # `OpenAI` already means another class here (LangChain's, the user's): keep the local name
+        ctx.keep_local_names.add((imp, local))
+        _rewrite_import(ctx, imp, {local})
+        return
     aliased = alias.asname is not None
+    target = f"V1{new_class}" if taken else new_class
     if keep_old or not aliased:
         for ref in renamed:
-            ctx.edits.replace(ref.node, _renamed_reference(ref.node, new_class))
-            _collapse_union(ctx, ref.node, new_class)
+            ctx.edits.replace(ref.node, _renamed_reference(ref.node, target))
+            _collapse_duplicates(ctx, ref.node, target)
     if keep_old:
-        ctx.edits.imports.add(("openai", new_class, None))  # AddImportsVisitor skips it if already there
+        # the old name is still used: the new one joins it in the same import statement (which may be a
+        # local or guarded import, so a module-level import would change when openai is imported)
+        if _module(imp) == "openai":
+            ctx.import_additions.setdefault(imp, set()).add((new_class, target if taken else None))
+            _rewrite_import(ctx, imp, set())
+        else:
+            ctx.edits.imports.add(("openai", new_class, target if taken else None))
         return
     _rewrite_import(ctx, imp, {local})
+
+
+def _name_taken(ctx: RuleContext, name: str) -> bool:
+    """Whether `name` is bound in this module to something other than the openai package's class."""
+    for scope in {s for s in ctx.meta.all(ScopeProvider) if s is not None}:
+        for assignment in scope.assignments[name]:
+            node = assignment.node
+            if not (isinstance(node, cst.ImportFrom) and node in ctx.analysis.openai_imports):
+                return True
+    return False
 
 
 def _alias_for(imp: cst.ImportFrom, local: str) -> cst.ImportAlias | None:
@@ -166,8 +221,10 @@ def _renamed_import(ctx: RuleContext, original: cst.ImportFrom, updated, todo: s
             continue
         new_class = names.AZURE_CLIENT_CLASSES[qualified]
         asname = alias.evaluated_alias if alias.evaluated_alias not in (None, new_class) else None
+        if (original, local) in ctx.keep_local_names:
+            asname = local
         new_local = asname or new_class
-        renamed = alias.with_changes(name=cst.Name(new_class), asname=alias.asname if asname else None)
+        renamed = alias.with_changes(name=cst.Name(new_class), asname=_as(alias, asname))
         candidates.append(renamed)
         duplicate = new_local in seen or (
             asname is None and module == "openai" and _already_imported(ctx, new_class, original)
@@ -180,6 +237,9 @@ def _renamed_import(ctx: RuleContext, original: cst.ImportFrom, updated, todo: s
             ctx.edits.imports.add(("openai", new_class, asname))
         seen.add(new_local)
     result = drop_items(candidates, lambda a: id(a) in drop)
+    for name, asname in sorted(ctx.import_additions.get(original, set()), key=str):
+        if (asname or name) not in {a.evaluated_alias or a.evaluated_name for a in result}:
+            result = _appended(result, name, asname)
     if not result:
         return cst.RemovalSentinel.REMOVE
     new_module = cst.Name("openai") if module != "openai" and only_clients else updated.module
@@ -209,3 +269,19 @@ def _has_references(ctx: RuleContext, imp: cst.ImportFrom, local: str) -> bool:
         if isinstance(ref.node, cst.SimpleString) and ref.node.evaluated_value == local and ref.imported is imp:
             return True
     return False
+
+
+def _as(alias: cst.ImportAlias, asname: str | None) -> cst.AsName | None:
+    if asname is None:
+        return None
+    if alias.asname is not None and alias.evaluated_alias == asname:
+        return alias.asname
+    return cst.AsName(name=cst.Name(asname))
+
+
+def _appended(aliases: list[cst.ImportAlias], name: str, asname: str | None) -> list[cst.ImportAlias]:
+    """`from openai import AzureOpenAI` + OpenAI -> `from openai import AzureOpenAI, OpenAI`."""
+    new = cst.ImportAlias(name=cst.Name(name), asname=cst.AsName(name=cst.Name(asname)) if asname else None)
+    last = aliases[-1]
+    new = new.with_changes(comma=last.comma)
+    return [*aliases[:-1], last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))), new]

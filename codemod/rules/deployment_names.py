@@ -50,7 +50,7 @@ def apply(ctx: RuleContext) -> None:
                 ctx.report(
                     "AOAI201",
                     hidden,
-                    f"model= comes from {ctx.code_for(hidden)}, which the tool can't rewrite; read the "
+                    f"model= comes from **{ctx.code_for(hidden.value)}, which the tool can't rewrite; read the "
                     "deployment name from an environment variable where that dict is built.",
                 )
             continue
@@ -81,7 +81,13 @@ def apply(ctx: RuleContext) -> None:
 
 
 def _azure_requests(ctx: RuleContext) -> list[Request]:
-    requests = [r for r in ctx.analysis.requests if r.client is not None]
+    requests = [r for r in ctx.analysis.requests if r.client is not None and not _dated_url(ctx, r.client)]
     if ctx.module_client_azure:
         requests.extend(ctx.analysis.module_requests)
     return requests
+
+
+def _dated_url(ctx: RuleContext, client) -> bool:
+    """An OpenAI client whose base_url already names a deployment: `model=` does not choose it (AOAI102 says so)."""
+    base_url = client.kwarg("base_url") if not client.azure else None
+    return base_url is not None and "/deployments" in ctx.code_for(base_url.value)

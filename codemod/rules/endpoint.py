@@ -6,10 +6,12 @@ Fixtures: fixtures/endpoint/."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import libcst as cst
 
 from codemod import exprs
-from codemod.analysis import Client
+from codemod.analysis import Client, string_value
 from codemod.context import RuleContext
 
 CODES = ("AOAI102",)
@@ -18,6 +20,13 @@ ENDPOINT_VAR = "AZURE_OPENAI_ENDPOINT"
 
 
 def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
+    endpoint = client.kwarg("azure_endpoint")
+    literal = string_value(endpoint.value) if endpoint is not None else None
+    if endpoint is not None and literal is not None and _has_path(literal):
+        return endpoint, (
+            "azure_endpoint should be the resource URL alone (https://RESOURCE.openai.azure.com), not a path or a "
+            "request URL; fix it, then the tool derives base_url=<resource>/openai/v1/."
+        )
     base_url = client.kwarg("base_url")
     if base_url is None:
         return None
@@ -54,3 +63,9 @@ def apply(ctx: RuleContext) -> None:
                 f"no endpoint given: the client read {ENDPOINT_VAR}; base_url now reads it explicitly",
                 fixed=True,
             )
+
+
+def _has_path(url: str) -> bool:
+    """`https://host/openai/deployments/...` or a query: more than the resource address."""
+    parsed = urlsplit(url)
+    return bool(parsed.query) or parsed.path.strip("/") != ""
