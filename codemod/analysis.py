@@ -31,6 +31,11 @@ class Client:
     def kwarg(self, name: str) -> cst.Arg | None:
         return keyword_arg(self.call, name) if self.call is not None else None
 
+    def base_url_has(self, text: str) -> bool:
+        """Whether the source of a v1 client's `base_url=` contains `text` (`/openai/v1`, `/deployments`)."""
+        arg = self.kwarg("base_url") if not self.azure else None
+        return arg is not None and text in cst.Module(body=[]).code_for_node(arg.value)
+
     @property
     def has_star_args(self) -> bool:
         args = self.call.args if self.call is not None else ()
@@ -83,7 +88,6 @@ class Analysis(cst.CSTVisitor):
         self.module_settings: list[tuple[cst.Assign, str]] = []  # (statement, "openai.api_type"...)
         self.module_requests: list[Request] = []
         self.legacy_calls: list[cst.Call] = []
-        self.legacy_kwargs: list[cst.Arg] = []
         self._ctor: dict[cst.Call, Client] = {}
         self._bound_value: dict[cst.CSTNode, cst.BaseExpression] = {}
         self._self_attrs: dict[tuple[cst.ClassDef, str], list[cst.BaseExpression]] = {}

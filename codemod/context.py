@@ -60,8 +60,7 @@ class RuleContext:
     module_client_azure: bool = False  # the module-level client (openai.chat...) talks to Azure
 
     def enabled(self, code: str) -> bool:
-        selected = self.options.select is None or any(code.startswith(s) for s in self.options.select)
-        return selected and not any(code.startswith(i) for i in self.options.ignore)
+        return self.options.enabled(code)
 
     def position(self, node: cst.CSTNode) -> CodeRange:
         return self.meta.get(PositionProvider, node)

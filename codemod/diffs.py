@@ -20,16 +20,11 @@ def unified_diff(outcome: FileOutcome, name: str) -> str:
 
 def _raw_diff(outcome: FileOutcome, name: str) -> str:
     if outcome.cells is not None:
-        return "".join(  # a cell's last line has no newline; that is not worth a marker in every hunk
-            _diff_text(_eol(old), _eol(new), f"a/{name} (cell {index})", f"b/{name} (cell {index})")
-            for index, old, new in outcome.cells
-        )
+        from codemod.notebook import diff_notebook
+
+        return diff_notebook(name, outcome.cells)
     assert outcome.old_text is not None and outcome.new_text is not None
     return _diff_text(outcome.old_text, outcome.new_text, f"a/{name}", f"b/{name}")
-
-
-def _eol(text: str) -> str:
-    return text if text.endswith("\n") or not text else text + "\n"
 
 
 def _diff_text(old: str, new: str, before: str, after: str) -> str:

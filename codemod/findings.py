@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Literal
 
 Level = Literal["error", "warning", "info"]
@@ -46,8 +46,7 @@ class Finding:
     fixed: bool = False
     level: Level = "warning"
     path: str = ""
-    cell: int | None = None  # notebook cell index, for .ipynb inputs
-    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    cell: int | None = None  # notebook cell number (from 1), for .ipynb inputs
 
     @property
     def needs_person(self) -> bool:

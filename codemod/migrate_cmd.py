@@ -73,14 +73,14 @@ PROJECT_CODES = ("AOAI306", "AOAI307", "AOAI308")
 
 
 def _wants_project_files(options: Options) -> bool:
-    return any(_enabled(options, code) for code in PROJECT_CODES)
+    return any(options.enabled(code) for code in PROJECT_CODES)
 
 
 def project_findings(files: list[Path], result: RunResult, options: Options) -> list[Finding]:
     """AOAI306 (openai pins in dependency files) and AOAI307/308 (api-versions in configuration files)."""
     from codemod.advisor import tree
 
-    wanted = [code for code in PROJECT_CODES if _enabled(options, code)]
+    wanted = [code for code in PROJECT_CODES if options.enabled(code)]
     return [f for f in tree.outside_python(sorted(set(files)), result.sdk_needs()) if f.code in wanted]
 
 
@@ -104,11 +104,6 @@ def _subdirs(folder: Path, files: bool = False) -> list[Path]:
         return []
     return [Path(e.path) for e in entries if (e.is_file(follow_symlinks=False) if files else
                                               e.is_dir(follow_symlinks=False) and e.name not in (".git", ".venv"))]
-
-
-def _enabled(options: Options, code: str) -> bool:
-    selected = options.select is None or any(code.startswith(s) for s in options.select)
-    return selected and not any(code.startswith(i) for i in options.ignore)
 
 
 def load_config(explicit: str | None, paths: tuple[str, ...]) -> config_mod.Config:
@@ -181,28 +176,19 @@ def discover_files(
 
 
 def _run_stdin(options: Options) -> int:
-    from codemod.engine import migrate_source
-    from codemod.source import SourceError, decode, encode
+    """`aoai-migrate -`: source on stdin, the result on stdout (the input unchanged when it cannot be migrated)."""
+    from codemod import runner
 
     data = sys.stdin.buffer.read()
-    try:
-        decoded = decode(data)
-        result = migrate_source(decoded.text, options, "-")
-    except SourceError as exc:
-        click.echo(f"-: {exc}", err=True)
-        sys.stdout.buffer.write(data)
-        return EXIT_FILE_ERROR
-    except Exception as exc:  # noqa: BLE001 - LibCST's syntax errors
-        click.echo(f"-: cannot parse the input: {str(exc).strip().splitlines()[0] if str(exc).strip() else exc}",
-                   err=True)
-        sys.stdout.buffer.write(data)
-        return EXIT_FILE_ERROR
-    sys.stdout.buffer.write(encode(result.source, decoded) if result.changed(decoded.text) else data)
+    outcome = runner.migrate_bytes(Path("-"), data, options, "-")
+    sys.stdout.buffer.write(outcome.new if outcome.status == "changed" and outcome.new is not None else data)
     sys.stdout.flush()
-    for finding in result.findings:
+    for finding in outcome.findings:
         if finding.needs_person:
             click.echo(f"-:{finding.line}:{finding.column}: {finding.code} {finding.message}", err=True)
-    return EXIT_PENDING if any(f.needs_person for f in result.findings) else EXIT_OK
+    if outcome.status == "error":
+        return EXIT_FILE_ERROR
+    return EXIT_PENDING if any(f.needs_person for f in outcome.findings) else EXIT_OK
 
 
 class _NoProgress:

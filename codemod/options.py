@@ -13,3 +13,8 @@ class Options:
     require_env: bool = False
     deployment_prefix: str = "AZURE_OPENAI_DEPLOYMENT_"
     deployments: Mapping[str, str] = field(default_factory=dict)  # literal -> env var NAME
+
+    def enabled(self, code: str) -> bool:
+        """`--select` / `--ignore` take codes or prefixes (`AOAI2`)."""
+        selected = self.select is None or any(code.startswith(s) for s in self.select)
+        return selected and not any(code.startswith(i) for i in self.ignore)

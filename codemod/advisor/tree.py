@@ -11,8 +11,8 @@ from pathlib import Path
 from codemod.advisor.config_scan import is_config_file, scan_config_file
 from codemod.advisor.pin_files import is_dependency_file
 from codemod.findings import Finding
+from codemod.runner import could_match  # the migrate run's pre-filter: one definition of "cannot match"
 
-_PREFILTER = "openai"  # a module without this word (any case) cannot use the openai package or its versions
 _MAX_CONFIG_BYTES = 2 * 1024 * 1024
 
 
@@ -88,7 +88,7 @@ def _advise_python(path: Path, out: _Collected) -> None:
     shown = str(path)
     try:
         data = path.read_bytes()
-        if _PREFILTER.encode() not in data.lower():
+        if not could_match(data):
             return
         if path.suffix == ".ipynb":
             findings, needs = _advise_notebook(data, shown)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from codemod.advisor import checks
-from codemod.analysis import Client, Request, string_value
+from codemod.analysis import Client, Request, keyword_arg, string_value
 from codemod.context import RuleContext
 from codemod.findings import Finding
 
@@ -177,7 +177,7 @@ def _named_version_literals(ctx: RuleContext) -> list[Literal]:
         # Imported classes only (a qualified name with a module): a class of the user's own is not Azure's.
         imported = [q for q in analysis.qualified(call.func) if "." in q]
         if any("OpenAI" in q.rsplit(".", 1)[-1] for q in imported):
-            arg = next((a for a in call.args if a.keyword is not None and a.keyword.value == "api_version"), None)
+            arg = keyword_arg(call, "api_version")
             if arg is not None:
                 add(arg.value, f"api_version of {ctx.module.code_for_node(call.func)}")
     return found

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from codemod.analysis import string_value
+from codemod.analysis import keyword_arg, string_value
 from codemod.context import RuleContext
 from codemod.edits import drop_items
 
@@ -24,25 +24,24 @@ def apply(ctx: RuleContext) -> None:
         _drop_query_key(ctx, client.call, "default_query")
     for client in ctx.analysis.clients:
         if not client.azure and ctx.active("AOAI103", client.call):
-            base_url = client.kwarg("base_url")
-            if base_url is not None and "/openai/v1" in ctx.code_for(base_url.value):
+            if client.base_url_has("/openai/v1"):
                 _drop_query_key(ctx, client.call, "default_query")  # a v1 client: Azure rejects api-version
-            elif base_url is not None and "/deployments" in ctx.code_for(base_url.value):
+            elif client.base_url_has("/deployments"):
                 ctx.report(
                     "AOAI102",
-                    base_url,
+                    client.kwarg("base_url") or client.call,
                     "this OpenAI client calls a dated /openai/deployments/ URL, which needs api-version; point "
                     "base_url at <resource>/openai/v1/, pass the deployment as model= and drop api-version.",
                 )
     for request in ctx.analysis.requests:
         client = request.client
-        if client is not None and (ctx.is_migrated(client) or _v1_url(ctx, client)):
+        if client is not None and (ctx.is_migrated(client) or client.base_url_has("/openai/v1")):
             if ctx.active("AOAI103", request.call):
                 _drop_query_key(ctx, request.call, "extra_query")
 
 
 def _drop_query_key(ctx: RuleContext, call: cst.Call, keyword: str) -> None:
-    arg = next((a for a in call.args if a.keyword is not None and a.keyword.value == keyword), None)
+    arg = keyword_arg(call, keyword)
     if arg is None:
         return
     if not isinstance(arg.value, cst.Dict):
@@ -69,8 +68,3 @@ def _drop_query_key(ctx: RuleContext, call: cst.Call, keyword: str) -> None:
         return updated.with_changes(elements=kept)
 
     ctx.edits.replace(arg.value, without_key)
-
-
-def _v1_url(ctx: RuleContext, client) -> bool:
-    base_url = client.kwarg("base_url") if not client.azure else None
-    return base_url is not None and "/openai/v1" in ctx.code_for(base_url.value)

@@ -12,7 +12,7 @@ from libcst.metadata import Assignment, ScopeProvider
 from libcst.metadata.scope_provider import GlobalScope
 
 from codemod import exprs, names
-from codemod.analysis import Client, string_value
+from codemod.analysis import Client, keyword_arg, string_value
 from codemod.context import RuleContext
 from codemod.escapes import out_of_sight_uses
 from codemod.rules import deployment_names
@@ -73,7 +73,7 @@ def apply(ctx: RuleContext) -> None:
             ctx.model_overridden.add(request.call)
             value = _model_value(ctx, deployment, request.call)
             ops = ctx.edits.call(request.call)
-            if any(a.keyword is not None and a.keyword.value == "model" for a in request.call.args):
+            if keyword_arg(request.call, "model") is not None:
                 ops.replace["model"] = ("model", value)
             else:
                 ops.add.append(("model", value))

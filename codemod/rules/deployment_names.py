@@ -11,7 +11,7 @@ import re
 import libcst as cst
 
 from codemod import exprs, names
-from codemod.analysis import Request
+from codemod.analysis import Request, keyword_arg
 from codemod.context import RuleContext
 
 CODES = ("AOAI201",)
@@ -43,7 +43,7 @@ def apply(ctx: RuleContext) -> None:
     for request in _azure_requests(ctx):
         if request.path not in names.MODEL_REQUESTS or request.call in ctx.model_overridden:
             continue
-        model = next((a for a in request.call.args if a.keyword is not None and a.keyword.value == "model"), None)
+        model = keyword_arg(request.call, "model")
         if model is None:
             hidden = next((a for a in request.call.args if a.star == "**"), None)
             if hidden is not None:
@@ -81,13 +81,8 @@ def apply(ctx: RuleContext) -> None:
 
 
 def _azure_requests(ctx: RuleContext) -> list[Request]:
-    requests = [r for r in ctx.analysis.requests if r.client is not None and not _dated_url(ctx, r.client)]
+    # an OpenAI client whose base_url already names a deployment: `model=` does not choose it (AOAI102 says so)
+    requests = [r for r in ctx.analysis.requests if r.client is not None and not r.client.base_url_has("/deployments")]
     if ctx.module_client_azure:
         requests.extend(ctx.analysis.module_requests)
     return requests
-
-
-def _dated_url(ctx: RuleContext, client) -> bool:
-    """An OpenAI client whose base_url already names a deployment: `model=` does not choose it (AOAI102 says so)."""
-    base_url = client.kwarg("base_url") if not client.azure else None
-    return base_url is not None and "/deployments" in ctx.code_for(base_url.value)
