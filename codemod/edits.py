@@ -5,7 +5,7 @@ so that several rules can change the same call (rename its class, rewrite one ar
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -41,9 +41,16 @@ class Edits:
 
 
 class ApplyEdits(cst.CSTTransformer):
-    def __init__(self, edits: Edits) -> None:
+    """Applies the edits in one walk. Given the parent of every node, it enters only the subtrees that hold
+    an edited node (a transformation rebuilds every node it enters: most of a module need not be)."""
+
+    def __init__(self, edits: Edits, parents: Mapping[cst.CSTNode, cst.CSTNode] | None = None) -> None:
         super().__init__()
         self.edits = edits
+        self.wanted = _ancestors(edits, parents) if parents is not None else None
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return self.wanted is None or node in self.wanted or isinstance(node, cst.Module)
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):  # type: ignore[override]
         edits = self.edits
@@ -60,6 +67,21 @@ class ApplyEdits(cst.CSTTransformer):
         if isinstance(updated_node, cst.Module) and edits.prelude:
             updated_node = _add_prelude(updated_node, edits.prelude)
         return updated_node
+
+
+def _ancestors(edits: Edits, parents: Mapping[cst.CSTNode, cst.CSTNode]) -> set[cst.CSTNode] | None:
+    """Every edited node and its ancestors; None (enter everything) if one of them has no known parent."""
+    wanted: set[cst.CSTNode] = set()
+    for node in [*edits.replacements, *edits.args, *edits.removed_lines, *edits.insert_after]:
+        while node not in wanted:
+            wanted.add(node)
+            parent = parents.get(node)
+            if parent is None:
+                if not isinstance(node, cst.Module):
+                    return None
+                break
+            node = parent
+    return wanted
 
 
 def drop_items(items, should_drop) -> list:

@@ -20,6 +20,7 @@ from codemod.imports import add_imports
 from codemod.metadata import Metadata
 from codemod.options import Options
 from codemod.rules import rule_modules
+from codemod.slicing import slice_module
 
 # Parents come from the analysis pass and qualified names from the scopes: two traversals fewer.
 PROVIDERS = (ScopeProvider, PositionProvider)
@@ -37,16 +38,37 @@ class MigrationResult:
         return self.source != original
 
 
-def migrate_source(source: str, options: Options | None = None, path: str = "<string>") -> MigrationResult:
-    """Migrate one module's source. Raises `libcst.ParserSyntaxError` when it does not parse."""
-    ctx = prepare(source, options or Options(), path)
+def migrate_source(
+    source: str, options: Options | None = None, path: str = "<string>", *, whole_module: bool = False
+) -> MigrationResult:
+    """Migrate one module's source. Raises `libcst.ParserSyntaxError` when it does not parse.
+
+    The statements no rule can reach are left out of LibCST's work (codemod/slicing.py); when that does not
+    apply, or a placeholder does not come back intact, the whole module goes through the engine.
+    `whole_module=True` always does that (the tests compare both ways)."""
+    options = options or Options()
+    sliced = None if whole_module else slice_module(source)
+    if sliced is not None:
+        try:
+            result = _migrate(sliced.text, options, path)
+        except cst.ParserSyntaxError:
+            result = None  # reported from the whole module, with its own position
+        restored = sliced.restore(result.source) if result is not None else None
+        if result is not None and restored is not None:
+            result.source = restored
+            return result
+    return _migrate(source, options, path)
+
+
+def _migrate(source: str, options: Options, path: str) -> MigrationResult:
+    ctx = prepare(source, options, path)
     module = ctx.module
     _plan_clients(ctx)
     for rule in rule_modules():
         rule.apply(ctx)
     new_source = source
     if ctx.edits:
-        new_module = module.visit(ApplyEdits(ctx.edits))
+        new_module = module.visit(ApplyEdits(ctx.edits, ctx.meta.parents))
         new_source = new_module.code
         if ctx.edits.imports and new_source != source:
             new_source = add_imports(new_module, ctx.edits.imports).code

@@ -132,7 +132,14 @@ def advise_source(source: str, path: str = "<string>") -> tuple[list[Finding], d
     from codemod.engine import prepare
     from codemod.options import Options
     from codemod.rules import advisor_checks
+    from codemod.slicing import slice_module
 
-    ctx = prepare(source, Options(), path)
+    sliced = slice_module(source)  # findings keep their lines and columns in the sliced text
+    try:
+        ctx = prepare(sliced.text if sliced is not None else source, Options(), path)
+    except Exception:
+        if sliced is None:
+            raise
+        ctx = prepare(source, Options(), path)
     advisor_checks.apply(ctx)
     return sorted(ctx.findings, key=Finding.sort_key), advisor_checks.sdk_needs_of(ctx)
