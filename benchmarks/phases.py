@@ -29,6 +29,7 @@ def main(directory: Path) -> dict[str, float]:
     import libcst
 
     from codemod.engine import migrate_source
+    from codemod.slicing import slice_module
     from codemod.source import SourceError, decode
 
     engine_loaded = time.perf_counter()
@@ -38,14 +39,20 @@ def main(directory: Path) -> dict[str, float]:
             texts.append(decode(candidate).text)
         except SourceError:  # reported by the tool, not migrated: no engine time to measure
             continue
-    engine, parse = [], []
+    engine, sliced, parse, whole = [], [], [], []
     for text in texts:
         began = time.perf_counter()
-        libcst.parse_module(text)
-        parsed = time.perf_counter()
         migrate_source(text)
-        parse.append(parsed - began)
-        engine.append(time.perf_counter() - parsed)
+        engine.append(time.perf_counter() - began)
+        began = time.perf_counter()
+        cut = slice_module(text)
+        sliced.append(time.perf_counter() - began)
+        began = time.perf_counter()
+        libcst.parse_module(cut.text if cut is not None else text)
+        parse.append(time.perf_counter() - began)
+        began = time.perf_counter()
+        migrate_source(text, whole_module=True)
+        whole.append(time.perf_counter() - began)
     return {
         "files": len(files),
         "megabytes": sum(map(len, data)) / 1e6,
@@ -56,7 +63,9 @@ def main(directory: Path) -> dict[str, float]:
         "prefilter": filtered - read,
         "import_engine": engine_loaded - filtered,
         "engine_per_candidate": statistics.median(engine) if engine else 0.0,
+        "slice_per_candidate": statistics.median(sliced) if sliced else 0.0,
         "parse_per_candidate": statistics.median(parse) if parse else 0.0,
+        "whole_per_candidate": statistics.median(whole) if whole else 0.0,
     }
 
 

@@ -24,9 +24,9 @@ class Row:
 
 
 def render(built: Corpus, rows: list[Row], startup: Timing, python: Timing, phases: dict[str, float],
-           args, limit: int | None) -> str:
+           args, limit: int | None, load_before: float) -> str:
     sections = [
-        header(built, args, limit),
+        header(built, args, limit, load_before),
         same_corpus(rows[0]),
         growth(rows),
         phase_table(phases, rows[-1].factor),
@@ -35,7 +35,7 @@ def render(built: Corpus, rows: list[Row], startup: Timing, python: Timing, phas
     return "\n\n".join(sections) + "\n"
 
 
-def header(built: Corpus, args, limit: int | None) -> str:
+def header(built: Corpus, args, limit: int | None, load_before: float) -> str:
     sample = f"a seeded sample of {limit} files of " if limit else ""
     return "\n".join([
         "# aoai-migrate benchmark",
@@ -43,7 +43,7 @@ def header(built: Corpus, args, limit: int | None) -> str:
         f"Command: `{' '.join(['python benchmarks/run.py', *sys.argv[1:]])}`",
         "",
         f"Machine: {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, Python "
-        f"{platform.python_version()}, load average {os.getloadavg()[0]:.2f} at the end (other work was running);"
+        f"{platform.python_version()}, 1-minute load average {load_before:.2f} before the benchmark started;"
         f" {time.strftime('%Y-%m-%d')}, aoai-migrate at commit {_commit()}.",
         f"Corpus: {sample}the standard library's `.py` files plus {built.azure_files} generated Azure OpenAI files"
         f" ({built.azure_files / built.base_files:.1%} of {built.base_files} files, {built.base_bytes / 1e6:.1f} MB"
@@ -93,7 +93,9 @@ def phase_table(phases: dict[str, float], factor: int) -> str:
         (f"pre-filter them ({candidates} pass)", phases["prefilter"]),
         ("import the engine (LibCST)", phases["import_engine"]),
         ("engine, per file that passes (median)", phases["engine_per_candidate"]),
-        ("- of which LibCST's parse alone", phases["parse_per_candidate"]),
+        ("- of which slicing: ast, symbol table, placeholders", phases["slice_per_candidate"]),
+        ("- of which LibCST's parse of the sliced module", phases["parse_per_candidate"]),
+        ("the same engine over the whole module (no slicing)", phases["whole_per_candidate"]),
     ]
     lines = [
         f"## Where aoai-migrate's time goes ({factor}x, one process, one core)",

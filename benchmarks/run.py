@@ -43,6 +43,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    load_before = os.getloadavg()[0]
     limit = args.limit or (QUICK_LIMIT if args.quick else None)
     factors = sorted({int(f) for f in args.sizes.split(",")} | {1})
     print(f"building corpus in {args.corpus} ...", file=sys.stderr)
@@ -53,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     python = measure("python -c pass", tools.python_startup(), HERE, 10, {0})
     rows = [measure_size(built, factor, args) for factor in factors]
     phases = measure_phases(built.size_dir(factors[-1]))
-    text = render(built, rows, startup, python, phases, args, limit)
+    text = render(built, rows, startup, python, phases, args, limit, load_before)
     print(text)
     if args.results:
         args.results.write_text(text)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import libcst as cst
-from libcst.metadata import CodeRange, PositionProvider
+from libcst.metadata import CodeRange
 
 from codemod.analysis import Analysis, Client
 from codemod.edits import Edits
@@ -63,7 +63,7 @@ class RuleContext:
         return self.options.enabled(code)
 
     def position(self, node: cst.CSTNode) -> CodeRange:
-        return self.meta.get(PositionProvider, node)
+        return self.meta.position(node)
 
     def suppressed(self, code: str, node: cst.CSTNode) -> bool:
         if not self.suppressed_lines:
