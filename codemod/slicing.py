@@ -34,6 +34,7 @@ import re
 import secrets
 import symtable
 import unicodedata
+import warnings
 from dataclasses import dataclass
 
 SEED = "openai"
@@ -81,8 +82,10 @@ def slice_module(source: str) -> Slice | None:
     if _STAR_IMPORT.search(source):
         return None  # any name may come from the star import
     try:
-        tree = ast.parse(source)
-        table = symtable.symtable(source, "<module>", "exec")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarning for "\d" and the like: not ours to print
+            tree = ast.parse(source)
+            table = symtable.symtable(source, "<module>", "exec")
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     chunks = _chunks(tree.body)
