@@ -267,3 +267,21 @@ def test_slicing_prints_no_compiler_warnings() -> None:
         sliced = slice_module(source)
     assert sliced is not None
     assert caught == []
+
+
+def test_an_adapter_from_an_earlier_run_is_seen_by_the_next_migration() -> None:
+    """The rule reuses an `_aoai_awaitable_token_provider` already in the module instead of adding another:
+    the slicer keeps it even when nothing refers to it any more."""
+    from codemod.rules.credentials import _ADAPTER_SOURCE
+
+    source = (
+        "from openai import AsyncAzureOpenAI\n\n"
+        + "".join(_named(UNRELATED[0], n) + "\n" for n in range(4))
+        + _ADAPTER_SOURCE
+        + "\n\naclient = AsyncAzureOpenAI(api_version='2024-02-01', azure_ad_token_provider=lambda: 't')\n"
+        + "".join(_named(UNRELATED[1], n) + "\n" for n in range(4))
+    )
+    assert slice_module(source) is not None
+    result = migrate_source(source)
+    assert result.source.count("def _aoai_awaitable_token_provider(") == 1
+    _same(result, migrate_source(source, whole_module=True))
