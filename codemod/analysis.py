@@ -127,7 +127,7 @@ class Analysis(cst.CSTVisitor):
         for qual in quals:
             if qual in names.AZURE_CLIENT_CLASSES or qual in names.V1_CLIENT_CLASSES:
                 azure = qual in names.AZURE_CLIENT_CLASSES
-                if azure or _points_at_azure_v1(node):
+                if azure or _points_at_azure(node):
                     new_class = names.AZURE_CLIENT_CLASSES.get(qual) or names.V1_CLIENT_CLASSES[qual]
                     client = Client(node, qual, azure, new_class in names.ASYNC_CLASSES)
                     self.clients.append(client)
@@ -389,10 +389,22 @@ def _contains(tree: cst.CSTNode, node: cst.CSTNode) -> bool:
     return any(_contains(child, node) for child in tree.children)
 
 
-def _points_at_azure_v1(call: cst.Call) -> bool:
-    """An `OpenAI(base_url=...)` whose base URL is an Azure v1 endpoint (migrated code, or written by hand)."""
+def _points_at_azure(call: cst.Call) -> bool:
+    """An `OpenAI(...)` that talks to Azure: its base URL is an Azure endpoint (v1, migrated or written by hand,
+    or a dated deployment URL), or it sends `api-version`, which only Azure's dated and v1-preview routes took."""
     arg = keyword_arg(call, "base_url")
-    if arg is None:
-        return False
-    code = cst.Module(body=[]).code_for_node(arg.value)
-    return "/openai/v1" in code or ".openai.azure.com" in code or ".services.ai.azure.com" in code
+    if arg is not None:
+        code = cst.Module(body=[]).code_for_node(arg.value)
+        if "/openai/v1" in code or ".openai.azure.com" in code or ".services.ai.azure.com" in code:
+            return True
+    return sends_api_version(call)
+
+
+def sends_api_version(call: cst.Call) -> bool:
+    """`default_query={"api-version": ...}` as a dict literal."""
+    query = keyword_arg(call, "default_query")
+    return (
+        query is not None
+        and isinstance(query.value, cst.Dict)
+        and any(isinstance(e, cst.DictElement) and string_value(e.key) == "api-version" for e in query.value.elements)
+    )

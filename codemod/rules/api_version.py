@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from codemod.analysis import keyword_arg, string_value
+from codemod.analysis import keyword_arg, sends_api_version, string_value
 from codemod.context import RuleContext
 from codemod.edits import drop_items
 
@@ -32,6 +32,15 @@ def apply(ctx: RuleContext) -> None:
                     client.kwarg("base_url") or client.call,
                     "this OpenAI client calls a dated /openai/deployments/ URL, which needs api-version; point "
                     "base_url at <resource>/openai/v1/, pass the deployment as model= and drop api-version.",
+                )
+            elif sends_api_version(client.call):
+                ctx.report(
+                    "AOAI103",
+                    client.kwarg("default_query") or client.call,
+                    "this OpenAI client sends api-version, which the v1 API rejects, to a base_url the tool "
+                    "cannot read; if base_url is <resource>/openai/v1/, remove 'api-version' from default_query; "
+                    "if it is a dated /openai/deployments/ URL, point it at /openai/v1/ and pass the deployment "
+                    "as model=.",
                 )
     for request in ctx.analysis.requests:
         client = request.client

@@ -1,13 +1,16 @@
 """AOAI107 — openai<1.0 calls (`openai.ChatCompletion.create(engine=...)`, `deployment_id=`) are reported:
-the 1.x client has to come first (`openai migrate` or by hand), then this tool moves it to v1.
-Fixtures: fixtures/legacy_sdk/."""
+the 1.x client has to come first (`openai migrate` or by hand), then this tool moves it to v1. So are the
+openai<1.0 arguments `engine=` and `deployment_id=` left on a 1.x request, which 1.x rejects with a
+TypeError before anything is sent. Fixtures: fixtures/legacy_sdk/."""
 
 from __future__ import annotations
 
+from codemod.analysis import keyword_arg
 from codemod.context import RuleContext
 
 CODES = ("AOAI107",)
 ORDER = 70
+LEGACY_ARGUMENTS = ("engine", "deployment_id")
 
 
 def apply(ctx: RuleContext) -> None:
@@ -18,3 +21,13 @@ def apply(ctx: RuleContext) -> None:
             f"{ctx.code_for(call.func)} is the openai<1.0 API; move it to the 1.x client first "
             "(AzureOpenAI(...).chat.completions.create(model=<deployment>)), then run aoai-migrate again.",
         )
+    for request in [*ctx.analysis.requests, *ctx.analysis.module_requests]:
+        for keyword in LEGACY_ARGUMENTS:
+            arg = keyword_arg(request.call, keyword)
+            if arg is not None:
+                ctx.report(
+                    "AOAI107",
+                    arg,
+                    f"{keyword}= is an openai<1.0 argument: the 1.x client rejects it (TypeError). Pass the "
+                    "deployment name as model= instead.",
+                )
