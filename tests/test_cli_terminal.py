@@ -42,3 +42,39 @@ def test_interactive_apply_skip_quit(tmp_path: Path) -> None:
     assert "OpenAI(" in (tmp_path / "a.py").read_text() and "AzureOpenAI" not in (tmp_path / "a.py").read_text()
     assert (tmp_path / "b.py").read_text() == AZURE
     assert (tmp_path / "c.py").read_text() == AZURE
+
+
+def _many_files(root: Path, count: int) -> list[str]:
+    names = []
+    for index in range(count):
+        name = f"m{index:03}.py"
+        (root / name).write_text(AZURE if index % 50 == 0 else f"VALUE = {index}\n")
+        names.append(name)
+    return names
+
+
+def _spawned_output(root: Path, env: dict[str, str]) -> str:
+    child = pexpect.spawn(
+        sys.executable, ["-m", "codemod", "--check", "."], cwd=str(root), encoding="utf-8", timeout=60,
+        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", **env},
+    )
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 1  # changes pending
+    return child.before or ""
+
+
+def test_progress_bar_on_a_terminal_for_long_runs(tmp_path: Path) -> None:
+    _many_files(tmp_path, 250)
+    output = _spawned_output(tmp_path, {})
+    assert "migrating" in output and "/250" in output
+    assert "5 files would be migrated" in output
+
+
+def test_no_progress_bar_under_ci_or_for_short_runs(tmp_path: Path) -> None:
+    _many_files(tmp_path, 250)
+    assert "migrating" not in _spawned_output(tmp_path, {"CI": "true"})
+    short = tmp_path / "short"
+    short.mkdir()
+    _many_files(short, 20)
+    assert "migrating" not in _spawned_output(short, {})
