@@ -94,3 +94,13 @@ def test_a_migrate_run_on_azure_code_never_imports_openai(mode: list[str], plain
 def test_only_doctor_imports_openai(args: list[str], azure_tree: Path) -> None:
     _, modules = imported_by(args, azure_tree)
     assert "openai" not in modules
+
+
+def test_reading_notebooks_does_not_load_the_engine() -> None:
+    """Diffs and project scans read notebook cells through codemod.notebook; only migrating needs LibCST."""
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys, codemod.notebook; print(sorted(m for m in sys.modules if m == 'libcst'))"],
+        capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
