@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import cast
 
 import libcst as cst
 
@@ -152,6 +153,11 @@ def _append_arg(
 
 
 def _add_prelude(module: cst.Module, prelude: list[cst.BaseStatement]) -> cst.Module:
+    if "\x0c" in module.default_indent:
+        # A form feed resets the indentation column, so nesting the module's indent ("\f ") twice would
+        # not indent at all: new definitions get an explicit indent without it.
+        explicit = _ExplicitIndent(module.default_indent.replace("\x0c", "") or "    ")
+        prelude = [cast(cst.BaseStatement, stmt.visit(explicit)) for stmt in prelude]
     body = list(module.body)
     index = 0
     for index, stmt in enumerate(body):  # noqa: B007 - index is used after the loop
@@ -167,6 +173,15 @@ def _add_prelude(module: cst.Module, prelude: list[cst.BaseStatement]) -> cst.Mo
             lines.pop(0)
         body[index] = nxt.with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine(), *lines])
     return module.with_changes(body=[*body[:index], *spaced, *body[index:]])
+
+
+class _ExplicitIndent(cst.CSTTransformer):
+    def __init__(self, indent: str) -> None:
+        super().__init__()
+        self.indent = indent
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock) -> cst.BaseSuite:
+        return updated_node.with_changes(indent=self.indent)
 
 
 def _is_header(stmt: cst.BaseStatement, index: int) -> bool:

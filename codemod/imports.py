@@ -6,11 +6,14 @@ imports are left to LibCST's AddImportsVisitor, which merges them into an existi
 
 from __future__ import annotations
 
+import re
 import sys
 
 import libcst as cst
 
 Needed = tuple[str, str | None, str | None]  # (module, obj, asname)
+
+_PARSER_INDENT = re.compile(r"[ \t]+")  # what libcst.PartialParserConfig takes as default_indent
 
 
 def add_imports(module: cst.Module, imports: set[Needed]) -> cst.Module:
@@ -30,7 +33,12 @@ def add_imports(module: cst.Module, imports: set[Needed]) -> cst.Module:
     context = CodemodContext()
     for module_name, obj, asname in sorted(rest, key=lambda i: (i[0], i[1] or "", i[2] or "")):
         AddImportsVisitor.add_needed_import(context, module_name, obj, asname)
-    return AddImportsVisitor(context).transform_module(module)
+    indent = module.default_indent
+    if not _PARSER_INDENT.fullmatch(indent):
+        # A form feed in the first indentation is valid Python but not a parser setting LibCST accepts
+        # when it parses the new import with the module's config; the module's own indent is put back.
+        module = module.with_changes(default_indent="    ")
+    return AddImportsVisitor(context).transform_module(module).with_changes(default_indent=indent)
 
 
 def _add_stdlib_import(module: cst.Module, name: str) -> cst.Module | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import warnings
 
 import pytest
@@ -64,6 +65,11 @@ def _named(template: str, n: object) -> str:
     return template.replace("{n}", str(n))
 
 
+def _lines(text: str) -> list[str]:
+    """Lines as the tokenizer counts them (str.splitlines would also split at form feeds)."""
+    return re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+", text)
+
+
 def _chunk_starts(text: str) -> list[int] | None:
     """Line numbers (0-based) where top-level statements start, after the first one."""
     try:
@@ -77,12 +83,12 @@ def _chunk_starts(text: str) -> list[int] | None:
         if start > previous_end:
             starts.append(start - 1)
         previous_end = stmt.end_lineno or stmt.lineno
-    return starts[1:] + [len(text.splitlines(keepends=True))]
+    return starts[1:] + [len(_lines(text))]
 
 
 def _splice(text: str, insertions: dict[int, list[str]]) -> str:
     newline = "\r\n" if "\r\n" in text else "\n"
-    lines = text.splitlines(keepends=True)
+    lines = _lines(text)
     if lines and not lines[-1].endswith(("\n", "\r")):
         lines[-1] += newline
     for at in sorted(insertions, reverse=True):
@@ -129,7 +135,7 @@ def spliced_fixtures(draw: st.DrawFn) -> tuple[str, Options]:
     insertions: dict[int, list[str]] = {}
     pools = [UNRELATED] * 3 + [draw(st.sampled_from([UNRELATED, LINKED])) for _ in range(draw(st.integers(1, 6)))]
     for n, pool in enumerate(pools):  # a few unrelated statements always, so that most modules get sliced
-        at = draw(st.sampled_from(starts)) if starts else len(text.splitlines())
+        at = draw(st.sampled_from(starts)) if starts else len(_lines(text))
         insertions.setdefault(at, []).append(_named(draw(st.sampled_from(pool)), n))
     return _splice(text, insertions), options_for(case)
 
