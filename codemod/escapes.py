@@ -18,6 +18,19 @@ def out_of_sight_uses(analysis: Analysis, client: Client) -> list[cst.CSTNode]:
     assert client.call is not None
     return list(_escapes(analysis, client.call, 0, set()))
 
+def how_it_escapes(analysis: Analysis, node: cst.CSTNode) -> str:
+    """What happens to the client at an out-of-sight use, in words: "returned", "passed to run_agent()"."""
+    parent = analysis.meta.parent(node)
+    if isinstance(parent, (cst.Return, cst.Yield)):
+        return "returned" if isinstance(parent, cst.Return) else "yielded"
+    if isinstance(parent, cst.Arg):
+        call = analysis.meta.parent(parent)
+        if isinstance(call, cst.Call):
+            callee = cst.Module(body=[]).code_for_node(call.func)
+            return f"passed to {callee}()" if len(callee) <= 40 else "passed to a call"
+    return "stored or used where the tool can't follow it"
+
+
 def _escapes(analysis: Analysis, node: cst.CSTNode, depth: int, seen: set[cst.CSTNode]) -> Iterator[cst.CSTNode]:
     if depth > 20 or node in seen:
         yield node

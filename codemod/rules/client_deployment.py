@@ -14,7 +14,7 @@ from libcst.metadata.scope_provider import GlobalScope
 from codemod import exprs, names
 from codemod.analysis import Client, keyword_arg, string_value
 from codemod.context import RuleContext
-from codemod.escapes import out_of_sight_uses
+from codemod.escapes import how_it_escapes, out_of_sight_uses
 from codemod.rules import deployment_names
 
 CODES = ("AOAI105",)
@@ -40,8 +40,9 @@ def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
     hidden = out_of_sight_uses(ctx.analysis, client)
     if hidden:
         line = ctx.position(hidden[0]).start.line
+        how = how_it_escapes(ctx.analysis, hidden[0])
         return client.call, (
-            f"the client has a client-level deployment and is used out of sight (line {line}), so its requests "
+            f"the client has a client-level deployment and goes out of sight at line {line} ({how}), so its requests "
             "can't all be given model=<deployment>. Migrate by hand: drop azure_deployment and pass the "
             "deployment as model= on every request made through this client."
         )

@@ -1,0 +1,32 @@
+"""Findings that need a person say concretely what the tool saw."""
+
+from __future__ import annotations
+
+import pytest
+
+from codemod.engine import migrate_source
+from codemod.options import Options
+
+CLIENT = (
+    'AzureOpenAI(azure_endpoint="https://res.openai.azure.com", api_key=KEY, api_version="2024-10-21", '
+    'azure_deployment="chat")'
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "how"),
+    [
+        (f"def make():\n    return {CLIENT}\n", 4, "returned"),
+        (f"def make():\n    client = {CLIENT}\n\n    return client\n", 6, "returned"),
+        (f"def make():\n    yield {CLIENT}\n", 4, "yielded"),
+        (f"client = {CLIENT}\nrun_agent(client, 'plan')\n", 4, "passed to run_agent()"),
+        (f"client = {CLIENT}\nagents.runner.start(task, client=client)\n", 4, "passed to agents.runner.start()"),
+        (f"client = {CLIENT}\nREGISTRY['chat'] = client\n", 4, "stored or used where the tool can't follow it"),
+    ],
+)
+def test_aoai105_says_where_and_how_the_client_goes_out_of_sight(body: str, line: int, how: str) -> None:
+    source = "from openai import AzureOpenAI\n\n" + body
+    result = migrate_source(source, Options(), "m.py")
+    assert result.source == source  # left alone: its requests can't all be given model=
+    (finding,) = [f for f in result.findings if f.code == "AOAI105"]
+    assert f"goes out of sight at line {line} ({how})" in finding.message
