@@ -11,6 +11,7 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import Assignment
 
+from codemod.analysis import Client
 from codemod.context import RuleContext
 
 CODES = ("AOAI104",)
@@ -32,11 +33,47 @@ _ADAPTER_SOURCE = f'''def {ADAPTER}(provider):
 '''
 
 
+# AzureOpenAI chose among its credentials at each request: azure_ad_token if not None, else
+# azure_ad_token_provider() if the provider is not None, else api_key (openai/lib/azure.py,
+# _get_azure_ad_token and _prepare_options). The v1 client has the one api_key.
+CREDENTIALS = ("azure_ad_token", "azure_ad_token_provider", "api_key")
+
+
+def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
+    given = [name for name in CREDENTIALS if _given(client, name)]
+    if len(given) < 2:
+        return None
+    listed = ", ".join(f"{name}=" for name in given)
+    return client.call, (
+        f"the client is given {listed}: AzureOpenAI used the first of them that is not None at each request "
+        "(azure_ad_token, then azure_ad_token_provider, then api_key), and the v1 client takes one api_key. "
+        "Choose the credential by hand (for example api_key=provider if provider is not None else key) and "
+        "drop the others."
+    )
+
+
+def _given(client: Client, name: str) -> bool:
+    """An explicit `name=None` is the same as leaving the argument out."""
+    arg = client.kwarg(name)
+    return arg is not None and not _is_none(arg.value)
+
+
+def _is_none(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, cst.Name) and expr.value == "None"
+
+
 def apply(ctx: RuleContext) -> None:
     for client in ctx.migrated:
         ops = ctx.edits.call(client.call)
-        provider = client.kwarg("azure_ad_token_provider")
-        token = client.kwarg("azure_ad_token")
+        for name in ("azure_ad_token", "azure_ad_token_provider"):
+            arg = client.kwarg(name)
+            if arg is not None and _is_none(arg.value):
+                ops.remove.add(name)  # None meant "not given", and the v1 client has no such argument
+        provider = client.kwarg("azure_ad_token_provider") if _given(client, "azure_ad_token_provider") else None
+        token = client.kwarg("azure_ad_token") if _given(client, "azure_ad_token") else None
+        key = client.kwarg("api_key")
+        if key is not None and _is_none(key.value) and (provider or token):
+            ops.remove.add("api_key")
         if provider is not None:
             if client.is_async and not _known_async(ctx, provider.value, 0):
                 ops.replace["azure_ad_token_provider"] = ("api_key", _adapted(ctx, provider.value))
@@ -57,8 +94,11 @@ def apply(ctx: RuleContext) -> None:
                 "provider from azure.identity.get_bearer_token_provider",
                 fixed=True,
             )
-        elif client.kwarg("api_key") is None:
-            ops.add.append(("api_key", _getenv(ctx)))
+        elif not _given(client, "api_key"):
+            if key is not None:  # api_key=None: the Azure client read the variable then too
+                ops.replace["api_key"] = ("api_key", _getenv(ctx))
+            else:
+                ops.add.append(("api_key", _getenv(ctx)))
             ctx.report(
                 "AOAI104",
                 client.call,
