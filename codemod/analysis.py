@@ -3,6 +3,7 @@ refer to the Azure client classes. Every rule reads this instead of walking the 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -54,12 +55,14 @@ class Request:
 @dataclass(eq=False)
 class ClassRef:
     """A name or attribute that refers to an Azure client class: `kind` is "call" (constructor), "type"
-    (annotation, isinstance/issubclass argument) or "other" (base class, passed as a value, ...)."""
+    (annotation, isinstance/issubclass argument), "other" (base class, passed as a value, ...) or "text"
+    (named inside a longer forward-reference string, "Union[OpenAI, AzureOpenAI]", which is not rewritten)."""
 
     node: cst.Name | cst.Attribute | cst.SimpleString  # a string for "AzureOpenAI" forward references
     qualified: str
     kind: str
     imported: cst.ImportFrom | None = None  # for string references: the import that binds the name
+    local: str | None = None  # for "text" references: the name bound by that import
 
 
 def keyword_arg(call: cst.Call, name: str) -> cst.Arg | None:
@@ -95,6 +98,7 @@ class Analysis(cst.CSTVisitor):
         self._calls: list[cst.Call] = []
         self._access: dict[cst.CSTNode, Access] = {}
         self._in_annotation = 0
+        self._in_type_subscript = 0  # inside Union[...] / Optional[...]
         self._stack: list[cst.CSTNode] = []
         self.assigns: list[cst.Assign] = []  # every assignment and dict element, for the advisor
         self.dict_elements: list[cst.DictElement] = []
@@ -148,8 +152,14 @@ class Analysis(cst.CSTVisitor):
     def leave_Annotation(self, original_node: cst.Annotation) -> None:
         self._in_annotation -= 1
 
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        self._in_type_subscript += _is_type_expression(node)
+
+    def leave_Subscript(self, original_node: cst.Subscript) -> None:
+        self._in_type_subscript -= _is_type_expression(original_node)
+
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        if self._in_annotation and node.value.strip("'\"").isidentifier():
+        if self._in_annotation or self._in_type_subscript:
             self._annotation_strings.append(node)
 
     def _resolve_annotation_strings(self) -> None:
@@ -164,9 +174,15 @@ class Analysis(cst.CSTVisitor):
                     bound[alias.evaluated_alias or alias.evaluated_name] = (imp, qualified)
         for node in self._annotation_strings:
             value = node.evaluated_value
-            if isinstance(value, str) and value in bound:
-                imp, qualified = bound[value]
+            if not isinstance(value, str):
+                continue
+            if value.strip() in bound:
+                imp, qualified = bound[value.strip()]
                 self.class_refs.append(ClassRef(node, qualified, "type", imp))
+                continue
+            for local in sorted(set(_IDENTIFIER.findall(value)) & bound.keys()):
+                imp, qualified = bound[local]  # the string needs the import: it is kept
+                self.class_refs.append(ClassRef(node, qualified, "text", imp, local))
 
     def referents(self, name: cst.Name) -> set:
         access = self._access.get(name)
@@ -370,6 +386,9 @@ class Analysis(cst.CSTVisitor):
         for value in self._self_attrs.get((owner, expr.attr.value), []):
             out.extend(self.clients_of(value, depth + 1))
         return out
+
+_IDENTIFIER = re.compile(r"(?<![\w.])[^\W\d]\w*")
+
 
 def _is_type_expression(node: cst.CSTNode) -> bool:
     """`A | B` or `Union[...]` / `Optional[...]`: naming the Azure class there only says "a client of it"."""

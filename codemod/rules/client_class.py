@@ -44,6 +44,13 @@ def apply(ctx: RuleContext) -> None:
                 f"{ctx.code_for(ref.node)} is used here as a value (a base class, an argument, ...); the tool "
                 f"does not follow it. Replace it with {new_class} by hand once its construction is migrated.",
             )
+        if ref.kind == "text":
+            ctx.report(
+                "AOAI101",
+                ref.node,
+                f"{ref.local} is named inside the string {ctx.code_for(ref.node)}, which the tool does not "
+                f"rewrite, so its import is kept. Replace it with {new_class} in the string by hand.",
+            )
         if isinstance(ref.node, cst.Attribute):
             if renamed:
                 ctx.edits.replace(ref.node.attr, cst.Name(new_class))
@@ -52,7 +59,7 @@ def apply(ctx: RuleContext) -> None:
         imported = ref.imported or _import_of(ctx, ref.node)
         if imported is None:
             continue
-        local = ref.node.value if isinstance(ref.node, cst.Name) else str(ref.node.evaluated_value)
+        local = ref.local or (ref.node.value if isinstance(ref.node, cst.Name) else str(ref.node.evaluated_value))
         groups.setdefault((imported, local), []).append(ref)
     for (imp, local), refs in groups.items():
         _plan_import(ctx, imp, local, refs, migrated_calls)
