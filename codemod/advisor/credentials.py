@@ -13,6 +13,9 @@ _KNOWN_PREFIXES = ("sk-proj-", "sk-", "eyJ")  # OpenAI keys; a JWT (an Entra ID 
 _AZURE_KEY = re.compile(r"[0-9a-fA-F]{32}")  # the classic 32-hex-digit Azure OpenAI key
 _TOKENISH = re.compile(r"[A-Za-z0-9+/=_\-.~]{20,}")
 _ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")  # `AZURE_OPENAI_API_KEY` is a variable name, not a key
+# Model and deployment names ("text-embedding-3-small", "gpt-4o-2024-08-06") are short lower-case words and
+# numbers joined by separators; no key or token format looks like that (keys are long runs of mixed case).
+_NAME_LIKE = re.compile(r"[a-z0-9]{1,12}(?:[-_.][a-z0-9]{1,12})+")
 _MIN_DISTINCT = 10
 _TAIL = 4
 _MIN_LENGTH_FOR_TAIL = 24
@@ -30,6 +33,8 @@ def looks_like_secret(literal: str) -> bool:
         return False
     if text.startswith(_KNOWN_PREFIXES):
         return True
+    if _NAME_LIKE.fullmatch(text):
+        return False
     has_letter = any(ch.isalpha() for ch in text)
     has_digit = any(ch.isdigit() for ch in text)
     return has_letter and has_digit and len(set(text)) >= _MIN_DISTINCT

@@ -14,6 +14,8 @@ from codemod.advisor.credentials import looks_like_secret, mask_secrets, redact
         "sk-proj-Zq7Xv3Lm9Np2Rt5Wy8Bc4Df6Gh1Jk0",
         "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJjb2duaXRpdmUifQ.Sg7h3Kd9Lq2Wm5Zx8Vb1Nc4",
         "9Fh2kLq8Zr3Tx6Wb1Nd4Pm7Vc0Gy5Js2Hq8Rk3Lt6Xw9Bz1Cf4Dn7Mp0Qs3Ug6Ye9Ai2Ej5Ho8Ku1Ow4Ir7Av0",
+        "a8f9d0c7e6b5a4f3e2d1c0b9",  # lower case, but one long run: not a name
+        "sk-abc123def456ghi789jkl012",
     ],
 )
 def test_real_looking_credentials(literal: str) -> None:
@@ -34,6 +36,10 @@ def test_real_looking_credentials(literal: str) -> None:
         "not-a-real-key",
         "my api key 1234567890 here",
         "dummy-key-1234567890abcdef",
+        "text-embedding-3-small",  # model and deployment names: shown in diffs as they are
+        "gpt-4o-2024-08-06",
+        "gpt-35-turbo-instruct-0914",
+        "contoso-gpt4o-prod-eastus2",
     ],
 )
 def test_placeholders_names_and_urls_are_not_credentials(literal: str) -> None:
