@@ -10,6 +10,7 @@ V1_SUFFIX = "/openai/v1/"
 _ATOMS = (cst.Name, cst.Attribute, cst.Call, cst.Subscript, cst.SimpleString, cst.FormattedString)
 _DEPLOYMENT_PATH = re.compile(r"/openai/deployments/([^/]+)/*$")
 _OPENAI_PATH = re.compile(r"/openai/*$")
+_V1_PATH = re.compile(r"/openai/v1/*$")  # AzureOpenAI(base_url=<v1 URL>, api_version="preview"): 2025 samples
 
 
 def string(value: str) -> cst.SimpleString:
@@ -69,7 +70,8 @@ def v1_base_url(endpoint: cst.BaseExpression) -> cst.BaseExpression:
 
 
 def base_url_to_v1(base_url: cst.BaseExpression) -> tuple[cst.BaseExpression, str | None] | None:
-    """For an Azure `base_url` literal ending in /openai or /openai/deployments/NAME: (v1 URL, NAME or None)."""
+    """For an Azure `base_url` literal ending in /openai, /openai/deployments/NAME or already /openai/v1:
+    (v1 URL, NAME or None)."""
     found: dict[str, str | None] = {}
 
     def transform(inner: str) -> str | None:
@@ -77,6 +79,8 @@ def base_url_to_v1(base_url: cst.BaseExpression) -> tuple[cst.BaseExpression, st
         if match:
             found["deployment"] = match.group(1)
             return inner[: match.start()] + V1_SUFFIX
+        if _V1_PATH.search(inner):
+            return _V1_PATH.sub("", inner) + V1_SUFFIX
         if _OPENAI_PATH.search(inner):
             return _OPENAI_PATH.sub("", inner) + V1_SUFFIX
         return None

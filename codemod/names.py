@@ -60,17 +60,16 @@ MODULE_SETTINGS = frozenset(
         "openai.base_url",
     }
 )
-# openai<1.0 resources; any call through them needs the 1.x client first (AOAI107).
-LEGACY_RESOURCES = frozenset(
-    {
-        "openai.ChatCompletion",
-        "openai.Completion",
-        "openai.Embedding",
-        "openai.Image",
-        "openai.Audio",
-        "openai.Edit",
-        "openai.Moderation",
-        "openai.FineTune",
-        "openai.Deployment",
-    }
-)
+# openai<1.0 resources; any call through them needs the 1.x client first (AOAI107). The value is the 1.x
+# call to move to (openai-python's v1 migration guide), or None where 1.x has none.
+LEGACY_RESOURCES: dict[str, str | None] = {
+    "openai.ChatCompletion": "client.chat.completions.create(model=<deployment>, ...)",
+    "openai.Completion": "client.completions.create(model=<deployment>, ...)",
+    "openai.Embedding": "client.embeddings.create(model=<deployment>, ...)",
+    "openai.Image": "client.images.generate(model=<deployment>, ...)",
+    "openai.Audio": "client.audio.transcriptions.create(model=<deployment>, ...) or client.audio.translations.create",
+    "openai.Edit": None,
+    "openai.Moderation": "client.moderations.create(...)",
+    "openai.FineTune": "client.fine_tuning.jobs.create(...)",
+    "openai.Deployment": None,
+}

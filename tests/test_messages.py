@@ -30,3 +30,20 @@ def test_aoai105_says_where_and_how_the_client_goes_out_of_sight(body: str, line
     assert result.source == source  # left alone: its requests can't all be given model=
     (finding,) = [f for f in result.findings if f.code == "AOAI105"]
     assert f"goes out of sight at line {line} ({how})" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("call", "hint"),
+    [
+        ("openai.ChatCompletion.create(engine='chat', messages=[])", "client.chat.completions.create(model="),
+        ("openai.Embedding.create(engine='ada', input='x')", "client.embeddings.create(model="),
+        ("openai.Completion.create(engine='davinci', prompt='x')", "client.completions.create(model="),
+        ("openai.Image.create(prompt='x')", "client.images.generate(model="),
+        ("openai.Edit.create(engine='e', input='x')", "1.x has no equivalent"),
+    ],
+)
+def test_aoai107_points_each_openai_0x_call_at_its_1x_replacement(call: str, hint: str) -> None:
+    source = f"import openai\n\nopenai.api_type = 'azure'\nresult = {call}\n"
+    (finding,) = [f for f in migrate_source(source, Options(), "m.py").findings if f.code == "AOAI107"]
+    assert finding.line == 4
+    assert hint in finding.message

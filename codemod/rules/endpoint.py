@@ -1,7 +1,8 @@
 """AOAI102 — the endpoint becomes a v1 `base_url`: `azure_endpoint=E` gives E without trailing slashes plus
 `/openai/v1/` (the v1 API lives there; a base URL without it answers 404). With no endpoint argument the
 client read `AZURE_OPENAI_ENDPOINT`, so the migrated code reads it explicitly. A `base_url` literal ending
-in `/openai` or `/openai/deployments/NAME` is folded the same way (the deployment moves to AOAI105).
+in `/openai` or `/openai/deployments/NAME` is folded the same way (the deployment moves to AOAI105); one
+already on `/openai/v1` (2025's samples paired it with api_version="preview") is kept.
 Fixtures: fixtures/endpoint/."""
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
         return base_url, "base_url and azure_endpoint are both given (the openai package rejects that); fix by hand."
     if exprs.base_url_to_v1(base_url.value) is None:
         return base_url, (
-            "base_url is not a literal ending in /openai or /openai/deployments/NAME, so its v1 form cannot be "
-            "derived; make it end in /openai/v1/ by hand and drop api_version."
+            "base_url is not a literal ending in /openai, /openai/deployments/NAME or /openai/v1, so its v1 form "
+            "cannot be derived; make it end in /openai/v1/ by hand and drop api_version."
         )
     return None
 
@@ -51,8 +52,11 @@ def apply(ctx: RuleContext) -> None:
         elif base_url is not None:
             folded = exprs.base_url_to_v1(base_url.value)
             assert folded is not None  # the blocker guarantees it
-            ops.replace["base_url"] = ("base_url", folded[0])
-            ctx.report("AOAI102", base_url, "base_url -> the v1 path /openai/v1/", fixed=True)
+            if ctx.code_for(folded[0]) == ctx.code_for(base_url.value):
+                ctx.report("AOAI102", base_url, "base_url is already the v1 path /openai/v1/: kept", fixed=True)
+            else:
+                ops.replace["base_url"] = ("base_url", folded[0])
+                ctx.report("AOAI102", base_url, "base_url -> the v1 path /openai/v1/", fixed=True)
         else:
             ops.add.append(("base_url", exprs.v1_base_url(exprs.environ(ENDPOINT_VAR))))
             ctx.edits.imports.add(("os", None, None))

@@ -5,6 +5,7 @@ TypeError before anything is sent. Fixtures: fixtures/legacy_sdk/."""
 
 from __future__ import annotations
 
+from codemod import names
 from codemod.analysis import keyword_arg
 from codemod.context import RuleContext
 
@@ -15,11 +16,19 @@ LEGACY_ARGUMENTS = ("engine", "deployment_id")
 
 def apply(ctx: RuleContext) -> None:
     for call in ctx.analysis.legacy_calls:
+        quals = ctx.meta.qualified(call.func)
+        resource = next(r for q in sorted(quals) for r in names.LEGACY_RESOURCES if q.startswith(r + "."))
+        replacement = names.LEGACY_RESOURCES[resource]
+        target = (
+            f"on an AzureOpenAI client: {replacement}"
+            if replacement is not None
+            else "1.x has no equivalent of this call, so rewrite it against the 1.x API or remove it"
+        )
         ctx.report(
             "AOAI107",
             call,
-            f"{ctx.code_for(call.func)} is the openai<1.0 API; move it to the 1.x client first "
-            "(AzureOpenAI(...).chat.completions.create(model=<deployment>)), then run aoai-migrate again.",
+            f"{ctx.code_for(call.func)} is the openai<1.0 API; move it to the 1.x client first ({target}), "
+            "then run aoai-migrate again.",
         )
     for request in [*ctx.analysis.requests, *ctx.analysis.module_requests]:
         for keyword in LEGACY_ARGUMENTS:
