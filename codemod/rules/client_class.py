@@ -44,6 +44,8 @@ def apply(ctx: RuleContext) -> None:
                 f"{ctx.code_for(ref.node)} is used here as a value (a base class, an argument, ...); the tool "
                 f"does not follow it. Replace it with {new_class} by hand once its construction is migrated.",
             )
+        if ref.kind == "type":
+            _flag_widened_check(ctx, ref, new_class)
         if ref.kind == "text":
             ctx.report(
                 "AOAI101",
@@ -67,6 +69,29 @@ def apply(ctx: RuleContext) -> None:
     for client in ctx.migrated:
         new_class = names.AZURE_CLIENT_CLASSES[client.qualified]
         ctx.report("AOAI101", client.call.func, f"{ctx.code_for(client.call.func)} -> {new_class}", fixed=True)
+
+
+def _flag_widened_check(ctx: RuleContext, ref: ClassRef, new_class: str) -> None:
+    """`isinstance(c, AzureOpenAI)` becomes `isinstance(c, OpenAI)`, which every OpenAI client passes, not only
+    Azure ones (AzureOpenAI subclasses OpenAI): a check that told them apart needs a person. A check that
+    already accepted OpenAI (`(OpenAI, AzureOpenAI)`) means the same after the rename."""
+    check = next((a for a in ctx.meta.ancestors(ref.node) if isinstance(a, cst.Call)), None)
+    if check is None or not isinstance(check.func, cst.Name) or len(check.args) != 2:
+        return
+    if check.func.value not in ("isinstance", "issubclass"):
+        return
+    classes = check.args[1].value
+    members = classes.elements if isinstance(classes, cst.Tuple) else [cst.Element(classes)]
+    v1 = f"openai.{new_class}"
+    if any(v1 in ctx.meta.qualified(m.value) for m in members):
+        return
+    ctx.report(
+        "AOAI101",
+        ref.node,
+        f"{check.func.value}(..., {new_class}) holds for every {new_class} client after the rename, OpenAI's own "
+        "included; if this check told Azure clients apart, test the endpoint instead (for example "
+        '"azure.com" in str(client.base_url)).',
+    )
 
 
 def _collapse_duplicates(ctx: RuleContext, node: cst.CSTNode, new_name: str) -> None:
