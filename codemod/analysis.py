@@ -376,6 +376,16 @@ class Analysis(cst.CSTVisitor):
                 return referent.node, value
         return None
 
+    def references_of(self, target: cst.Name) -> list[cst.CSTNode] | None:
+        """Every node that reads the name `target` binds (None when the scope is unknown)."""
+        scope = self.meta.get(ScopeProvider, target, None)
+        if scope is None:
+            return None
+        for assignment in scope.assignments[target.value]:
+            if assignment.node is target:
+                return [reference.node for reference in assignment.references]
+        return None
+
     def _self_attr_clients(self, expr: cst.Attribute, depth: int) -> list[tuple[Client, tuple[str, ...]]]:
         if not isinstance(expr.value, cst.Name):
             return []

@@ -7,6 +7,7 @@ Fixtures: fixtures/deployment_names/."""
 from __future__ import annotations
 
 import re
+from typing import cast
 
 import libcst as cst
 
@@ -39,7 +40,7 @@ def env_lookup(ctx: RuleContext, literal: str, literal_node: cst.BaseExpression)
 
 
 def apply(ctx: RuleContext) -> None:
-    rewritten_constants: set[cst.Name] = set()
+    by_constant: dict[cst.Name, list[tuple[cst.Arg, cst.Call]]] = {}
     for request in _azure_requests(ctx):
         if request.path not in names.MODEL_REQUESTS or request.call in ctx.model_overridden:
             continue
@@ -63,21 +64,46 @@ def apply(ctx: RuleContext) -> None:
             ctx.report("AOAI201", model, f'deployment "{literal}" -> {variable_for(ctx, literal)}', fixed=True)
         elif isinstance(value, cst.Name):
             constant = ctx.analysis.global_constant(value)
-            if constant is None or constant[0] in rewritten_constants:
-                continue
-            target, literal_node = constant
-            if not ctx.active("AOAI201", literal_node):
-                continue
-            rewritten_constants.add(target)
-            literal = literal_node.evaluated_value
-            assert isinstance(literal, str)
-            ctx.edits.replace(literal_node, env_lookup(ctx, literal, literal_node))
-            ctx.report(
-                "AOAI201",
-                literal_node,
-                f'deployment "{literal}" in {target.value} -> {variable_for(ctx, literal)}',
-                fixed=True,
-            )
+            if constant is not None and ctx.active("AOAI201", constant[1]):
+                by_constant.setdefault(constant[0], []).append((model, request.call))
+    for target, uses in by_constant.items():
+        _rewrite_constant(ctx, target, uses)
+
+
+def _rewrite_constant(ctx: RuleContext, target: cst.Name, uses: list[tuple[cst.Arg, cst.Call]]) -> None:
+    """At the assignment, so that everything reading the constant (a log line) sees the deployment in use;
+    but when another request reads it as its model= too (an OpenAI.com client), at each Azure request, with
+    the constant as the default, so that the other request keeps its model."""
+    constant = ctx.analysis.global_constant(cast(cst.Name, uses[0][0].value))
+    assert constant is not None
+    literal_node = constant[1]
+    literal = literal_node.evaluated_value
+    assert isinstance(literal, str)
+    readers = ctx.analysis.references_of(target)
+    if readers is not None and not any(_other_model(ctx, reader, uses) for reader in readers):
+        ctx.edits.replace(literal_node, env_lookup(ctx, literal, literal_node))
+        ctx.report(
+            "AOAI201", literal_node, f'deployment "{literal}" in {target.value} -> {variable_for(ctx, literal)}',
+            fixed=True,
+        )
+        return
+    for model, call in uses:
+        ctx.edits.call(call).replace["model"] = ("model", env_lookup(ctx, literal, model.value))
+        ctx.report(
+            "AOAI201",
+            model,
+            f"deployment {target.value} (\"{literal}\") -> {variable_for(ctx, literal)} here; {target.value} is "
+            "also the model of another request, so it is left as it is",
+            fixed=True,
+        )
+
+
+def _other_model(ctx: RuleContext, reader: cst.CSTNode, uses: list[tuple[cst.Arg, cst.Call]]) -> bool:
+    """Whether `reader` is the model= of a request other than the Azure requests in `uses`."""
+    arg = ctx.meta.parent(reader)
+    if not (isinstance(arg, cst.Arg) and arg.keyword is not None and arg.keyword.value == "model"):
+        return False
+    return all(arg is not model for model, _ in uses)
 
 
 def _azure_requests(ctx: RuleContext) -> list[Request]:
