@@ -56,6 +56,7 @@ class RuleContext:
     keep_local_names: set[tuple[cst.ImportFrom, str]] = field(default_factory=set)  # renamed as `OpenAI as X`
     import_additions: dict[cst.ImportFrom, set[tuple[str, str | None]]] = field(default_factory=dict)
     model_overridden: set[cst.Call] = field(default_factory=set)  # requests whose model= AOAI105 sets
+    exported_clients: set[str] = field(default_factory=set)  # module-level names of clients AOAI105 moved
     sdk_needs: dict[str, str] = field(default_factory=dict)  # reason -> minimum openai version (AOAI306)
     module_client_azure: bool = False  # the module-level client (openai.chat...) talks to Azure
 

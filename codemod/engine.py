@@ -30,6 +30,9 @@ class MigrationResult:
     deployments: dict[str, str]  # literal -> NAME used in this source (AOAI201)
     env_reads: set[str]  # environment variables the migrated code reads
     sdk_needs: dict[str, str] = field(default_factory=dict)  # reason -> minimum openai version
+    # module-level names of clients whose client-level deployment moved to their requests' model= (AOAI105):
+    # another file importing one would keep its own model=, so the runner looks for importers
+    exported_clients: frozenset[str] = frozenset()
 
     def changed(self, original: str) -> bool:
         return self.source != original
@@ -70,7 +73,9 @@ def _migrate(source: str, options: Options, path: str) -> MigrationResult:
         if ctx.edits.imports and new_source != source:
             new_source = add_imports(new_module, ctx.edits.imports).code
     findings = sorted(ctx.findings, key=Finding.sort_key)
-    return MigrationResult(new_source, findings, dict(ctx.deployments), set(ctx.env_reads), ctx.sdk_needs)
+    return MigrationResult(
+        new_source, findings, dict(ctx.deployments), set(ctx.env_reads), ctx.sdk_needs, frozenset(ctx.exported_clients)
+    )
 
 
 def prepare(source: str, options: Options, path: str) -> RuleContext:

@@ -13,6 +13,8 @@ class Options:
     require_env: bool = False
     deployment_prefix: str = "AZURE_OPENAI_DEPLOYMENT_"
     deployments: Mapping[str, str] = field(default_factory=dict)  # literal -> env var NAME
+    # file (as shown) -> {module-level client name: another file of the run that imports it} (AOAI105)
+    imported_elsewhere: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def enabled(self, code: str) -> bool:
         """`--select` / `--ignore` take codes or prefixes (`AOAI2`)."""

@@ -45,6 +45,7 @@ class FileOutcome:
     env_reads: set[str] = field(default_factory=set)
     cells: list[tuple[int, str, str]] | None = None  # notebooks: (cell number, old source, new source)
     sdk_needs: dict[str, str] = field(default_factory=dict)
+    exported_clients: frozenset[str] = frozenset()  # see MigrationResult
 
 
 @dataclass
@@ -127,6 +128,7 @@ def _outcome(path: Path, data: bytes, decoded: Decoded, result: MigrationResult)
         deployments=result.deployments,
         env_reads=result.env_reads,
         sdk_needs=result.sdk_needs,
+        exported_clients=result.exported_clients,
     )
 
 
@@ -268,14 +270,36 @@ def run(
     fixed_options = resolve_name_collisions(outcomes, options)
     if fixed_options is not None:
         again = {o.path for o in outcomes if o.deployments}
-        redo = [(p, s) for p, s in files if p in again]
-        redone = {o.path: o for o in migrate_files(redo, fixed_options, jobs)}
-        outcomes = [redone.get(o.path, o) for o in outcomes]
+        outcomes = _redo(outcomes, files, again, fixed_options, jobs)
+        options = fixed_options
+    imported = _imported_clients(outcomes, files)
+    if imported:
+        shown_of = dict(files)
+        again = {o.path for o in outcomes if shown_of.get(o.path) in imported}
+        outcomes = _redo(outcomes, files, again, replace(options, imported_elsewhere=imported), jobs)
     if mode == "write":
         for outcome in outcomes:
             if outcome.status == "changed":
                 _write(outcome)
     return RunResult(outcomes)
+
+
+def _redo(
+    outcomes: list[FileOutcome], files: Sequence[tuple[Path, str]], again: set[Path], options: Options, jobs
+) -> list[FileOutcome]:
+    redo = [(p, s) for p, s in files if p in again]
+    redone = {o.path: o for o in migrate_files(redo, options, jobs)}
+    return [redone.get(o.path, o) for o in outcomes]
+
+
+def _imported_clients(outcomes: list[FileOutcome], files: Sequence[tuple[Path, str]]) -> dict[str, dict[str, str]]:
+    """Module-level clients whose deployment moved, imported by another file of the run (codemod/importers.py)."""
+    exporting = {o.path: o.exported_clients for o in outcomes if o.exported_clients}
+    if not exporting:
+        return {}
+    from codemod.importers import importers_of
+
+    return importers_of([(p, s, exporting[p]) for p, s in files if p in exporting], files)
 
 
 def _write(outcome: FileOutcome) -> None:

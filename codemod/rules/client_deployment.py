@@ -37,6 +37,14 @@ def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
     deployment = deployment_of(client)
     if deployment is None:
         return None
+    imported = ctx.options.imported_elsewhere.get(ctx.path, {})
+    importer = next((imported[n] for n in module_level_names(ctx, client) if n in imported), None)
+    if importer is not None:
+        return client.call, (
+            f"the client has a client-level deployment and {importer} imports it, so requests made there "
+            "can't be given model=<deployment> from this file. Migrate by hand: drop azure_deployment and pass "
+            "the deployment as model= on every request made through this client, in both files."
+        )
     hidden = out_of_sight_uses(ctx.analysis, client)
     if hidden:
         line = ctx.position(hidden[0]).start.line
@@ -62,6 +70,7 @@ def apply(ctx: RuleContext) -> None:
             continue
         if client.kwarg("azure_deployment") is not None:
             ctx.edits.call(client.call).remove.add("azure_deployment")
+        ctx.exported_clients.update(module_level_names(ctx, client))
         ctx.report(
             "AOAI105",
             client.call,
@@ -78,6 +87,19 @@ def apply(ctx: RuleContext) -> None:
                 ops.replace["model"] = ("model", value)
             else:
                 ops.add.append(("model", value))
+
+
+def module_level_names(ctx: RuleContext, client: Client) -> list[str]:
+    """The names a module-level assignment binds the client to (`client = AzureOpenAI(...)`): other modules
+    can import those."""
+    assign = ctx.meta.parent(client.call)
+    if not isinstance(assign, (cst.Assign, cst.AnnAssign)) or assign.value is not client.call:
+        return []
+    line = ctx.meta.parent(assign)
+    if not isinstance(ctx.meta.parent(line), cst.Module):
+        return []
+    targets = [t.target for t in assign.targets] if isinstance(assign, cst.Assign) else [assign.target]
+    return [t.value for t in targets if isinstance(t, cst.Name)]
 
 
 def _model_value(ctx: RuleContext, deployment: cst.BaseExpression, request: cst.Call) -> cst.BaseExpression:

@@ -107,8 +107,17 @@ def _other_model(ctx: RuleContext, reader: cst.CSTNode, uses: list[tuple[cst.Arg
 
 
 def _azure_requests(ctx: RuleContext) -> list[Request]:
-    # an OpenAI client whose base_url already names a deployment: `model=` does not choose it (AOAI102 says so)
-    requests = [r for r in ctx.analysis.requests if r.client is not None and not r.client.base_url_has("/deployments")]
+    # `model=` does not choose the deployment of a client whose base_url already names one (AOAI102 says so),
+    # nor of a client-level deployment the tool left in place (AOAI105 says why)
+    from codemod.rules.client_deployment import deployment_of
+
+    requests = [
+        r
+        for r in ctx.analysis.requests
+        if r.client is not None
+        and not r.client.base_url_has("/deployments")
+        and (r.client in ctx.migrated or deployment_of(r.client) is None)
+    ]
     if ctx.module_client_azure:
         requests.extend(ctx.analysis.module_requests)
     return requests
