@@ -19,6 +19,10 @@ if TYPE_CHECKING:
     from codemod.engine import Options
 
 # `# aoai-migrate: ignore` or `# aoai-migrate: ignore[AOAI201, AOAI103]`
+_LEGACY_HIDDEN = re.compile(
+    r"\bopenai\.(?:ChatCompletion|Completion|Embedding|Image|Audio|Edit|Moderation|FineTune|Deployment)\.\w+"
+    r"|\bopenai\s*(?:==|<=?|~=)\s*0\.[\d.]*"
+)
 _SUPPRESSION = re.compile(r"#\s*aoai-migrate:\s*ignore(?:\[([A-Za-z0-9,\s]*)\])?")
 ALL_CODES = "*"
 
@@ -59,6 +63,19 @@ class RuleContext:
     exported_clients: set[str] = field(default_factory=set)  # module-level names of clients AOAI105 moved
     sdk_needs: dict[str, str] = field(default_factory=dict)  # reason -> minimum openai version (AOAI306)
     module_client_azure: bool = False  # the module-level client (openai.chat...) talks to Azure
+    # code that runs with the module but that the engine cannot see: a notebook's magic lines and the cells
+    # that do not parse. A client or class named there is out of sight.
+    hidden_code: str = ""
+
+    def hidden_mentions(self, name: str) -> bool:
+        if not self.hidden_code:
+            return False
+        return re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", self.hidden_code) is not None
+
+    def hidden_legacy_call(self) -> str | None:
+        """An openai<1.0 call (or an `openai==0.x` pin) in the hidden code, as written there."""
+        match = _LEGACY_HIDDEN.search(self.hidden_code) if self.hidden_code else None
+        return match.group(0) if match else None
 
     def enabled(self, code: str) -> bool:
         return self.options.enabled(code)

@@ -39,29 +39,32 @@ class MigrationResult:
 
 
 def migrate_source(
-    source: str, options: Options | None = None, path: str = "<string>", *, whole_module: bool = False
+    source: str, options: Options | None = None, path: str = "<string>", *, whole_module: bool = False,
+    hidden: str = "",
 ) -> MigrationResult:
     """Migrate one module's source. Raises `libcst.ParserSyntaxError` when it does not parse.
 
     The statements no rule can reach are left out of LibCST's work (codemod/slicing.py); when that does not
     apply, or a placeholder does not come back intact, the whole module goes through the engine.
-    `whole_module=True` always does that (the tests compare both ways)."""
+    `whole_module=True` always does that (the tests compare both ways). `hidden` is code that runs with the
+    module but is not part of it (a notebook's magic lines, its cells that do not parse)."""
     options = options or Options()
     sliced = None if whole_module else slice_module(source)
     if sliced is not None:
         try:
-            result = _migrate(sliced.text, options, path)
+            result = _migrate(sliced.text, options, path, hidden)
         except cst.ParserSyntaxError:
             result = None  # reported from the whole module, with its own position
         restored = sliced.restore(result.source) if result is not None else None
         if result is not None and restored is not None:
             result.source = restored
             return result
-    return _migrate(source, options, path)
+    return _migrate(source, options, path, hidden)
 
 
-def _migrate(source: str, options: Options, path: str) -> MigrationResult:
+def _migrate(source: str, options: Options, path: str, hidden: str = "") -> MigrationResult:
     ctx = prepare(source, options, path)
+    ctx.hidden_code = hidden
     module = ctx.module
     _plan_clients(ctx)
     for rule in rule_modules():

@@ -18,6 +18,20 @@ def out_of_sight_uses(analysis: Analysis, client: Client) -> list[cst.CSTNode]:
     assert client.call is not None
     return list(_escapes(analysis, client.call, 0, set()))
 
+def module_level_names(analysis: Analysis, client: Client) -> list[str]:
+    """The names a module-level assignment binds the client to (`client = AzureOpenAI(...)`): other modules,
+    and a notebook's other cells, can use those."""
+    assert client.call is not None
+    assign = analysis.meta.parent(client.call)
+    if not isinstance(assign, (cst.Assign, cst.AnnAssign)) or assign.value is not client.call:
+        return []
+    line = analysis.meta.parent(assign)
+    if not isinstance(analysis.meta.parent(line), cst.Module):
+        return []
+    targets = [t.target for t in assign.targets] if isinstance(assign, cst.Assign) else [assign.target]
+    return [t.value for t in targets if isinstance(t, cst.Name)]
+
+
 def how_it_escapes(analysis: Analysis, node: cst.CSTNode) -> str:
     """What happens to the client at an out-of-sight use, in words: "returned", "passed to run_agent()"."""
     parent = analysis.meta.parent(node)

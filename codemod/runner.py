@@ -137,7 +137,9 @@ def _migrate_notebook(path: Path, shown: str, data: bytes, options: Options) -> 
     from codemod.engine import migrate_source
 
     try:
-        result = notebook.migrate_notebook(data, lambda text: migrate_source(text, options, shown))
+        result = notebook.migrate_notebook(
+            data, lambda text, hidden: migrate_source(text, options, shown, hidden=hidden)
+        )
     except notebook.NotebookError as exc:
         return _error(path, shown, str(exc))
     except Exception as exc:  # noqa: BLE001 - reported per file; the run goes on

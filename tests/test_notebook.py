@@ -58,7 +58,7 @@ def written_by_hand(*sources: str | list[str], newline: str = "\n", trailing: st
 
 
 def migrate(data: bytes):
-    return migrate_notebook(data, migrate_source)
+    return migrate_notebook(data, lambda text, hidden: migrate_source(text, hidden=hidden))
 
 
 def sources(data: bytes) -> list[str]:
@@ -175,9 +175,9 @@ def test_lines_added_to_crlf_cells_end_in_crlf() -> None:
 def test_magic_lines_are_masked_for_the_engine_and_python_is_not() -> None:
     seen: list[str] = []
 
-    def spy(source: str) -> MigrationResult:
+    def spy(source: str, hidden: str) -> MigrationResult:
         seen.append(source)
-        return migrate_source(source)
+        return migrate_source(source, hidden=hidden)
 
     cell = (
         "%load_ext autoreload\n"
@@ -283,3 +283,65 @@ def test_the_marker_names_never_collide_with_the_code() -> None:
     result = migrate(written_by_hand(AZURE_CELL, cell))
     assert code_cells(result.data)[2].startswith("_aoai_nb_c1 = 'user code")
     assert "os.getenv(" in code_cells(result.data)[2]
+
+
+# Code the engine cannot see still runs in the kernel: a magic line (`%time ...`) or a cell that does not
+# parse. A client or class used only there is out of sight, so the rewrite must not depend on it.
+DEPLOYMENT_CLIENT = (
+    "from openai import AzureOpenAI\n"
+    "client = AzureOpenAI(azure_endpoint='https://res.openai.azure.com', api_key=KEY, api_version='2024-06-01',\n"
+    "                     azure_deployment='chat-prod')"
+)
+UNPARSED = " try:\n    x = 1\nexcept E:\n    pass\n"  # an indented first line: not Python
+
+
+@pytest.mark.parametrize(
+    "hidden_cell",
+    [
+        "r = %time client.chat.completions.create(model='gpt-4o', messages=[])",
+        "for q in ['a', 'b']:\n    %time client.chat.completions.create(model='gpt-4o', messages=[])",
+        UNPARSED.replace("x = 1", "client.chat.completions.create(model='gpt-4o', messages=[])"),
+    ],
+    ids=["magic", "indented_magic", "unparsed_cell"],
+)
+def test_a_client_deployment_used_out_of_sight_in_a_notebook_is_left_alone(hidden_cell: str) -> None:
+    data = written_by_hand(DEPLOYMENT_CLIENT, hidden_cell)
+    result = migrate(data)
+    assert result.data == data
+    assert [(f.code, f.cell) for f in result.findings if f.code == "AOAI105"] == [("AOAI105", 1)]
+    assert "cannot see" in next(f.message for f in result.findings if f.code == "AOAI105")
+
+
+def test_the_same_client_used_in_plain_cells_is_migrated() -> None:
+    result = migrate(written_by_hand(DEPLOYMENT_CLIENT, "client.chat.completions.create(model='gpt-4o', messages=[])"))
+    assert "azure_deployment" not in "".join(sources(result.data))
+
+
+def test_api_version_in_a_hidden_request_keeps_the_client() -> None:
+    client = AZURE_CELL.replace("os.environ['AZURE_OPENAI_ENDPOINT']", "'https://res.openai.azure.com'")
+    hidden = "%time client.chat.completions.create(model='m', messages=[], extra_query={'api-version': '2024-02-01'})"
+    data = written_by_hand(client, hidden)
+    result = migrate(data)
+    assert result.data == data and any(f.code == "AOAI103" and not f.fixed for f in result.findings)
+
+
+@pytest.mark.parametrize(
+    "hidden_cell", ["%time other = AzureOpenAI(api_version='2024-06-01')", UNPARSED + "AzureOpenAI"]
+)
+def test_a_class_name_used_out_of_sight_keeps_its_import(hidden_cell: str) -> None:
+    result = migrate(written_by_hand(AZURE_CELL, hidden_cell))
+    first = sources(result.data)[0]
+    assert "from openai import AzureOpenAI, OpenAI" in first and "client = OpenAI(" in first
+    assert any(f.code == "AOAI101" and "cannot see" in f.message for f in result.findings)
+
+
+@pytest.mark.parametrize(
+    "hidden_cell",
+    ["emb = %time openai.Embedding.create(engine='emb-prod', input='x')", "!pip install openai==0.28.1"],
+)
+def test_openai_0x_code_out_of_sight_keeps_the_module_settings(hidden_cell: str) -> None:
+    settings = "import openai\nopenai.api_type = 'azure'\nopenai.api_base = 'https://res.openai.azure.com/'\n"
+    data = written_by_hand(settings + "openai.api_version = '2023-05-15'", hidden_cell)
+    result = migrate(data)
+    assert result.data == data
+    assert any(f.code == "AOAI107" and f.cell == 1 for f in result.findings)

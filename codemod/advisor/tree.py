@@ -110,7 +110,7 @@ def _advise_notebook(data: bytes, shown: str) -> tuple[list[Finding], dict[str, 
 
     needs: dict[str, str] = {}
 
-    def advise(text: str) -> MigrationResult:
+    def advise(text: str, hidden: str) -> MigrationResult:
         findings, found = advise_source(text, shown)
         needs.update(found)
         return MigrationResult(text, findings, {}, set())

@@ -40,8 +40,10 @@ class NotebookResult:
     cell_changes: list[tuple[int, str, str]] = field(default_factory=list)  # (cell number, before, after)
 
 
-def migrate_notebook(data: bytes, migrate: Callable[[str], MigrationResult]) -> NotebookResult:
-    """Migrate every code cell of an nbformat 4 notebook with `migrate` (source text -> result)."""
+def migrate_notebook(data: bytes, migrate: Callable[[str, str], MigrationResult]) -> NotebookResult:
+    """Migrate every code cell of an nbformat 4 notebook with `migrate` (source text, hidden code -> result).
+    The hidden code is what runs in the kernel but the engine cannot see: the masked magic lines and the
+    cells that do not parse, so that a client or class used only there counts as out of sight."""
     text, bom = _decode(data)
     notebook = _load(text)
     if not _is_python(notebook):
@@ -57,7 +59,8 @@ def migrate_notebook(data: bytes, migrate: Callable[[str], MigrationResult]) -> 
     findings = [prepare(cell, f"{token}m{cell.number}_") for cell in cells]
     newline = _newline(cells)
     module, starts = join(cells, token, newline)
-    result = migrate(module)
+    hidden = "".join([c.text for c in cells if c.unparsed] + [line for c in cells for line in c.placeholders.values()])
+    result = migrate(module, hidden)
     findings = [f for f in findings if f is not None] + [relocate(f, cells, starts) for f in result.findings]
     new_texts = split(result.source, cells, token, newline)
     changes = [(c.number, c.text, new) for c, new in zip(cells, new_texts, strict=True) if new != c.text]

@@ -25,6 +25,7 @@ class Cell:
     masked: str = ""  # what the engine sees
     placeholders: dict[str, str] = field(default_factory=dict)  # placeholder line -> original line
     skipped: bool = False  # left exactly as it is (non-Python cell magic, or does not parse)
+    unparsed: bool = False  # skipped because it does not parse: Python the engine cannot see
 
 
 def prepare(cell: Cell, prefix: str) -> Finding | None:
@@ -40,7 +41,7 @@ def prepare(cell: Cell, prefix: str) -> Finding | None:
     try:
         parse(masked)
     except (SyntaxError, ValueError) as exc:
-        cell.skipped, cell.placeholders = True, {}
+        cell.skipped, cell.unparsed, cell.placeholders = True, True, {}
         line = getattr(exc, "lineno", None) or 1
         message = f"This cell does not parse as Python ({getattr(exc, 'msg', exc)}); it was left unchanged."
         return Finding(

@@ -6,13 +6,23 @@ from __future__ import annotations
 
 import libcst as cst
 
-from codemod.analysis import keyword_arg, sends_api_version, string_value
+from codemod.analysis import Client, keyword_arg, sends_api_version, string_value
 from codemod.context import RuleContext
 from codemod.edits import drop_items
+from codemod.escapes import module_level_names
 
 CODES = ("AOAI103",)
 ORDER = 30
 KEY = "api-version"
+
+
+def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
+    if KEY not in ctx.hidden_code or not any(ctx.hidden_mentions(n) for n in module_level_names(ctx.analysis, client)):
+        return None
+    return client.call, (
+        "the client is used in code the tool cannot see (an IPython magic line or a cell that does not parse) "
+        "that passes api-version, which the v1 API rejects; migrate this client and those requests by hand."
+    )
 
 
 def apply(ctx: RuleContext) -> None:

@@ -7,6 +7,8 @@ Fixtures: fixtures/client_class/."""
 
 from __future__ import annotations
 
+from typing import cast
+
 import libcst as cst
 from libcst.metadata import ImportAssignment, ScopeProvider
 
@@ -34,7 +36,7 @@ def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
 def apply(ctx: RuleContext) -> None:
     migrated_calls = {client.call for client in ctx.migrated}
     groups: dict[tuple[cst.ImportFrom, str], list[ClassRef]] = {}
-    for ref in ctx.analysis.class_refs:
+    for ref in [*ctx.analysis.class_refs, *_hidden_refs(ctx)]:
         new_class = names.AZURE_CLIENT_CLASSES[ref.qualified]
         renamed = ref.kind == "type" or (ref.kind == "call" and _call_of(ctx, ref) in migrated_calls)
         if ref.kind == "other":
@@ -46,6 +48,13 @@ def apply(ctx: RuleContext) -> None:
             )
         if ref.kind == "type":
             _flag_widened_check(ctx, ref, new_class)
+        if ref.kind == "hidden":
+            ctx.report(
+                "AOAI101",
+                ref.node,
+                f"{ref.local} is used in code the tool cannot see (an IPython magic line or a cell that does not "
+                f"parse), so its import is kept. Replace it with {new_class} there by hand.",
+            )
         if ref.kind == "text":
             ctx.report(
                 "AOAI101",
@@ -69,6 +78,21 @@ def apply(ctx: RuleContext) -> None:
     for client in ctx.migrated:
         new_class = names.AZURE_CLIENT_CLASSES[client.qualified]
         ctx.report("AOAI101", client.call.func, f"{ctx.code_for(client.call.func)} -> {new_class}", fixed=True)
+
+
+def _hidden_refs(ctx: RuleContext) -> list[ClassRef]:
+    """Azure client classes imported by name and used in code the engine cannot see: their import stays."""
+    refs = []
+    for imp in ctx.analysis.openai_imports if ctx.hidden_code else []:
+        assert not isinstance(imp.names, cst.ImportStar)
+        module = ctx.code_for(imp.module) if imp.module else ""
+        for alias in imp.names:
+            qualified = f"{module}.{alias.evaluated_name}"
+            local = alias.evaluated_alias or alias.evaluated_name
+            if qualified in names.AZURE_CLIENT_CLASSES and ctx.hidden_mentions(local):
+                node = alias.asname.name if alias.asname else alias.name
+                refs.append(ClassRef(cast(cst.Name, node), qualified, "hidden", imp, local))
+    return refs
 
 
 def _flag_widened_check(ctx: RuleContext, ref: ClassRef, new_class: str) -> None:

@@ -14,7 +14,7 @@ from libcst.metadata.scope_provider import GlobalScope
 from codemod import exprs, names
 from codemod.analysis import Client, keyword_arg, string_value
 from codemod.context import RuleContext
-from codemod.escapes import how_it_escapes, out_of_sight_uses
+from codemod.escapes import how_it_escapes, module_level_names, out_of_sight_uses
 from codemod.rules import deployment_names
 
 CODES = ("AOAI105",)
@@ -38,12 +38,18 @@ def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
     if deployment is None:
         return None
     imported = ctx.options.imported_elsewhere.get(ctx.path, {})
-    importer = next((imported[n] for n in module_level_names(ctx, client) if n in imported), None)
+    importer = next((imported[n] for n in module_level_names(ctx.analysis, client) if n in imported), None)
     if importer is not None:
         return client.call, (
             f"the client has a client-level deployment and {importer} imports it, so requests made there "
             "can't be given model=<deployment> from this file. Migrate by hand: drop azure_deployment and pass "
             "the deployment as model= on every request made through this client, in both files."
+        )
+    if any(ctx.hidden_mentions(n) for n in module_level_names(ctx.analysis, client)):
+        return client.call, (
+            "the client has a client-level deployment and is used in code the tool cannot see (an IPython magic "
+            "line or a cell that does not parse), where requests can't be given model=<deployment>. Migrate by "
+            "hand: drop azure_deployment and pass the deployment as model= on every request through this client."
         )
     hidden = out_of_sight_uses(ctx.analysis, client)
     if hidden:
@@ -70,7 +76,7 @@ def apply(ctx: RuleContext) -> None:
             continue
         if client.kwarg("azure_deployment") is not None:
             ctx.edits.call(client.call).remove.add("azure_deployment")
-        ctx.exported_clients.update(module_level_names(ctx, client))
+        ctx.exported_clients.update(module_level_names(ctx.analysis, client))
         ctx.report(
             "AOAI105",
             client.call,
@@ -87,19 +93,6 @@ def apply(ctx: RuleContext) -> None:
                 ops.replace["model"] = ("model", value)
             else:
                 ops.add.append(("model", value))
-
-
-def module_level_names(ctx: RuleContext, client: Client) -> list[str]:
-    """The names a module-level assignment binds the client to (`client = AzureOpenAI(...)`): other modules
-    can import those."""
-    assign = ctx.meta.parent(client.call)
-    if not isinstance(assign, (cst.Assign, cst.AnnAssign)) or assign.value is not client.call:
-        return []
-    line = ctx.meta.parent(assign)
-    if not isinstance(ctx.meta.parent(line), cst.Module):
-        return []
-    targets = [t.target for t in assign.targets] if isinstance(assign, cst.Assign) else [assign.target]
-    return [t.value for t in targets if isinstance(t, cst.Name)]
 
 
 def _model_value(ctx: RuleContext, deployment: cst.BaseExpression, request: cst.Call) -> cst.BaseExpression:

@@ -27,6 +27,15 @@ def apply(ctx: RuleContext) -> None:
     ctx.module_client_azure = True
     if ctx.analysis.legacy_calls:
         return  # openai<1.0 code (AOAI107): the 1.x client comes first
+    hidden = ctx.hidden_legacy_call()
+    if hidden is not None:
+        ctx.report(
+            "AOAI107",
+            (api_type or settings)[0][0],
+            f"{hidden} (in an IPython magic line or a cell that does not parse) is the openai<1.0 API, so these "
+            "settings are left as they are; move the code to the 1.x client first, then run aoai-migrate again.",
+        )
+        return
     provider = next((s for s, q in settings if q == "openai.azure_ad_token_provider"), None)
     if provider is not None:
         ctx.report(
