@@ -263,7 +263,10 @@ def summary(result: RunResult, mode: str) -> str:
     verb = {"write": f"{changed} {files} migrated", "diff": f"{changed} {files} would be migrated",
             "check": f"{changed} {files} would be migrated"}[mode]
     parts = [verb, f"{result.count('unchanged') + result.count('skipped')} unchanged"]
-    need = sum(1 for f in result.findings if f.needs_person and f.code != "AOAI000")
+    # a file that could not be read or parsed is counted below; a notebook cell that does not parse is not
+    counted = [f for o in result.outcomes if o.status != "error" for f in o.findings]
+    counted += [f for o in result.outcomes if o.status == "error" for f in o.findings if f.code != "AOAI000"]
+    need = sum(1 for f in counted + result.project_findings if f.needs_person)
     if need:
         parts.append(f"{need} finding{'s' if need != 1 else ''} need{'s' if need == 1 else ''} a person")
     failed = result.count("error")

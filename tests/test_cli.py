@@ -76,8 +76,22 @@ def test_unparseable_file_is_reported_and_others_still_migrate(tree: Path) -> No
     assert result.exit_code == 3
     assert "broken.py:1:1: AOAI000 cannot parse the file" in result.output
     assert "1 file could not be migrated" in result.output
+    assert "a person" not in result.output.splitlines()[-1]  # the unparseable file is counted once, as a file
     assert (tree / "broken.py").read_text() == "from openai import AzureOpenAI\ndef (:\n"
     assert "OpenAI(base_url=" in (tree / "app.py").read_text()
+
+
+def test_a_notebook_cell_that_does_not_parse_is_counted_in_the_summary(tmp_path: Path) -> None:
+    import json
+
+    cells = [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": s}
+             for s in ("from openai import AzureOpenAI\nc = AzureOpenAI(api_version='2024-06-01')", "def (:")]
+    path = tmp_path / "nb.ipynb"
+    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    result = CliRunner().invoke(main, [str(path), "--check"])
+    assert result.exit_code == 1
+    assert "nb.ipynb:cell 2:1:" in result.output and "AOAI000 This cell does not parse" in result.output
+    assert "1 file would be migrated, 0 unchanged, 1 finding needs a person." in result.output
 
 
 def test_findings_that_need_a_person_exit_1(tmp_path: Path) -> None:
