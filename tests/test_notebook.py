@@ -345,3 +345,11 @@ def test_openai_0x_code_out_of_sight_keeps_the_module_settings(hidden_cell: str)
     result = migrate(data)
     assert result.data == data
     assert any(f.code == "AOAI107" and f.cell == 1 for f in result.findings)
+
+
+def test_a_writefile_cell_with_azure_code_is_reported_not_rewritten() -> None:
+    cell = "%%writefile app.py\nfrom openai import AzureOpenAI\nclient = AzureOpenAI(api_version='2024-06-01')\n"
+    data = written_by_hand(cell, "%%writefile notes.txt\nnothing to see")
+    result = migrate(data)
+    assert result.data == data
+    assert [(f.code, f.cell, f.needs_person) for f in result.findings] == [("AOAI101", 1, True)]

@@ -36,6 +36,15 @@ def prepare(cell: Cell, prefix: str) -> Finding | None:
     magic = _CELL_MAGIC.match(first)
     if magic and magic.group(1) not in PYTHON_CELL_MAGICS:
         cell.skipped = True
+        if magic.group(1) in ("writefile", "file") and "openai" in cell.text.lower():
+            return Finding(
+                "AOAI101",
+                f"this cell writes its Python to a file (%%{magic.group(1)}) instead of running it, so the tool "
+                "leaves it as it is; run aoai-migrate on the written file, or migrate the cell by hand.",
+                1,
+                1,
+                cell=cell.number,
+            )
         return None
     masked = _mask_lines(lines, prefix, cell.placeholders)
     try:
