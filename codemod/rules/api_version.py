@@ -9,7 +9,7 @@ import libcst as cst
 from codemod.analysis import Client, keyword_arg, sends_api_version, string_value
 from codemod.context import RuleContext
 from codemod.edits import drop_items
-from codemod.escapes import module_level_names
+from codemod.escapes import module_level_names, out_of_sight_uses
 
 CODES = ("AOAI103",)
 ORDER = 30
@@ -17,11 +17,69 @@ KEY = "api-version"
 
 
 def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
-    if KEY not in ctx.hidden_code or not any(ctx.hidden_mentions(n) for n in module_level_names(ctx.analysis, client)):
-        return None
-    return client.call, (
-        "the client is used in code the tool cannot see (an IPython magic line or a cell that does not parse) "
-        "that passes api-version, which the v1 API rejects; migrate this client and those requests by hand."
+    """The client stays on the dated API when an api-version it sends could not be removed: the v1 API
+    rejects every request that carries one."""
+    if KEY in ctx.hidden_code and any(ctx.hidden_mentions(n) for n in module_level_names(ctx.analysis, client)):
+        return client.call, (
+            "the client is used in code the tool cannot see (an IPython magic line or a cell that does not parse) "
+            "that passes api-version, which the v1 API rejects; migrate this client and those requests by hand."
+        )
+    query = client.kwarg("default_query")
+    if query is not None and not isinstance(query.value, cst.Dict):
+        return query, _UNREADABLE.format(what=f"default_query={ctx.code_for(query.value)}")
+    for request in client.requests:
+        extra = keyword_arg(request.call, "extra_query")
+        if extra is not None and not isinstance(extra.value, cst.Dict):
+            return extra, _UNREADABLE.format(what=f"extra_query={ctx.code_for(extra.value)} on this request")
+        spread = _spread_with_query(ctx, request.call)
+        if spread is not None:
+            return spread, (
+                f"**{ctx.code_for(spread.value)} carries an extra_query, which the tool does not rewrite there, and "
+                "the v1 API rejects requests that carry an 'api-version'; pass extra_query= as a literal on the "
+                "call, or migrate this client by hand."
+            )
+    loose = _loose_version_query(ctx)
+    if loose is not None and out_of_sight_uses(ctx.analysis, client):
+        line = ctx.position(loose).start.line
+        return client.call, (
+            f"the client goes out of sight, and a request at line {line}, through a client the tool cannot follow "
+            "(a parameter, say), passes api-version, which the v1 API rejects; migrate the client and that "
+            "request by hand."
+        )
+    return None
+
+
+_UNREADABLE = (
+    "{what} is not a dict literal, so the tool cannot remove an 'api-version' from it, and the v1 API rejects "
+    "requests that carry one; make it a literal, or migrate this client by hand."
+)
+
+
+def _spread_with_query(ctx: RuleContext, call: cst.Call) -> cst.Arg | None:
+    """`create(**params)` where params is a dict literal (in sight) with an "extra_query" key."""
+    for arg in call.args:
+        if arg.star == "**" and isinstance(arg.value, cst.Name):
+            for value in ctx.analysis.bound_values(arg.value) or []:
+                if isinstance(value, cst.Dict) and any(
+                    isinstance(e, cst.DictElement) and string_value(e.key) == "extra_query" for e in value.elements
+                ):
+                    return arg
+    return None
+
+
+def _loose_version_query(ctx: RuleContext) -> cst.Arg | None:
+    """An `extra_query={"api-version": ...}` on a call that is no request of a client built in this module."""
+    known = {r.call for r in ctx.analysis.requests if r.client is not None and r.client.call is not None}
+    for call in ctx.analysis.calls:
+        extra = keyword_arg(call, "extra_query")
+        if call not in known and extra is not None and _has_version_key(extra.value):
+            return extra
+    return None
+
+
+def _has_version_key(value: cst.BaseExpression) -> bool:
+    return isinstance(value, cst.Dict) and any(
+        isinstance(e, cst.DictElement) and string_value(e.key) == KEY for e in value.elements
     )
 
 
@@ -57,6 +115,15 @@ def apply(ctx: RuleContext) -> None:
         if client is not None and (ctx.is_migrated(client) or client.base_url_has("/openai/v1")):
             if ctx.active("AOAI103", request.call):
                 _drop_query_key(ctx, request.call, "extra_query")
+        elif client is not None and client.call is None:
+            extra = keyword_arg(request.call, "extra_query")
+            if extra is not None and _has_version_key(extra.value):
+                ctx.report(
+                    "AOAI103",
+                    extra,
+                    "this request's client is a parameter built elsewhere; once that client is on the v1 API, "
+                    "remove 'api-version' here (the v1 API rejects it).",
+                )
 
 
 def _drop_query_key(ctx: RuleContext, call: cst.Call, keyword: str) -> None:

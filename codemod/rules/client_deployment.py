@@ -61,7 +61,16 @@ def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
             "deployment as model= on every request made through this client."
         )
     for request in client.requests:
-        if request.path in names.DEPLOYMENT_ROUTE_REQUESTS and not _movable(ctx, deployment, client, request):
+        if request.path not in names.DEPLOYMENT_ROUTE_REQUESTS:
+            continue
+        spread = next((a for a in request.call.args if a.star == "**"), None)
+        if spread is not None and keyword_arg(request.call, "model") is None:
+            return request.call, (
+                f"this request takes its arguments from **{ctx.code_for(spread.value)}, which may hold model= "
+                "already, so the tool can't give it model=<deployment> (the client's deployment); set model= "
+                "there by hand and drop azure_deployment."
+            )
+        if not _movable(ctx, deployment, client, request):
             return request.call, (
                 f"{ctx.code_for(deployment)} (the client's deployment) is not visible where this request is "
                 "made; pass the deployment as model= here by hand and drop azure_deployment."
