@@ -376,6 +376,10 @@ class Analysis(cst.CSTVisitor):
                 return referent.node, value
         return None
 
+    def bound_value_of(self, target: cst.CSTNode) -> cst.BaseExpression | None:
+        """The value an assignment target was given (`X` in `X = value`)."""
+        return self._bound_value.get(target)
+
     def references_of(self, target: cst.Name) -> list[cst.CSTNode] | None:
         """Every node that reads the name `target` binds (None when the scope is unknown)."""
         scope = self.meta.get(ScopeProvider, target, None)

@@ -43,8 +43,8 @@ def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
         line = ctx.position(loose).start.line
         return client.call, (
             f"the client goes out of sight, and a request at line {line}, through a client the tool cannot follow "
-            "(a parameter, say), passes api-version, which the v1 API rejects; migrate the client and that "
-            "request by hand."
+            "(a parameter, say), passes an extra_query with (or maybe with) api-version, which the v1 API rejects; "
+            "migrate the client and that request by hand."
         )
     return None
 
@@ -68,11 +68,14 @@ def _spread_with_query(ctx: RuleContext, call: cst.Call) -> cst.Arg | None:
 
 
 def _loose_version_query(ctx: RuleContext) -> cst.Arg | None:
-    """An `extra_query={"api-version": ...}` on a call that is no request of a client built in this module."""
+    """An `extra_query=` that has or may have api-version (not a dict literal) on a call that is no request of
+    a client built in this module."""
     known = {r.call for r in ctx.analysis.requests if r.client is not None and r.client.call is not None}
     for call in ctx.analysis.calls:
         extra = keyword_arg(call, "extra_query")
-        if call not in known and extra is not None and _has_version_key(extra.value):
+        if call in known or extra is None:
+            continue
+        if _has_version_key(extra.value) or not isinstance(extra.value, cst.Dict):
             return extra
     return None
 

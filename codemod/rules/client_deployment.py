@@ -108,6 +108,8 @@ def _model_value(ctx: RuleContext, deployment: cst.BaseExpression, request: cst.
     literal = string_value(deployment)
     if literal is not None and ctx.active("AOAI201", request):
         return deployment_names.env_lookup(ctx, literal, deployment)
+    if isinstance(deployment, cst.Name) and ctx.active("AOAI201", request):
+        return deployment_names.constant_model(ctx, deployment) or deployment.deep_clone()
     return deployment.deep_clone()
 
 

@@ -70,13 +70,29 @@ def apply(ctx: RuleContext) -> None:
         _rewrite_constant(ctx, target, uses)
 
 
+def constant_model(ctx: RuleContext, name: cst.Name) -> cst.BaseExpression | None:
+    """For AOAI105, a client deployment given as a module-level constant: the constant is read from the
+    environment now, as this rule would do on the next run (so that a second run changes nothing); returns
+    the model= value when it must differ from the constant's name."""
+    constant = ctx.analysis.global_constant(name)
+    if constant is None or not ctx.active("AOAI201", constant[1]):
+        return None
+    target, literal_node = constant
+    literal = literal_node.evaluated_value
+    assert isinstance(literal, str)
+    if any(_other_model(ctx, reader, []) for reader in ctx.analysis.references_of(target) or []):
+        return env_lookup(ctx, literal, name)
+    _rewrite_constant(ctx, target, [])
+    return None
+
+
 def _rewrite_constant(ctx: RuleContext, target: cst.Name, uses: list[tuple[cst.Arg, cst.Call]]) -> None:
     """At the assignment, so that everything reading the constant (a log line) sees the deployment in use;
     but when another request reads it as its model= too (an OpenAI.com client), at each Azure request, with
     the constant as the default, so that the other request keeps its model."""
-    constant = ctx.analysis.global_constant(cast(cst.Name, uses[0][0].value))
-    assert constant is not None
-    literal_node = constant[1]
+    literal_node = cast(cst.SimpleString, ctx.analysis.bound_value_of(target))
+    if literal_node in ctx.edits.replacements:
+        return  # rewritten for AOAI105 already
     literal = literal_node.evaluated_value
     assert isinstance(literal, str)
     readers = ctx.analysis.references_of(target)
