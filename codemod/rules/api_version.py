@@ -68,15 +68,18 @@ def _spread_with_query(ctx: RuleContext, call: cst.Call) -> cst.Arg | None:
 
 
 def _loose_version_query(ctx: RuleContext) -> cst.Arg | None:
-    """An `extra_query=` that has or may have api-version (not a dict literal) on a call that is no request of
-    a client built in this module."""
+    """An `extra_query=` that has or may have api-version (not a dict literal), or `**params` carrying one, on
+    a call that is no request of a client built in this module."""
     known = {r.call for r in ctx.analysis.requests if r.client is not None and r.client.call is not None}
     for call in ctx.analysis.calls:
-        extra = keyword_arg(call, "extra_query")
-        if call in known or extra is None:
+        if call in known:
             continue
-        if _has_version_key(extra.value) or not isinstance(extra.value, cst.Dict):
+        extra = keyword_arg(call, "extra_query")
+        if extra is not None and (_has_version_key(extra.value) or not isinstance(extra.value, cst.Dict)):
             return extra
+        spread = _spread_with_query(ctx, call)
+        if spread is not None:
+            return spread
     return None
 
 
