@@ -436,8 +436,11 @@ def _points_at_azure(call: cst.Call) -> bool:
 def sends_api_version(call: cst.Call) -> bool:
     """`default_query={"api-version": ...}` as a dict literal."""
     query = keyword_arg(call, "default_query")
-    return (
-        query is not None
-        and isinstance(query.value, cst.Dict)
-        and any(isinstance(e, cst.DictElement) and string_value(e.key) == "api-version" for e in query.value.elements)
+    return query is not None and has_key(query.value, "api-version")
+
+
+def has_key(value: cst.BaseExpression, key: str) -> bool:
+    """Whether `value` is a dict literal with the string key `key`."""
+    return isinstance(value, cst.Dict) and any(
+        isinstance(e, cst.DictElement) and string_value(e.key) == key for e in value.elements
     )

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 from libcst.metadata import CodeRange
 
+from codemod import names
 from codemod.analysis import Analysis, Client
 from codemod.edits import Edits
 from codemod.findings import Finding, Level
@@ -18,11 +19,11 @@ from codemod.metadata import Metadata
 if TYPE_CHECKING:
     from codemod.engine import Options
 
-# `# aoai-migrate: ignore` or `# aoai-migrate: ignore[AOAI201, AOAI103]`
+# openai<1.0 calls (the resources AOAI107 knows) or an `openai==0.x` pin, in code the engine cannot see
 _LEGACY_HIDDEN = re.compile(
-    r"\bopenai\.(?:ChatCompletion|Completion|Embedding|Image|Audio|Edit|Moderation|FineTune|Deployment)\.\w+"
-    r"|\bopenai\s*(?:==|<=?|~=)\s*0\.[\d.]*"
+    rf"\b(?:{'|'.join(re.escape(r) for r in names.LEGACY_RESOURCES)})\.\w+|\bopenai\s*(?:==|<=?|~=)\s*0\.[\d.]*"
 )
+# `# aoai-migrate: ignore` or `# aoai-migrate: ignore[AOAI201, AOAI103]`
 _SUPPRESSION = re.compile(r"#\s*aoai-migrate:\s*ignore(?:\[([A-Za-z0-9,\s]*)\])?")
 ALL_CODES = "*"
 

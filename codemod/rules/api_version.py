@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from codemod.analysis import Client, keyword_arg, sends_api_version, string_value
+from codemod.analysis import Client, has_key, keyword_arg, sends_api_version, string_value
 from codemod.context import RuleContext
 from codemod.edits import drop_items
 from codemod.escapes import module_level_names, out_of_sight_uses
@@ -38,8 +38,8 @@ def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
                 "the v1 API rejects requests that carry an 'api-version'; pass extra_query= as a literal on the "
                 "call, or migrate this client by hand."
             )
-    loose = _loose_version_query(ctx)
-    if loose is not None and out_of_sight_uses(ctx.analysis, client):
+    loose = _loose_version_query(ctx) if out_of_sight_uses(ctx.analysis, client) else None
+    if loose is not None:
         line = ctx.position(loose).start.line
         return client.call, (
             f"the client goes out of sight, and a request at line {line}, through a client the tool cannot follow "
@@ -59,11 +59,8 @@ def _spread_with_query(ctx: RuleContext, call: cst.Call) -> cst.Arg | None:
     """`create(**params)` where params is a dict literal (in sight) with an "extra_query" key."""
     for arg in call.args:
         if arg.star == "**" and isinstance(arg.value, cst.Name):
-            for value in ctx.analysis.bound_values(arg.value) or []:
-                if isinstance(value, cst.Dict) and any(
-                    isinstance(e, cst.DictElement) and string_value(e.key) == "extra_query" for e in value.elements
-                ):
-                    return arg
+            if any(has_key(value, "extra_query") for value in ctx.analysis.bound_values(arg.value) or []):
+                return arg
     return None
 
 
@@ -75,18 +72,12 @@ def _loose_version_query(ctx: RuleContext) -> cst.Arg | None:
         if call in known:
             continue
         extra = keyword_arg(call, "extra_query")
-        if extra is not None and (_has_version_key(extra.value) or not isinstance(extra.value, cst.Dict)):
+        if extra is not None and (has_key(extra.value, KEY) or not isinstance(extra.value, cst.Dict)):
             return extra
         spread = _spread_with_query(ctx, call)
         if spread is not None:
             return spread
     return None
-
-
-def _has_version_key(value: cst.BaseExpression) -> bool:
-    return isinstance(value, cst.Dict) and any(
-        isinstance(e, cst.DictElement) and string_value(e.key) == KEY for e in value.elements
-    )
 
 
 def apply(ctx: RuleContext) -> None:
@@ -123,7 +114,7 @@ def apply(ctx: RuleContext) -> None:
                 _drop_query_key(ctx, request.call, "extra_query")
         elif client is not None and client.call is None:
             extra = keyword_arg(request.call, "extra_query")
-            if extra is not None and _has_version_key(extra.value):
+            if extra is not None and has_key(extra.value, KEY):
                 ctx.report(
                     "AOAI103",
                     extra,

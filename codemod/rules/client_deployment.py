@@ -37,15 +37,16 @@ def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
     deployment = deployment_of(client)
     if deployment is None:
         return None
+    bound_to = module_level_names(ctx.analysis, client)
     imported = ctx.options.imported_elsewhere.get(ctx.path, {})
-    importer = next((imported[n] for n in module_level_names(ctx.analysis, client) if n in imported), None)
+    importer = next((imported[n] for n in bound_to if n in imported), None)
     if importer is not None:
         return client.call, (
             f"the client has a client-level deployment and {importer} imports it, so requests made there "
             "can't be given model=<deployment> from this file. Migrate by hand: drop azure_deployment and pass "
             "the deployment as model= on every request made through this client, in both files."
         )
-    if any(ctx.hidden_mentions(n) for n in module_level_names(ctx.analysis, client)):
+    if any(ctx.hidden_mentions(n) for n in bound_to):
         return client.call, (
             "the client has a client-level deployment and is used in code the tool cannot see (an IPython magic "
             "line or a cell that does not parse), where requests can't be given model=<deployment>. Migrate by "
