@@ -1,0 +1,220 @@
+"""What a module says, read with CPython's own parser: the facts that rules' declarations are checked
+against before LibCST parses a module.
+
+Every rule declares what it needs to see (`codemod/rules/`: `words` for the byte filter, `needs` here). A
+module whose facts meet no enabled rule's `needs` is left alone after one `ast.parse`, which costs a small
+part of LibCST's parse, scope analysis and transformation. The facts over-approximate what the engine can
+see (imports bind everywhere, whatever the scope; identifiers are NFKC-normalized as the compiler does),
+so a rule that reads only what it declared is never filtered out: `tests/test_syntax_filter.py` checks the
+filtered and unfiltered runs agree on every fixture and on generated modules."""
+
+from __future__ import annotations
+
+import ast
+import re
+import warnings
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import reduce
+
+
+@dataclass(frozen=True)
+class Facts:
+    names: frozenset[str]  # dotted names reached through imports, with every prefix: "openai", "openai.OpenAI"
+    identifiers: frozenset[str]  # names, attributes, keywords, parameters, imported and bound names
+    strings: tuple[str, ...]  # string constants, f-string literal parts included
+    star_imports: frozenset[str]  # modules imported with `*`: any name may come from them
+
+
+def read_facts(source: str | ast.Module) -> Facts | None:
+    """The facts of a module, or None when CPython cannot parse it (the caller then lets LibCST decide)."""
+    if isinstance(source, ast.Module):
+        tree = source
+    else:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # SyntaxWarning for "\d" and the like: not ours to print
+                tree = ast.parse(source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+    return _Collector().collect(tree)
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.bound: dict[str, str] = {}  # local name -> dotted name it was imported as
+        self.identifiers: set[str] = set()
+        self.strings: list[str] = []
+        self.stars: set[str] = set()
+        self.chains: list[list[str]] = []  # name, then attributes: ["oa", "AzureOpenAI"]
+
+    def collect(self, tree: ast.Module) -> Facts:
+        add_identifier, add_string = self.identifiers.add, self.strings.append
+        for node in ast.walk(tree):
+            kind = type(node)
+            if kind is ast.Name:
+                add_identifier(node.id)
+                self.chains.append([node.id])
+            elif kind is ast.Attribute:
+                add_identifier(node.attr)
+                chain = _chain(node)
+                if chain is not None:
+                    self.chains.append(chain)
+            elif kind is ast.Constant:
+                if type(node.value) is str:
+                    add_string(node.value)
+            elif kind is ast.keyword or kind is ast.arg:
+                if node.arg:
+                    add_identifier(node.arg)
+            elif kind is ast.Import or kind is ast.ImportFrom:
+                self._imported(node)
+            elif kind in _NAMED:
+                add_identifier(node.name)
+        return Facts(frozenset(self._names()), frozenset(self.identifiers), tuple(self.strings), frozenset(self.stars))
+
+    def _imported(self, node: ast.Import | ast.ImportFrom) -> None:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    self.bound[alias.asname] = alias.name
+                    self.identifiers.add(alias.asname)
+                else:  # `import a.b.c` binds `a`, and names the whole path
+                    top = alias.name.split(".")[0]
+                    self.bound[top] = top
+                    self.chains.append(alias.name.split("."))
+                self.identifiers.update(alias.name.split("."))
+            return
+        module = "." * node.level + (node.module or "")
+        self.identifiers.update((node.module or "").split("."))
+        for alias in node.names:
+            if alias.name == "*":
+                self.stars.add(module)
+                continue
+            local = alias.asname or alias.name
+            self.bound[local] = f"{module}.{alias.name}"
+            self.identifiers.update((alias.name, local))
+            self.chains.append([local])
+
+    def _names(self) -> set[str]:
+        names: set[str] = set()
+        for chain in self.chains:
+            base = self.bound.get(chain[0])
+            if base is None:
+                continue
+            dotted = base
+            names.add(dotted)
+            for attr in chain[1:]:
+                dotted = f"{dotted}.{attr}"
+                names.add(dotted)
+        for dotted in list(names):  # `openai.lib.azure.AzureOpenAI` also names `openai`, `openai.lib`, ...
+            while "." in dotted:
+                dotted = dotted.rsplit(".", 1)[0]
+                names.add(dotted)
+        return names
+
+
+_NAMED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _chain(node: ast.Attribute) -> list[str] | None:
+    """`a.b.c` -> ["a", "b", "c"]; None when the chain does not start at a plain name."""
+    attrs: list[str] = []
+    current: ast.expr = node
+    while isinstance(current, ast.Attribute):
+        attrs.append(current.attr)
+        current = current.value
+    if not isinstance(current, ast.Name):
+        return None
+    return [current.id, *reversed(attrs)]
+
+
+# ---- what a rule needs to see ---------------------------------------------------------------------------
+
+
+class Need:
+    """A condition on a module's facts. Combine with `&` and `|`."""
+
+    def met(self, facts: Facts) -> bool:
+        raise NotImplementedError
+
+    def __and__(self, other: Need) -> Need:
+        return _All((self, other))
+
+    def __or__(self, other: Need) -> Need:
+        return _Any((self, other))
+
+
+@dataclass(frozen=True)
+class _All(Need):
+    parts: tuple[Need, ...]
+
+    def met(self, facts: Facts) -> bool:
+        return all(part.met(facts) for part in self.parts)
+
+
+@dataclass(frozen=True)
+class _Any(Need):
+    parts: tuple[Need, ...]
+
+    def met(self, facts: Facts) -> bool:
+        return any(part.met(facts) for part in self.parts)
+
+
+@dataclass(frozen=True)
+class Names(Need):
+    """One of these dotted names (or a name below one of them) is reached through an import; a star import
+    from a module on their path counts too."""
+
+    dotted: tuple[str, ...]
+
+    def __init__(self, *dotted: str) -> None:
+        object.__setattr__(self, "dotted", dotted)
+
+    def met(self, facts: Facts) -> bool:
+        if any(name in facts.names for name in self.dotted):
+            return True
+        return any(_on_path(star, name) for star in facts.star_imports for name in self.dotted)
+
+
+def _on_path(module: str, dotted: str) -> bool:
+    return dotted == module or dotted.startswith(module + ".")
+
+
+@dataclass(frozen=True)
+class Identifiers(Need):
+    """An identifier matching `pattern` (a compiled regex, `search`)."""
+
+    pattern: re.Pattern[str]
+
+    def met(self, facts: Facts) -> bool:
+        return any(self.pattern.search(name) for name in facts.identifiers)
+
+
+@dataclass(frozen=True)
+class Strings(Need):
+    """A string constant for which `test` holds."""
+
+    test: Callable[[str], bool]
+    label: str = ""
+
+    def met(self, facts: Facts) -> bool:
+        return any(self.test(value) for value in facts.strings)
+
+
+@dataclass(frozen=True)
+class Always(Need):
+    """For a rule that reads something the facts do not hold: the module always goes to LibCST."""
+
+    def met(self, facts: Facts) -> bool:
+        return True
+
+
+def any_of(needs: Iterable[Need]) -> Need:
+    parts = tuple(needs)
+    return reduce(lambda a, b: a | b, parts) if parts else _Any(())
+
+
+def contains(*fragments: str) -> Callable[[str], bool]:
+    """A `Strings` test: the string contains one of `fragments`, ignoring case."""
+    lowered = tuple(f.lower() for f in fragments)
+    return lambda value: any(f in value.lower() for f in lowered)
