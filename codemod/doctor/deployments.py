@@ -29,7 +29,7 @@ def from_listing(names: Iterable[str], listed: Sequence[ListedDeployment], sourc
     for name in names:
         item = by_name.get(name)
         if item is None:
-            verdicts[name] = Verdict(False, f"not among the {len(listed)} deployments {source} lists")
+            verdicts[name] = Verdict(False, f"not among the {count(listed)} {source} lists")
         elif not item.usable:
             verdicts[name] = Verdict(None, f"listed by {source}, provisioning state {item.state}")
         else:
@@ -82,6 +82,11 @@ def _fix(use: NameUse, suggestions: Sequence[Suggestion]) -> str:
     if others:
         said += " Other candidates: " + ", ".join(f"{s.name!r} ({s.reason})" for s in others) + "."
     return said
+
+
+def count(listed: Sequence[object]) -> str:
+    """"3 deployments", "1 deployment"."""
+    return f"{len(listed)} deployment" + ("" if len(listed) == 1 else "s")
 
 
 def _sentence(text: str) -> str:

@@ -130,7 +130,7 @@ def _listing(report: Report, settings: Settings, creds: Credentials,
     answer = listing.list_deployments(shape.root, creds.secret, creds.kind, settings.timeout)
     if answer.deployments is not None:
         report.method = "data-plane"
-        report.method_note = f"{len(answer.deployments)} deployments from GET {answer.url}"
+        report.method_note = f"{deployments.count(answer.deployments)} from GET {answer.url}"
         report.method_reason = arm_failed
         return list(answer.deployments)
     refused = f"the data-plane listing gave no list: {answer.refusal}"
@@ -159,7 +159,7 @@ def _arm_listing(report: Report, settings: Settings, creds: Credentials,
                          reason=exc.reason, fix=exc.fix))
         return None
     report.method = "arm"
-    report.method_note = f"{len(listed)} deployments of {arm.account_name(settings.resource_id)}"
+    report.method_note = f"{deployments.count(listed)} of {arm.account_name(settings.resource_id)}"
     host = shape.root.split("//", 1)[-1].split(".", 1)[0].lower()
     if not shape.root.startswith("http://") and host != arm.account_name(settings.resource_id).lower():
         report.add(Check("resource ID", "warn", f"--resource-id names {arm.account_name(settings.resource_id)}, "

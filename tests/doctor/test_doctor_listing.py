@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from codemod.doctor import listing
+from tests.azure_server import AzureError
 from tests.doctor.conftest import API_KEY, key_env, run_doctor, write_app
 from tests.doctor.servers import DoctorServer
 
@@ -161,6 +162,18 @@ def test_a_redirect_is_not_followed(server: DoctorServer, tmp_path: Path) -> Non
     assert (f"GET {listing_url(server)} answered 302, a redirect (not followed: the credential is not sent "
             "elsewhere)" in outcome.stdout)
     assert probes(server) == ["gpt-4o-prod-01", "text-embedding-3-small"]
+
+
+@pytest.mark.parametrize("output_format", ["text", "json"])
+def test_a_key_echoed_by_the_refused_listing_is_scrubbed(tmp_path: Path, output_format: str) -> None:
+    class EchoingGateway(DoctorServer):
+        def _data_plane_listing(self, query: dict[str, str]) -> dict:
+            raise AzureError(403, "Forbidden", f"listing refused for api-key {API_KEY}")
+
+    app = write_app(tmp_path / "app")
+    with EchoingGateway(deployments={"gpt-4o-prod-01", "text-embedding-3-small"}, api_keys={API_KEY}) as gateway:
+        outcome = run_doctor(["--output-format", output_format, str(app)], key_env(gateway))
+    assert "listing refused for api-key doc…52d8" in outcome.stdout  # run_doctor asserted the key is absent
 
 
 def test_an_answer_that_is_not_a_deployment_list_falls_back_to_probes(tmp_path: Path) -> None:

@@ -47,6 +47,8 @@ def test_listing_verdicts_include_provisioning_state() -> None:
     assert verdicts["a"].evidence == "listed by ARM, model gpt-4o 2024-08-06"
     assert "Creating" in verdicts["b"].evidence
     assert verdicts["c"].evidence == "not among the 3 deployments ARM lists"
+    assert from_listing(["c"], listed[:1], "the data plane")["c"].evidence == (
+        "not among the 1 deployment the data plane lists")
 
 
 def test_resource_id_is_normalised_and_checked() -> None:
