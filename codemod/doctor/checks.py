@@ -52,7 +52,7 @@ class Deployment:
 
     name: str
     exists: bool | None  # None: could not be told (timeout, rate limit, server error)
-    detail: str  # the evidence: "listed through ARM (gpt-4o 2024-08-06)", "probe answered 404 ..."
+    detail: str  # the evidence: "listed by ARM, model gpt-4o 2024-08-06", "the zero-token probe got 404 ..."
     variable: str | None = None  # the environment variable the code reads it from
     files: tuple[str, ...] = ()
     suggestions: tuple[Suggestion, ...] = ()  # best first
