@@ -59,7 +59,7 @@ def migrate_notebook(data: bytes, migrate: Callable[[str, str], MigrationResult]
     findings = [prepare(cell, f"{token}m{cell.number}_") for cell in cells]
     newline = _newline(cells)
     module, starts = join(cells, token, newline)
-    hidden = "".join([c.text for c in cells if c.unparsed] + [line for c in cells for line in c.placeholders.values()])
+    hidden = "".join([c.text for c in cells if c.unparsed] + [line for c in cells for line in c.hidden_lines()])
     result = migrate(module, hidden)
     findings = [f for f in findings if f is not None] + [relocate(f, cells, starts) for f in result.findings]
     new_texts = split(result.source, cells, token, newline)
