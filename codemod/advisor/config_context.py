@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 
 _COMMENT_PREFIXES = ("#", "//")
 _TOML_SECTION = re.compile(r"^\[\[?[^\[\]]+\]\]?\s*(?:#.*)?$")
@@ -24,24 +23,56 @@ _PAIR_DISTANCE = 4  # lines between a pair's `name` and its `value`
 
 @dataclass
 class Layout:
-    """The lines of one configuration file and how they nest."""
+    """The lines of one configuration file and how they nest (computed once, in one pass: the scan asks
+    about every dated value, and a large file may hold many)."""
 
     text: str
     toml: bool = False
     lines: list[str] = field(init=False)
+    depth: list[int] = field(init=False)  # indentation, plus one for a YAML list item (`- x` may sit under `x:`)
+    parent: list[int] = field(init=False)  # the nearest content line above with a smaller depth, or -1
+    section: list[int] = field(init=False)  # TOML: the `[section]` line a line belongs to, or -1
+    paragraph: list[tuple[int, int]] = field(init=False)  # first and last line of the run of non-blank lines
+    _blocks: dict[tuple[int, int], list[str]] = field(init=False, default_factory=dict)
+    _ends: dict[int, int] = field(init=False, default_factory=dict)
+    memo: dict[int, bool] = field(init=False, default_factory=dict)  # per block (by id): what it says
 
     def __post_init__(self) -> None:
         self.lines = self.text.splitlines()
-
-    @cached_property
-    def depth(self) -> list[int]:
-        """Each line's nesting depth: its indentation, plus one for a YAML list item (`- x` may sit at
-        the indentation of its parent key)."""
-        out = []
+        self.depth = []
         for line in self.lines:
             stripped = line.lstrip()
-            out.append(len(line) - len(stripped) + (1 if stripped.startswith("- ") else 0))
-        return out
+            self.depth.append(len(line) - len(stripped) + (1 if stripped.startswith("- ") else 0))
+        self.parent, self.section = [], []
+        stack: list[int] = []
+        section = -1
+        for index in range(len(self.lines)):
+            if self._section_start(index):
+                section = index
+            self.section.append(section)
+            if self.is_content(index):
+                while stack and self.depth[stack[-1]] >= self.depth[index]:
+                    stack.pop()
+                self.parent.append(stack[-1] if stack else -1)
+                stack.append(index)
+            else:
+                self.parent.append(stack[-1] if stack else -1)
+        self.paragraph = self._paragraphs()
+
+    def _paragraphs(self) -> list[tuple[int, int]]:
+        spans: list[tuple[int, int]] = []
+        index = 0
+        while index < len(self.lines):
+            if not self.lines[index].strip():
+                spans.append((index, index))
+                index += 1
+                continue
+            end = index
+            while end + 1 < len(self.lines) and self.lines[end + 1].strip() and not self._section_start(end + 1):
+                end += 1
+            spans.extend([(index, end)] * (end - index + 1))
+            index = end + 1
+        return spans
 
     def is_content(self, index: int) -> bool:
         stripped = self.lines[index].strip()
@@ -53,47 +84,44 @@ class Layout:
     def is_opener(self, index: int) -> bool:
         """A line that opens a block: `key:`, `key: {`, `"key": [`, `resource x '...' = {`, `[section]`."""
         code = self.lines[index].split(" #", 1)[0].rstrip()
-        return code.endswith((":", "{", "[", "(")) or (self.toml and _TOML_SECTION.match(code.strip()) is not None)
+        return code.endswith((":", "{", "[", "(")) or self._section_start(index)
 
     def ancestors(self, index: int) -> list[int]:
         """The block-opening lines that enclose line `index`, nearest first (for TOML, its `[section]`)."""
-        found, threshold = [], self.depth[index]
-        for j in range(index - 1, -1, -1):
-            if not self.is_content(j):
-                continue
-            if self.toml and _TOML_SECTION.match(self.lines[j].strip()):
-                return [*found, j]
-            if self.depth[j] < threshold:
-                threshold = self.depth[j]
-                if self.is_opener(j):
-                    found.append(j)
-                if threshold == 0 and not self.toml:
-                    break
+        found = []
+        j = self.parent[index]
+        while j != -1:
+            if self.is_opener(j):
+                found.append(j)
+            j = self.parent[j]
+        if self.toml and self.section[index] not in (-1, index):
+            found.append(self.section[index])
         return found
 
     def block(self, index: int) -> list[str]:
-        """The settings around line `index`: the body of its nearest enclosing block, or, in a flat file,
-        its paragraph (the lines between blank lines, comments included: they label the settings)."""
+        """The settings around line `index`: the body of its nearest enclosing block (a TOML section), or,
+        in a flat file, its paragraph (the lines between blank lines, comments included: they label the
+        settings)."""
         parents = self.ancestors(index)
-        if parents and self._section_start(parents[0]):
-            end = parents[0] + 1
-            while end < len(self.lines) and not self._section_start(end):
+        span = self.paragraph[index] if not parents else (parents[0], self._block_end(parents[0]))
+        if span not in self._blocks:
+            self._blocks[span] = self.lines[span[0] : span[1] + 1]
+        return self._blocks[span]
+
+    def _block_end(self, opener: int) -> int:
+        if opener in self._ends:
+            return self._ends[opener]
+        end = opener
+        if self._section_start(opener):
+            while end + 1 < len(self.lines) and not self._section_start(end + 1):
                 end += 1
-            return self.lines[parents[0] : end]
-        if parents:
-            start = end = parents[0]
-            while end + 1 < len(self.lines) and self._inside(end + 1, start):
+        else:
+            while end + 1 < len(self.lines) and self._inside(end + 1, opener):
                 end += 1
-            while end > start and self.is_comment(end):
+            while end > opener and self.is_comment(end):
                 end -= 1  # a comment after the block labels what follows it
-            return self.lines[start : end + 1]
-        start = index
-        while start > 0 and self.lines[start - 1].strip() and not self._section_start(start - 1):
-            start -= 1
-        end = index
-        while end + 1 < len(self.lines) and self.lines[end + 1].strip() and not self._section_start(end + 1):
-            end += 1
-        return self.lines[start : end + 1]
+        self._ends[opener] = end
+        return end
 
     def _inside(self, index: int, opener: int) -> bool:
         return not self.is_content(index) or self.depth[index] > self.depth[opener]

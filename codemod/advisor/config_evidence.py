@@ -106,6 +106,12 @@ def _bare_version_in_openai_section(layout: Layout, index: int, key: str) -> boo
 
 def _block_is_azure_openai(layout: Layout, block: list[str]) -> bool:
     """Azure OpenAI settings next to the value, and none of another service that could own it."""
+    if id(block) not in layout.memo:
+        layout.memo[id(block)] = _says_azure_openai(layout, block)
+    return layout.memo[id(block)]
+
+
+def _says_azure_openai(layout: Layout, block: list[str]) -> bool:
     text = "\n".join(block)
     keys = layout.keys_in(block)
     if _OTHER_URL.search(text) or any(names_other_service(k) for k in keys):
