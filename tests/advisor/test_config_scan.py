@@ -160,8 +160,9 @@ def test_configuration_with_request_and_response_keys_is_not_a_recording() -> No
 
 
 def test_a_large_file_is_scanned_in_linear_time() -> None:
-    """Each value's context comes from one pass over the file: 20,000 settings under one section take about
-    as long per value as 2,000 (a quadratic scan would take ten times longer per value)."""
+    """Each value's context comes from one pass over the file: 10,000 settings under one section take about
+    as long per value as 1,000 (a quadratic scan takes ten times longer per value; the margin absorbs the
+    noise of a shared machine)."""
     import time
 
     def per_value(count: int) -> float:
@@ -170,5 +171,5 @@ def test_a_large_file_is_scanned_in_linear_time() -> None:
         assert len(scan_config_file("big.yaml", text)) == count
         return (time.perf_counter() - started) / count
 
-    small = min(per_value(2_000) for _ in range(2))
-    assert per_value(20_000) < small * 4
+    small = min(per_value(1_000) for _ in range(3))
+    assert min(per_value(10_000) for _ in range(2)) < small * 5
