@@ -495,3 +495,15 @@ def test_a_cell_mixing_python_and_an_automagic_line_is_reported_with_the_fix() -
     (error,) = [f for f in result.findings if f.code == "AOAI000"]
     assert (error.cell, error.line) == (1, 2)
     assert "written without `%`" in error.message and "`%pip install openai`" in error.message
+
+
+def test_added_helper_skips_setup_cells_and_starts_its_cell_without_blank_lines() -> None:
+    """No `openai` import at the top level: the helper goes into the first cell with code, not a cell of
+    install commands, and opens it without the blank lines that separate it from code above."""
+    client = ("def make(provider):\n    from openai import AsyncAzureOpenAI\n"
+              "    return AsyncAzureOpenAI(azure_endpoint='https://r.openai.azure.com',\n"
+              "                            azure_ad_token_provider=provider, api_version='2024-06-01')")
+    new = sources(migrate(written_by_hand("%pip install openai", "pip install azure-identity", client)).data)
+    assert new[:2] == ["%pip install openai", "pip install azure-identity"]
+    assert new[2].startswith("def _aoai_awaitable_token_provider(provider):\n")
+    assert "\n\n\ndef make(provider):\n" in new[2]

@@ -53,7 +53,8 @@ def insert_prelude(bodies: list[list[str]], cells: list[Cell], prelude: list[str
         place = _place_before(bodies, cells, candidates, first_needed)
     imports = [lines for lines, bindings in added.imports if any(_needed(b, added, seen, place) for b in bindings)]
     index, after = place
-    chunk = _spaced([line for lines in imports for line in lines], added.definitions, bodies[index][after:], newline)
+    chunk = _spaced([line for lines in imports for line in lines], added.definitions, bodies[index][:after],
+                    bodies[index][after:], newline)
     if chunk and after > 0 and not bodies[index][after - 1].endswith("\n"):
         bodies[index][after - 1] += newline
     bodies[index][after:after] = chunk
@@ -130,7 +131,9 @@ def _usual_place(bodies: list[list[str]], cells: list[Cell], candidates: list[in
         after = _after_import_block(bodies[index], _imports_openai)
         if after is not None:
             return index, after
-    return candidates[0], _after_leading_magics(bodies[candidates[0]], cells[candidates[0]])
+    # a cell of IPython commands alone (`%pip install ...`) is setup, not where code goes
+    first = next((i for i in candidates if _after_leading_magics(bodies[i], cells[i]) < len(bodies[i])), candidates[0])
+    return first, _after_leading_magics(bodies[first], cells[first])
 
 
 def _place_before(bodies: list[list[str]], cells: list[Cell], candidates: list[int], use: Position) -> Position:
@@ -178,13 +181,16 @@ def _bindings(stmt: ast.stmt) -> set[Binding]:
     return set()
 
 
-def _spaced(imports: list[str], definitions: list[str], following: list[str], newline: str) -> list[str]:
-    """Added imports go in as they are; added definitions get PEP 8's two blank lines around them."""
+def _spaced(imports: list[str], definitions: list[str], preceding: list[str], following: list[str],
+            newline: str) -> list[str]:
+    """Added imports go in as they are; added definitions get PEP 8's two blank lines around them (none
+    above them at the top of a cell)."""
     if not definitions:
         return imports
     blank = next((n for n, line in enumerate(following) if line.strip()), None)
     trailing = [] if blank is None else [newline] * max(0, 2 - blank)
-    return [*imports, newline, newline, *definitions, *trailing]
+    leading = [newline, newline] if imports or any(line.strip() for line in preceding) else []
+    return [*imports, *leading, *definitions, *trailing]
 
 
 def _trim_blank(lines: list[str]) -> list[str]:
