@@ -507,3 +507,24 @@ def test_added_helper_skips_setup_cells_and_starts_its_cell_without_blank_lines(
     assert new[:2] == ["%pip install openai", "pip install azure-identity"]
     assert new[2].startswith("def _aoai_awaitable_token_provider(provider):\n")
     assert "\n\n\ndef make(provider):\n" in new[2]
+
+
+def test_cells_of_another_language_in_a_polyglot_notebook_are_left_alone_and_not_reported() -> None:
+    """.NET Interactive / VS Code notebooks give single cells another kernel in their own metadata."""
+    nb = json.loads(written_by_hand(
+        '#r "nuget: Azure.AI.OpenAI, 1.0.0-beta.14"\nvar client = new OpenAIClient(new Uri(endpoint), key);',
+        "SELECT TOP 5 * FROM tickets",
+        AZURE_CELL,
+        CALL_CELL,
+    ))
+    nb["cells"][0]["metadata"] = {"dotnet_interactive": {"language": "csharp"},
+                                  "polyglot_notebook": {"kernelName": "csharp"},
+                                  "vscode": {"languageId": "polyglot-notebook"}}
+    nb["cells"][1]["metadata"] = {"vscode": {"languageId": "sql"}}
+    nb["cells"][2]["metadata"] = {"vscode": {"languageId": "python"}}
+    data = json.dumps(nb, indent=1).encode()
+    result = migrate(data)
+    new = sources(result.data)
+    assert new[:2] == [nb["cells"][0]["source"], nb["cells"][1]["source"]]
+    assert "OpenAI(base_url=" in new[2] and "os.getenv(" in new[3]
+    assert [f for f in result.findings if f.code == "AOAI000"] == []

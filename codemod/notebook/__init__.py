@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from codemod.findings import Finding
 from codemod.notebook.cells import NotebookError, join, relocate, split
 from codemod.notebook.json_text import rewrite_sources, split_lines
-from codemod.notebook.masking import PYTHON_CELL_MAGICS, Cell, prepare
+from codemod.notebook.masking import PYTHON_CELL_MAGICS, Cell, is_python_cell, prepare
 
 if TYPE_CHECKING:  # the engine loads LibCST: diffs and `env` read notebooks without it
     from codemod.engine import MigrationResult
@@ -49,7 +49,7 @@ def migrate_notebook(data: bytes, migrate: Callable[[str, str], MigrationResult]
     if not _is_python(notebook):
         return NotebookResult(data, [])
     cells = [
-        Cell(number, _joined(cell.get("source", "")))
+        Cell(number, _joined(cell.get("source", "")), other_language=not is_python_cell(cell.get("metadata")))
         for number, cell in enumerate(notebook["cells"], start=1)
         if cell.get("cell_type") == "code"
     ]

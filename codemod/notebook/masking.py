@@ -52,6 +52,7 @@ class Cell:
     skipped: bool = False  # left exactly as it is (non-Python cell magic, or does not parse)
     unparsed: bool = False  # skipped because it does not parse: Python the engine cannot see
     shell_only: set[str] = field(default_factory=set)  # placeholders of automagic lines that reach no Python name
+    other_language: bool = False  # the cell's own metadata names another kernel (a polyglot notebook's C# cell)
 
     def hidden_lines(self) -> list[str]:
         """The masked lines that run in the kernel and may use Python names (a client, a class)."""
@@ -61,6 +62,9 @@ class Cell:
 def prepare(cell: Cell, prefix: str) -> Finding | None:
     """Mask the cell's IPython lines; skip it whole when it is not Python. A skip that needs a person
     (the cell does not parse) is returned as a finding."""
+    if cell.other_language:
+        cell.skipped = True  # run by another kernel: neither Python to migrate nor code hidden from the engine
+        return None
     lines = split_lines(cell.text)
     first = next((line for line in lines if line.strip()), "")
     magic = _CELL_MAGIC.match(first)
@@ -116,6 +120,25 @@ def _only_commands(masked_lines: list[str], placeholders: dict[str, str]) -> boo
 def _automagic(line: str) -> re.Match[str] | None:
     match = _AUTOMAGIC.fullmatch(line.rstrip("\r\n"))
     return match if match is not None and match.group("name") in _AUTOMAGIC_NAMES else None
+
+
+def is_python_cell(metadata: object) -> bool:
+    """False for a code cell whose own metadata gives it another language: polyglot notebooks (.NET
+    Interactive, VS Code) mix C#, F#, SQL or PowerShell cells into a notebook whose kernel is Python."""
+    if not isinstance(metadata, dict):
+        return True
+    named = [
+        _get(metadata, "dotnet_interactive", "language"),
+        _get(metadata, "polyglot_notebook", "kernelName"),
+        _get(metadata, "vscode", "languageId"),
+    ]
+    languages = [n.lower() for n in named if isinstance(n, str) and n.lower() != "polyglot-notebook"]
+    return all("python" in language for language in languages)
+
+
+def _get(metadata: dict, section: str, key: str) -> object:
+    inner = metadata.get(section)
+    return inner.get(key) if isinstance(inner, dict) else None
 
 
 def parse(source: str) -> ast.Module:
