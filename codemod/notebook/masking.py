@@ -1,5 +1,6 @@
-"""Mask a code cell's `%`/`%%`/`!` lines (and `x = !cmd`, `obj?`) as placeholder statements so the engine sees
-Python; a cell under a non-Python cell magic, or one that does not parse, is skipped whole."""
+"""Mask a code cell's `%`/`%%`/`!` lines (and `x = !cmd`, `obj?`, and the commands of a cell typed without `%`,
+IPython's automagic) as placeholder statements so the engine sees Python; a cell under a non-Python cell magic,
+of another language, or that does not parse, is skipped whole."""
 
 from __future__ import annotations
 
