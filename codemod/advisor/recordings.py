@@ -26,6 +26,9 @@ _SIGNATURES: tuple[tuple[re.Pattern[str], ...], ...] = tuple(
         (_KEY.format("entries"), _KEY.format("request"), _KEY.format("response"), r'"log"\s*:'),
         # nock recordings: scope, method, path, status, response
         (_KEY.format("scope"), _KEY.format("path"), _KEY.format("status"), _KEY.format("response")),
+        # stubbed or replayed exchanges (WireMock mappings, the `responses` recorder): request or URL, response, status
+        (_KEY.format("(?:request|url|urlPath|urlPattern)"), _KEY.format("response"), _KEY.format("status"),
+         _KEY.format("(?:url|uri|urlPath|urlPattern)")),
     )
 )
 _HEAD = 64 * 1024  # the structure shows in the first interaction

@@ -135,6 +135,10 @@ RECORDINGS = {
     "nock": '[{\n  "scope": "https://r.openai.azure.com:443",\n  "method": "POST",\n'
     '  "path": "/openai/deployments/d/chat/completions?api-version=2024-02-01",\n  "status": 200,\n'
     '  "response": {}\n}]\n',
+    "wiremock": '{\n  "request": {"method": "POST", "urlPath": "/openai/deployments/d/chat/completions",\n'
+    '    "queryParameters": {"api-version": {"equalTo": "2024-02-01"}}},\n  "response": {"status": 200}\n}\n',
+    "responses_recorder": "responses:\n- response:\n    method: POST\n    status: 200\n"
+    "    url: https://r.openai.azure.com/openai/deployments/d/embeddings?api-version=2024-02-01\n",
 }
 
 
