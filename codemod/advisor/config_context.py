@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 _COMMENT_PREFIXES = ("#", "//")
 _TOML_SECTION = re.compile(r"^\[\[?[^\[\]]+\]\]?\s*(?:#.*)?$")
@@ -23,41 +24,57 @@ _PAIR_DISTANCE = 4  # lines between a pair's `name` and its `value`
 
 @dataclass
 class Layout:
-    """The lines of one configuration file and how they nest (computed once, in one pass: the scan asks
-    about every dated value, and a large file may hold many)."""
+    """The lines of one configuration file and how they nest. The nesting is worked out in one pass, the
+    first time a dated value needs it (most files hold none), and then serves every value."""
 
     text: str
     toml: bool = False
     lines: list[str] = field(init=False)
-    depth: list[int] = field(init=False)  # indentation, plus one for a YAML list item (`- x` may sit under `x:`)
-    parent: list[int] = field(init=False)  # the nearest content line above with a smaller depth, or -1
-    section: list[int] = field(init=False)  # TOML: the `[section]` line a line belongs to, or -1
-    paragraph: list[tuple[int, int]] = field(init=False)  # first and last line of the run of non-blank lines
     _blocks: dict[tuple[int, int], list[str]] = field(init=False, default_factory=dict)
     _ends: dict[int, int] = field(init=False, default_factory=dict)
     memo: dict[int, bool] = field(init=False, default_factory=dict)  # per block (by id): what it says
 
     def __post_init__(self) -> None:
         self.lines = self.text.splitlines()
-        self.depth = []
+
+    @cached_property
+    def depth(self) -> list[int]:
+        """Indentation, plus one for a YAML list item (`- x` may sit at the indentation of its key)."""
+        out = []
         for line in self.lines:
             stripped = line.lstrip()
-            self.depth.append(len(line) - len(stripped) + (1 if stripped.startswith("- ") else 0))
-        self.parent, self.section = [], []
+            out.append(len(line) - len(stripped) + (1 if stripped.startswith("- ") else 0))
+        return out
+
+    @cached_property
+    def parent(self) -> list[int]:
+        """The nearest content line above each line with a smaller depth, or -1."""
+        out: list[int] = []
         stack: list[int] = []
-        section = -1
         for index in range(len(self.lines)):
-            if self._section_start(index):
-                section = index
-            self.section.append(section)
             if self.is_content(index):
                 while stack and self.depth[stack[-1]] >= self.depth[index]:
                     stack.pop()
-                self.parent.append(stack[-1] if stack else -1)
+                out.append(stack[-1] if stack else -1)
                 stack.append(index)
             else:
-                self.parent.append(stack[-1] if stack else -1)
-        self.paragraph = self._paragraphs()
+                out.append(stack[-1] if stack else -1)
+        return out
+
+    @cached_property
+    def section(self) -> list[int]:
+        """TOML: the `[section]` line each line belongs to, or -1."""
+        out, current = [], -1
+        for index in range(len(self.lines)):
+            if self._section_start(index):
+                current = index
+            out.append(current)
+        return out
+
+    @cached_property
+    def paragraph(self) -> list[tuple[int, int]]:
+        """First and last line of the run of non-blank lines each line is in."""
+        return self._paragraphs()
 
     def _paragraphs(self) -> list[tuple[int, int]]:
         spans: list[tuple[int, int]] = []

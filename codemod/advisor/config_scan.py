@@ -22,6 +22,8 @@ from codemod.findings import Finding
 
 _CONFIG_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".toml", ".bicep", ".bicepparam", ".tf", ".tfvars"})
 _DOCKERFILE_NAMES = ("Dockerfile", "Containerfile")
+# Package managers' lock files: dates in them are publish times, never settings.
+_LOCK_FILES = frozenset({"package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "yarn.lock", "bun.lock"})
 _VALUE = re.compile(r"(?<![\w@.-])(\d{4}-\d{1,2}-\d{1,2}(?:-[A-Za-z][A-Za-z0-9]*)?)(?![\w.:])")
 # An ARM template: its `apiVersion` keys are resource-provider versions, never Azure OpenAI's.
 _ARM_TEMPLATE = re.compile(r""""type"\s*:\s*"Microsoft\.|/deployment(?:Template|Parameters)\.json""")
@@ -39,7 +41,7 @@ def is_config_file(path: Path) -> bool:
 def scan_config_file(path: str | Path, text: str) -> list[Finding]:
     """Every dated Azure OpenAI version (AOAI307) and malformed version-like value (AOAI308) set in `text`."""
     shown = str(path)
-    if is_recording(path, text):
+    if Path(shown).name in _LOCK_FILES or _VALUE.search(text) is None or is_recording(path, text):
         return []
     layout = Layout(text, toml=shown.endswith(".toml"))
     arm_template = shown.endswith(".json") and _ARM_TEMPLATE.search(text) is not None
