@@ -222,6 +222,7 @@ def _shown(outcome: FileOutcome) -> str:
 
 
 def _report(result: RunResult, fmt: str, args: MigrateArgs, mode: str) -> None:
+    """The findings in `fmt`, then (text formats) the summary, which counts exactly the findings listed."""
     from codemod import reporting
 
     findings = result.findings
@@ -240,7 +241,7 @@ def _report(result: RunResult, fmt: str, args: MigrateArgs, mode: str) -> None:
     elif text:
         click.echo(text, nl=not text.endswith("\n"))
     if fmt in ("concise", "full") and not args.quiet:
-        click.echo(summary(result, mode), err=bool(args.output) or mode == "diff")
+        click.echo(summary(result, mode, findings), err=bool(args.output) or mode == "diff")
 
 
 def _sources(result: RunResult) -> dict:
@@ -257,22 +258,38 @@ def _sources(result: RunResult) -> dict:
     return sources
 
 
-def summary(result: RunResult, mode: str) -> str:
+def summary(result: RunResult, mode: str, listed: list[Finding] | None = None) -> str:
+    """What the run did, and a count of the `listed` findings (by default, those not fixed) that agrees with
+    the lines printed: each file that could not be migrated is one AOAI000 line, counted as a file; the
+    others need a person, are for information, or (with --verbose) were fixed."""
+    listed = [f for f in result.findings if not f.fixed] if listed is None else listed
     changed = result.count("changed")
     files = "file" if changed == 1 else "files"
     verb = {"write": f"{changed} {files} migrated", "diff": f"{changed} {files} would be migrated",
             "check": f"{changed} {files} would be migrated"}[mode]
     parts = [verb, f"{result.count('unchanged') + result.count('skipped')} unchanged"]
-    # a file that could not be read or parsed is counted below; a notebook cell that does not parse is not
-    counted = [f for o in result.outcomes if o.status != "error" for f in o.findings]
-    counted += [f for o in result.outcomes if o.status == "error" for f in o.findings if f.code != "AOAI000"]
-    need = sum(1 for f in counted + result.project_findings if f.needs_person)
+    failures = {id(f) for o in result.outcomes if o.status == "error" for f in o.findings
+                if f.code == "AOAI000" and f.cell is None}
+    listed = [f for f in listed if id(f) not in failures]
+    need = sum(1 for f in listed if f.needs_person)
     if need:
         parts.append(f"{need} finding{'s' if need != 1 else ''} need{'s' if need == 1 else ''} a person")
     failed = result.count("error")
     if failed:
         parts.append(f"{failed} file{'s' if failed != 1 else ''} could not be migrated")
-    return ", ".join(parts) + "."
+    return ", ".join(parts) + "." + _also_listed(listed)
+
+
+def _also_listed(listed: list[Finding]) -> str:
+    """` Also listed: 2 findings for information, 3 fixed.` for the listed findings that need no person."""
+    info = sum(1 for f in listed if not f.fixed and f.level == "info")
+    fixed = sum(1 for f in listed if f.fixed)
+    groups = [(n, label) for n, label in ((info, "for information"), (fixed, "fixed")) if n]
+    if not groups:
+        return ""
+    first, rest = groups[0], groups[1:]
+    words = [f"{first[0]} finding{'s' if first[0] != 1 else ''} {first[1]}"] + [f"{n} {label}" for n, label in rest]
+    return " Also listed: " + ", ".join(words) + "."
 
 
 def exit_code(result: RunResult, mode: str) -> int:
