@@ -24,7 +24,7 @@ LAZY_COMMANDS = {
     "doctor": ("codemod.doctor:doctor", "Check a live Azure OpenAI resource against the code."),
     "rules": ("codemod.cli:rules", "List the rule codes."),
 }
-FORMATS = ("concise", "full", "json", "sarif", "github")
+FORMATS = ("concise", "full", "json", "sarif", "github", "markdown")
 
 
 class MigrateGroup(click.Group):
@@ -95,6 +95,8 @@ class MigrateArgs:
     quiet: bool
     verbose: bool
     interactive: bool
+    exit_zero: bool | None = None
+    exit_non_zero_on_fix: bool | None = None
 
 
 @main.command("migrate")
@@ -113,6 +115,9 @@ class MigrateArgs:
 @click.option("--quiet", "-q", is_flag=True, help="Print only findings that need a person, no summary.")
 @click.option("--verbose", "-v", is_flag=True, help="Also list fixed findings and skipped files.")
 @click.option("--interactive", "-i", is_flag=True, help="Show each file's diff and ask apply / skip / quit.")
+@click.option("--exit-zero", is_flag=True, default=None,
+              help="Exit 0 even when findings need a person or changes are pending (errors still exit 2 or 3).")
+@click.option("--exit-non-zero-on-fix", is_flag=True, default=None, help="Exit 1 when a file was rewritten in place.")
 def migrate_command(**kwargs: object) -> None:
     """Migrate PATH... (files, directories, or - for standard input) to the v1 API."""
     from codemod.migrate_cmd import run_migrate
