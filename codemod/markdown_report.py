@@ -144,7 +144,9 @@ def code(text: str) -> str:
     text = text.replace("\n", " ")
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
+    # CommonMark strips one space from each side of a span that starts and ends with one: pad such text too
+    padded = text.startswith(" ") and text.endswith(" ") and bool(text.strip())
+    pad = " " if text.startswith("`") or text.endswith("`") or padded else ""
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
