@@ -97,6 +97,7 @@ class MigrateArgs:
     interactive: bool
     exit_zero: bool | None = None
     exit_non_zero_on_fix: bool | None = None
+    link_base: str | None = None
 
 
 @main.command("migrate")
@@ -118,6 +119,8 @@ class MigrateArgs:
 @click.option("--exit-zero", is_flag=True, default=None,
               help="Exit 0 even when findings need a person or changes are pending (errors still exit 2 or 3).")
 @click.option("--exit-non-zero-on-fix", is_flag=True, default=None, help="Exit 1 when a file was rewritten in place.")
+@click.option("--link-base", metavar="URL",
+              help="Markdown report: link files below URL, e.g. https://github.com/OWNER/REPO/blob/BRANCH/.")
 def migrate_command(**kwargs: object) -> None:
     """Migrate PATH... (files, directories, or - for standard input) to the v1 API."""
     from codemod.migrate_cmd import run_migrate

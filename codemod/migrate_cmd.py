@@ -239,7 +239,8 @@ def _report(result: RunResult, fmt: str, args: MigrateArgs, mode: str) -> None:
     if fmt == "markdown":
         from codemod import markdown_report, pr_body
 
-        text = markdown_report.render(pr_body.build(result, mode, pr_body.command_line(args)))
+        body = pr_body.build(result, mode, pr_body.command_line(args), link_base=args.link_base)
+        text = markdown_report.render(body)
     else:
         text = reporting.render(findings, fmt, counts=counts if fmt == "sarif" else None, sources=sources)
     if args.output:

@@ -67,9 +67,13 @@ class PullRequestBody:
     failed: int  # files that could not be read, decoded or parsed
     command: str
     version: str = __version__
+    # --link-base: GitHub resolves a relative link in a pull-request description against the pull request's
+    # own address (github.com/OWNER/REPO/pull/N/...), so such links only work below an absolute base
+    link_base: str = ""
 
 
-def build(result: RunResult, mode: str, command: str, root: Path | None = None) -> PullRequestBody:
+def build(result: RunResult, mode: str, command: str, root: Path | None = None,
+          link_base: str | None = None) -> PullRequestBody:
     from codemod.envfile import collect
 
     root = root if root is not None else repository_root(Path.cwd())
@@ -97,6 +101,7 @@ def build(result: RunResult, mode: str, command: str, root: Path | None = None) 
         verdicts=_verdicts(located),
         failed=result.count("error"),
         command=command,
+        link_base=link_base or "",
     )
 
 
@@ -192,8 +197,9 @@ def version_named(finding: Finding) -> str | None:
 def command_line(args: MigrateArgs) -> str:
     """The command that wrote the report, in a form that can be run again."""
     parts = ["aoai-migrate"] + ([f"--{args.mode}"] if args.mode in ("diff", "check") else [])
-    parts += [item for flag, value in (("--select", args.select), ("--ignore", args.ignore), ("--config", args.config))
-              if value for item in (flag, value)]
+    options = (("--select", args.select), ("--ignore", args.ignore), ("--config", args.config),
+               ("--link-base", args.link_base))
+    parts += [item for flag, value in options if value for item in (flag, value)]
     parts += [flag for flag, on in (("--require-env", args.require_env), ("--exit-zero", args.exit_zero),
                                     ("--exit-non-zero-on-fix", args.exit_non_zero_on_fix)) if on]
     parts += [item for glob in args.exclude for item in ("--exclude", glob)]

@@ -295,3 +295,13 @@ def test_code_spans_hold_any_text_in_a_table_cell(text: str) -> None:
 def test_code_spans_keep_a_message_s_own_backticks() -> None:
     assert escape("run `aoai-migrate advise 2024-02-01` for *more*") == (
         "run `aoai-migrate advise 2024-02-01` for \\*more\\*")
+
+
+def test_link_base_makes_every_link_absolute(repo: Path) -> None:
+    """GitHub resolves a relative link in a pull-request description against the pull request's address."""
+    base = "https://github.com/your-org/repo/blob/aoai-migrate/v1-api"
+    _, body = body_of(repo, "--link-base", base, "src")
+    targets = re.findall(r"\]\(([^)]+)\)", body)
+    assert targets and all(t.startswith(base + "/src/") for t in targets)
+    assert f"[src/chat.py:20]({base}/src/chat.py#L20) AOAI101" in body
+    assert body.endswith(f"`aoai-migrate --link-base {base} --output-format markdown src`\n")

@@ -17,7 +17,11 @@ trap 'rm -f "$body"' EXIT
 
 # --exit-zero: findings that need a person go into the body's task list instead of stopping the pull request.
 # A file that cannot be parsed (exit 3) or a usage error (exit 2) still ends the script, and then no pull request.
-aoai-migrate --exit-zero --output-format markdown --output "$body" .
+# --link-base: links in a pull-request description must be absolute; multi-gitter has already switched the clone
+# to the pull request's branch and sets REPOSITORY=owner/name (on GitLab, use .../-/blob/BRANCH/ instead).
+branch="$(git rev-parse --abbrev-ref HEAD)"
+aoai-migrate --exit-zero --output-format markdown --output "$body" \
+    --link-base "https://github.com/${REPOSITORY}/blob/${branch}/" .
 
 if [ -z "$(git status --porcelain)" ]; then
     echo "${REPOSITORY:-this repository}: nothing to migrate" >&2

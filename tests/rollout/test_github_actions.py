@@ -245,8 +245,9 @@ def _run_matrix_workflow(host: Host, list_file: str, dispatch_input: str = "", m
               for key, value in migrate["strategy"]["matrix"].items()}
     for repository in matrix["repository"] if migrate_them else []:
         job_runner = host.runner(repository)
+        github = {"workspace": str(job_runner.workspace), "server_url": "https://github.com"}
         run_steps(migrate["steps"], {"matrix": {"repository": repository}, "secrets": {"AOAI_MIGRATE_TOKEN": "t"},
-                                     "github": {"workspace": str(job_runner.workspace)}}, job_runner, host.uses())
+                                     "github": github}, job_runner, host.uses())
     return matrix["repository"]
 
 

@@ -121,7 +121,9 @@ def test_the_spec_parses_and_uses_only_what_it_defines() -> None:
     assert set(step["outputs"]) == {"body"}
     used = {m[1] for m in TEMPLATE.finditer(yaml.safe_dump(spec["changesetTemplate"]))}
     assert used == {"outputs.body"}
-    assert not TEMPLATE.search(step["run"])  # the script takes nothing from templates
+    assert {m[1] for m in TEMPLATE.finditer(step["run"])} == {"repository.name"}
+    # the report links into the branch the changeset is pushed to
+    assert f"/blob/{spec['changesetTemplate']['branch']}/" in step["run"]
     assert {"title", "body", "branch", "commit"} <= set(spec["changesetTemplate"])
 
 
@@ -131,7 +133,9 @@ def test_src_creates_a_changeset_only_where_there_is_something_to_migrate(
     env = git_env(tmp_path)
     changesets = src_batch_execute(load_spec(), remotes, tmp_path, env)
     assert_migration_pull_request(changesets["your-org/chat-service"])
-    assert changesets["your-org/chat-service"].body.endswith("`aoai-migrate --exit-zero --output-format markdown .`\n")
+    assert changesets["your-org/chat-service"].body.endswith(
+        "`aoai-migrate --link-base https://github.com/your-org/chat-service/blob/aoai-migrate/v1-api/ --exit-zero "
+        "--output-format markdown .`\n")
     assert changesets["your-org/already-v1"] is None  # empty diff: no changeset
     assert changesets["your-org/legacy-tool"] is None  # the step failed (exit 3): no changeset
     requirement = load_spec()["steps"][0]["env"]["AOAI_MIGRATE_REQUIREMENT"]
