@@ -61,6 +61,8 @@ def multi_gitter_run(command: list[str], remotes: dict[str, Path], base: Path, e
 
 
 def test_the_documented_command_line_fits_the_script_contract() -> None:
+    header = next(line for line in SCRIPT.read_text().splitlines() if "multi-gitter run" in line).lstrip("# ")
+    assert f"`{header}`" in (CHECKOUT / "README.md").read_text()  # the README shows the same command
     command = documented_command()
     assert Path(command[2]) == SCRIPT and os.access(SCRIPT, os.X_OK)
     flags = command[3:]
