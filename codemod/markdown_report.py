@@ -108,9 +108,8 @@ def _settings_table(settings: tuple[Setting, ...]) -> str:
 def _task_lines(findings: tuple[Finding, ...], base: str) -> list[str]:
     lines = []
     for f in findings:
-        where = f"{f.path}:cell {f.cell}:{f.line}" if f.cell is not None else f"{f.path}:{f.line}"
-        target = _target(base, f.path) + ("" if f.cell is not None else f"#L{f.line}")
-        lines.append(f"- [ ] [{escape(where)}]({target}) {f.code} {escape(f.message)}")
+        place = Place(f.path, f.line, f.cell)
+        lines.append(f"- [ ] [{escape(_where(place))}]({_link(base, place)}) {f.code} {escape(f.message)}")
     return lines
 
 
@@ -124,15 +123,19 @@ def _tasks(tasks: list[str], cut: int) -> list[str]:
 def _verdict_list(verdicts: tuple[Verdict, ...], base: str) -> str:
     lines = ["The migrated code sends no api-version; `aoai-migrate advise VERSION` explains each one.", ""]
     for v in verdicts:
-        places = ", ".join(f"[{escape(_where(p))}]({_target(base, p.path)}{'' if p.cell else f'#L{p.line}'})"
-                           for p in v.places)
+        places = ", ".join(f"[{escape(_where(p))}]({_link(base, p)})" for p in v.places)
         sentence = escape(v.text.rstrip(". "))
         lines.append(f"- {code(v.version)}{': ' if v.known else ' '}{sentence}. Found in {places}.")
     return "\n".join(lines)
 
 
 def _where(place: Place) -> str:
-    return f"{place.path}:cell {place.cell}:{place.line}" if place.cell else f"{place.path}:{place.line}"
+    return f"{place.path}:cell {place.cell}:{place.line}" if place.cell is not None else f"{place.path}:{place.line}"
+
+
+def _link(base: str, place: Place) -> str:
+    """A line of a file; a notebook's lines are counted within a cell, which no URL fragment can address."""
+    return _target(base, place.path) + ("" if place.cell is not None else f"#L{place.line}")
 
 
 def _target(base: str, path: str) -> str:
