@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from codemod import config as config_mod
+from codemod import exit_policy
 from codemod.cli import EXIT_FILE_ERROR, EXIT_OK, EXIT_PENDING, EXIT_USAGE, display_path, use_color
 from codemod.diffs import colour, unified_diff
 from codemod.findings import RULES, Finding
@@ -30,11 +31,12 @@ def run_migrate(args: MigrateArgs) -> int:
     try:
         cfg = load_config(args.config, args.paths)
         options = build_options(args.select, args.ignore, args.require_env, cfg)
-    except (config_mod.ConfigError, UsageError) as exc:
+        policy = exit_policy.resolve(args.exit_zero, args.exit_non_zero_on_fix, cfg.exit_zero, cfg.exit_non_zero_on_fix)
+    except (config_mod.ConfigError, UsageError, exit_policy.ExitPolicyError) as exc:
         click.echo(f"error: {exc}", err=True)
         return EXIT_USAGE
     if args.paths == ("-",):
-        return _run_stdin(options)
+        return policy.apply(_run_stdin(options), rewrote=False)  # the result goes to stdout, not in place
     if "-" in args.paths:
         click.echo("error: '-' (standard input) cannot be combined with other paths.", err=True)
         return EXIT_USAGE
@@ -54,19 +56,19 @@ def run_migrate(args: MigrateArgs) -> int:
         result.project_findings = project_findings(project + env_files(args.paths), result, options)
     result.outcomes += [runner.unreadable(path, f"cannot read it: {reason}") for path, reason in unreadable]
     if args.interactive:
-        return _interactive(result)
+        return _interactive(result, policy)
     fmt = args.output_format or cfg.output_format or "concise"
     if args.mode == "diff":
-        _print_diffs(result, to_stderr=fmt in ("json", "sarif", "github") and not args.output)
+        _print_diffs(result, to_stderr=fmt in ("json", "sarif", "github", "markdown") and not args.output)
     elif args.mode == "check" and not args.quiet:
         for outcome in result.outcomes:
             if outcome.status == "changed":
                 click.echo(f"would migrate {_shown(outcome)}", err=True)
-    if fmt not in ("concise", "full", "json", "sarif", "github"):
+    if fmt not in ("concise", "full", "json", "sarif", "github", "markdown"):
         click.echo(f"error: unknown output-format {fmt!r} in {cfg.path}.", err=True)
         return EXIT_USAGE
     _report(result, fmt, args, args.mode)
-    return exit_code(result, args.mode)
+    return policy.apply(exit_code(result, args.mode), rewrote=args.mode == "write" and result.count("changed") > 0)
 
 
 PROJECT_CODES = ("AOAI306", "AOAI307", "AOAI308")
@@ -235,7 +237,13 @@ def _report(result: RunResult, fmt: str, args: MigrateArgs, mode: str) -> None:
         dry_run=mode != "write",
     )
     sources = _sources(result) if fmt == "full" else {}
-    text = reporting.render(findings, fmt, counts=counts if fmt == "sarif" else None, sources=sources)
+    if fmt == "markdown":
+        from codemod import markdown_report, pr_body
+
+        body = pr_body.build(result, mode, pr_body.command_line(args), link_base=args.link_base)
+        text = markdown_report.render(body)
+    else:
+        text = reporting.render(findings, fmt, counts=counts if fmt == "sarif" else None, sources=sources)
     if args.output:
         Path(args.output).write_text(text + ("\n" if text and not text.endswith("\n") else ""), encoding="utf-8")
     elif text:
@@ -301,11 +309,11 @@ def exit_code(result: RunResult, mode: str) -> int:
     return EXIT_OK
 
 
-def _interactive(result: RunResult) -> int:
+def _interactive(result: RunResult, policy: exit_policy.ExitPolicy) -> int:
     from codemod.writer import WriteError, write_atomic
 
     coloured = use_color(sys.stdout)
-    skipped = 0
+    skipped = applied = 0
     for outcome in result.outcomes:
         if outcome.status != "changed":
             continue
@@ -315,7 +323,7 @@ def _interactive(result: RunResult) -> int:
                               type=click.Choice(["a", "s", "q"]), show_choices=False)
         if answer == "q":
             click.echo("Stopped; the remaining files are unchanged.")
-            return EXIT_PENDING
+            return policy.apply(EXIT_PENDING, rewrote=applied > 0)
         if answer == "s":
             skipped += 1
             continue
@@ -323,8 +331,9 @@ def _interactive(result: RunResult) -> int:
         try:
             write_atomic(outcome.path, outcome.original, outcome.new)
             click.echo(f"Migrated {_shown(outcome)}.")
+            applied += 1
         except WriteError as exc:
             click.echo(f"error: {_shown(outcome)}: {exc}", err=True)
             return EXIT_FILE_ERROR
     need = any(f.needs_person for f in result.findings)
-    return EXIT_PENDING if skipped or need else EXIT_OK
+    return policy.apply(EXIT_PENDING if skipped or need else EXIT_OK, rewrote=applied > 0)
