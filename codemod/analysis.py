@@ -177,8 +177,13 @@ class Analysis(cst.CSTVisitor):
             module = cst.Module(body=[]).code_for_node(imp.module) if imp.module else ""
             for alias in imp.names:
                 qualified = f"{module}.{alias.evaluated_name}"
-                if qualified in names.AZURE_CLIENT_CLASSES:
-                    bound[alias.evaluated_alias or alias.evaluated_name] = (imp, qualified)
+                local = alias.evaluated_alias or alias.evaluated_name
+                # a string annotation is resolved in the module's namespace (typing.get_type_hints): an import
+                # at module level (under `if TYPE_CHECKING:`, say) binds it, not one inside a function
+                if qualified not in names.AZURE_CLIENT_CLASSES:
+                    continue
+                if local not in bound or (self._in_function(bound[local][0]) and not self._in_function(imp)):
+                    bound[local] = (imp, qualified)
         for node in self._annotation_strings:
             value = node.evaluated_value
             if not isinstance(value, str):
@@ -190,6 +195,9 @@ class Analysis(cst.CSTVisitor):
             for local in sorted(set(_IDENTIFIER.findall(value)) & bound.keys()):
                 imp, qualified = bound[local]  # the string needs the import: it is kept
                 self.class_refs.append(ClassRef(node, qualified, "text", imp, local))
+
+    def _in_function(self, node: cst.CSTNode) -> bool:
+        return any(isinstance(a, (cst.FunctionDef, cst.Lambda)) for a in self.meta.ancestors(node))
 
     def referents(self, name: cst.Name) -> set:
         access = self._access.get(name)

@@ -20,6 +20,7 @@ from codemod import names
 from codemod.analysis import ClassRef, Client
 from codemod.context import RuleContext
 from codemod.edits import drop_items
+from codemod.escapes import how_it_escapes, out_of_sight_uses
 
 CODES = ("AOAI101",)
 ORDER = 10
@@ -34,31 +35,48 @@ def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
             f"explicit keywords, or by hand: {new}(base_url=<endpoint>/openai/v1/, api_key=<key or token "
             "provider>) without api_version."
         )
-    check = _check_seeing(ctx, client)
-    if check is not None:
-        return client.call, (
-            f"the {check.func.value}() check at line {ctx.position(check).start.line} tests this client for "
-            f"{cls}, which it would no longer be on the v1 API, so the client stays on the dated API; change the "
-            "check by hand (see its finding), then run the tool again."
-        )
-    return None
+    checks = _flippable_checks(ctx, client)
+    if not checks:
+        return None
+    seen = next((c for c in checks if _tests(ctx, c, client)), None)
+    # the first in the file: the scope analysis gives a name's uses in no particular order
+    uses = out_of_sight_uses(ctx.analysis, client) if seen is None else []
+    hidden = sorted(uses, key=lambda node: ctx.position(node).start)[:1]
+    if seen is None and not hidden:
+        return None
+    check = seen or checks[0]
+    where = f"the {check.func.value}() check at line {ctx.position(check).start.line}"
+    why = (
+        f"{where} tests this client for {cls}"
+        if seen is not None
+        else f"the client goes out of sight at line {ctx.position(hidden[0]).start.line} "
+        f"({how_it_escapes(ctx.analysis, hidden[0])}), and {where} tests for {cls}"
+    )
+    return client.call, (
+        f"{why}, which a client moved to the v1 API no longer is, so the client stays on the dated API; change "
+        "the check by hand (see its finding), then run the tool again."
+    )
 
 
-def _check_seeing(ctx: RuleContext, client: Client) -> cst.Call | None:
-    """An isinstance/issubclass check (other than one that already accepts the v1 class) that the tool can
-    follow this client into: moving the client would flip it."""
+def _flippable_checks(ctx: RuleContext, client: Client) -> list[cst.Call]:
+    """The isinstance/issubclass checks of the module that test for the client's class (other than those that
+    already accept the v1 class): moving the client would flip them for it."""
     new_class = names.AZURE_CLIENT_CLASSES[client.qualified]
+    found = []
     for ref in ctx.analysis.class_refs:
         if ref.kind != "check" or ref.check is None or names.AZURE_CLIENT_CLASSES[ref.qualified] != new_class:
             continue  # an AsyncAzureOpenAI is no AzureOpenAI before or after the move
-        if _accepts_v1_already(ctx, ref, new_class):
-            continue
-        tested = ref.check.args[0].value
-        if isinstance(tested, cst.Call) and isinstance(tested.func, cst.Name) and tested.func.value == "type":
-            tested = tested.args[0].value if tested.args else tested  # issubclass(type(client), ...)
-        if any(found is client and path == () for found, path in ctx.analysis.clients_of(tested)):
-            return cast(cst.Call, ref.check)
-    return None
+        if not _accepts_v1_already(ctx, ref, new_class):
+            found.append(ref.check)
+    return found
+
+
+def _tests(ctx: RuleContext, check: cst.Call, client: Client) -> bool:
+    """Whether the tool can follow the client into the check's first argument."""
+    tested = check.args[0].value
+    if isinstance(tested, cst.Call) and isinstance(tested.func, cst.Name) and tested.func.value == "type":
+        tested = tested.args[0].value if tested.args else tested  # issubclass(type(client), ...)
+    return any(found is client and path == () for found, path in ctx.analysis.clients_of(tested))
 
 
 def apply(ctx: RuleContext) -> None:
@@ -108,7 +126,7 @@ def apply(ctx: RuleContext) -> None:
     for (imp, local), refs in groups.items():
         unwrapped.extend(_plan_import(ctx, imp, local, refs, renamed_refs))
     _drop_unused_unions(ctx, [node for node in unwrapped if node is not None])
-    _rename_unused_imports(ctx, {imp for imp, _ in groups})
+    _rename_unused_imports(ctx, set(groups))
     for client in ctx.migrated:
         new_class = names.AZURE_CLIENT_CLASSES[client.qualified]
         ctx.report("AOAI101", client.call.func, f"{ctx.code_for(client.call.func)} -> {new_class}", fixed=True)
@@ -172,11 +190,11 @@ def _report_check(ctx: RuleContext, ref: ClassRef, new_class: str, reported: set
     """One finding per check, at the class it names (at the check itself when a type alias names it)."""
     check = ref.check
     assert check is not None and isinstance(check.func, cst.Name)
-    if check in reported:
+    if check in reported or _tests_other_clients_only(ctx, check):
         return
     reported.add(check)
     inside = any(a is check for a in ctx.meta.ancestors(ref.node))
-    old = ctx.code_for(ref.node) if inside else ctx.code_for(check.args[1].value)
+    old = ctx.code_for(check.args[1].value)
     ctx.report(
         "AOAI101",
         ref.node if inside else check,
@@ -184,6 +202,19 @@ def _report_check(ctx: RuleContext, ref: ClassRef, new_class: str, reported: set
         f"this check turns false for it (and a check for {new_class} would hold for OpenAI's own clients too). If "
         'it tells Azure clients apart, test the endpoint instead (for example "azure.com" in str(client.base_url)); '
         f"if it only wants an openai client, check for {new_class}.",
+    )
+
+
+def _tests_other_clients_only(ctx: RuleContext, check: cst.Call) -> bool:
+    """`c = AsyncOpenAI(api_key=...)` then `assert not isinstance(c, AsyncAzureOpenAI)`: a client of another
+    service, which no migration touches, so the check means the same before and after."""
+    tested = check.args[0].value
+    values = ctx.analysis.bound_values(tested) if isinstance(tested, cst.Name) else None
+    return bool(values) and all(
+        isinstance(value, cst.Call)
+        and ctx.meta.qualified(value.func) & names.V1_CLIENT_CLASSES.keys()
+        and not ctx.analysis.clients_of(value)
+        for value in values or []
     )
 
 
@@ -265,7 +296,7 @@ def _drop_unused_unions(ctx: RuleContext, unwrapped: list[cst.BaseExpression]) -
             if _module(imp) not in ("typing", "typing_extensions") or isinstance(imp.names, cst.ImportStar):
                 continue
             readers = [reference.node for reference in referent.references]
-            mentions = len(re.findall(rf"\b{re.escape(node.value)}\b", ctx.module.code))
+            mentions = len(re.findall(rf"(?<![\w.]){re.escape(node.value)}\b", ctx.module.code))
             if all(reader in gone for reader in readers) and mentions == len(readers) + 1:
                 local = node.value
                 ctx.edits.replace(imp, lambda updated, local=local: _without_name(updated, local))
@@ -458,18 +489,20 @@ def _renamed_import(ctx: RuleContext, original: cst.ImportFrom, updated, todo: s
     return updated.with_changes(names=result, module=new_module)
 
 
-def _rename_unused_imports(ctx: RuleContext, handled: set[cst.ImportFrom]) -> None:
+def _rename_unused_imports(ctx: RuleContext, handled: set[tuple[cst.ImportFrom, str]]) -> None:
     """Azure classes imported but never referenced: rename the import too (nothing can still need it)."""
     for imp in ctx.analysis.openai_imports:
-        if imp in handled or not ctx.active("AOAI101", imp):
+        if not ctx.active("AOAI101", imp):
             continue
         assert not isinstance(imp.names, cst.ImportStar)
         module = _module(imp)
         unused = set()
         for alias in imp.names:
-            if f"{module}.{alias.evaluated_name}" in names.AZURE_CLIENT_CLASSES and alias.asname is None:
-                if not _has_references(ctx, imp, alias.evaluated_name):
-                    unused.add(alias.evaluated_name)
+            local = alias.evaluated_name
+            if f"{module}.{local}" not in names.AZURE_CLIENT_CLASSES or alias.asname or (imp, local) in handled:
+                continue
+            if not _has_references(ctx, imp, local):
+                unused.add(local)
         if unused:
             _rewrite_import(ctx, imp, unused)
 
