@@ -14,7 +14,8 @@ from libcst.metadata import (
 )
 from libcst.metadata.scope_provider import GlobalScope
 
-from codemod import names
+from codemod import annotated, hosts, names
+from codemod.annotated import is_type_expression
 from codemod.metadata import Metadata
 
 
@@ -160,10 +161,10 @@ class Analysis(cst.CSTVisitor):
         self._in_annotation -= 1
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
-        self._in_type_subscript += _is_type_expression(node)
+        self._in_type_subscript += is_type_expression(node)
 
     def leave_Subscript(self, original_node: cst.Subscript) -> None:
-        self._in_type_subscript -= _is_type_expression(original_node)
+        self._in_type_subscript -= is_type_expression(original_node)
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         if self._in_annotation or self._in_type_subscript:
@@ -280,7 +281,7 @@ class Analysis(cst.CSTVisitor):
         if isinstance(parent, cst.Call) and parent.func is node:
             return "call"
         for ancestor in self.meta.ancestors(node):
-            if isinstance(ancestor, cst.Annotation) or _is_type_expression(ancestor):
+            if isinstance(ancestor, cst.Annotation) or is_type_expression(ancestor):
                 return "type"  # an annotation, or a type alias such as `Clients = OpenAI | AzureOpenAI`
             if isinstance(ancestor, (cst.Call, cst.BaseSmallStatement, cst.BaseCompoundStatement, cst.ClassDef)):
                 return "other"
@@ -415,11 +416,9 @@ class Analysis(cst.CSTVisitor):
         return [(client, ())] if client is not None else []
 
     def annotation_client(self, annotation: cst.Annotation) -> Client | None:
-        """The client an annotation says a value holds when it names an Azure client class, in any form:
-        `AzureOpenAI`, `Optional[...]`, `Union[...]`, `X | Y`, `Annotated[...]`, or a string of those."""
+        """The client an annotation says a value holds when it names an Azure client class (codemod/annotated.py)."""
         if annotation not in self._annotation_clients:
-            azure: list[str] = []
-            others = self._type_members(annotation.annotation, azure)
+            azure, others = annotated.admitted(annotation.annotation, self._azure_class_named)
             qual = azure[0] if azure else None
             self._annotation_clients[annotation] = (
                 Client(None, qual, True, names.AZURE_CLIENT_CLASSES[qual] in names.ASYNC_CLASSES, mixed=others > 0)
@@ -428,34 +427,12 @@ class Analysis(cst.CSTVisitor):
             )
         return self._annotation_clients[annotation]
 
-    def _type_members(self, expr: cst.BaseExpression, azure: list[str], text: bool = False) -> int:
-        """Collect the Azure classes a type expression admits into `azure`; return how many other types it
-        admits (None aside). `text`: the expression was parsed from a string, so it has no scope metadata."""
-        if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.BitOr):
-            return self._type_members(expr.left, azure, text) + self._type_members(expr.right, azure, text)
-        if isinstance(expr, cst.Subscript) and (_is_type_expression(expr) or _last_name(expr.value) == "Annotated"):
-            members = [e.slice.value for e in expr.slice if isinstance(e.slice, cst.Index)]
-            members = members[:1] if _last_name(expr.value) == "Annotated" else members
-            return sum(self._type_members(m, azure, text) for m in members)
-        if isinstance(expr, cst.SimpleString) and not text:
-            value = expr.evaluated_value
-            try:
-                parsed = cst.parse_expression(value) if isinstance(value, str) else None
-            except cst.ParserSyntaxError:
-                parsed = None
-            return self._type_members(parsed, azure, True) if parsed is not None else 1
-        if isinstance(expr, cst.Name) and expr.value == "None":
-            return 0
-        if text:
-            code = cst.Module(body=[]).code_for_node(expr)
-            local = self._azure_locals.get(code)
-            qual = local[1] if local else next((q for q in names.AZURE_CLIENT_CLASSES if q == code), None)
-        else:
-            qual = next(iter(self.qualified(expr) & names.AZURE_CLIENT_CLASSES.keys()), None)
-        if qual is None:
-            return 1
-        azure.append(qual)
-        return 0
+    def _azure_class_named(self, leaf: cst.BaseExpression, in_string: bool) -> str | None:
+        if not in_string:
+            return next(iter(self.qualified(leaf) & names.AZURE_CLIENT_CLASSES.keys()), None)
+        code = cst.Module(body=[]).code_for_node(leaf)  # parsed from a string: resolved through the imports
+        local = self._azure_locals.get(code)
+        return local[1] if local else (code if code in names.AZURE_CLIENT_CLASSES else None)
 
     def bound_values(self, name: cst.Name) -> list[cst.BaseExpression] | None:
         """The values a name may hold here, when every binding it refers to is a plain assignment."""
@@ -525,26 +502,6 @@ class Analysis(cst.CSTVisitor):
         return out
 
 _IDENTIFIER = re.compile(r"(?<![\w.])[^\W\d]\w*")
-_URL_HOST = re.compile(r"https?://([A-Za-z0-9.-]+)(?=[:/?#]|$)")
-
-
-def _last_name(node: cst.BaseExpression) -> str | None:
-    """`Annotated` for `Annotated` and `typing.Annotated`."""
-    if isinstance(node, cst.Attribute):
-        return node.attr.value
-    return node.value if isinstance(node, cst.Name) else None
-
-
-def _is_type_expression(node: cst.CSTNode) -> bool:
-    """`A | B` or `Union[...]` / `Optional[...]`: naming the Azure class there only says "a client of it"."""
-    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
-        return True
-    if isinstance(node, cst.Subscript):
-        value = node.value
-        if isinstance(value, cst.Attribute):
-            value = value.attr
-        return isinstance(value, cst.Name) and value.value in ("Union", "Optional")
-    return False
 
 
 def _names_within(expr: cst.CSTNode) -> list[cst.Name]:
@@ -562,10 +519,6 @@ def _contains(tree: cst.CSTNode, node: cst.CSTNode) -> bool:
     return any(_contains(child, node) for child in tree.children)
 
 
-# The hosts of Azure OpenAI resources (Azure OpenAI, AI Foundry, and multi-service Cognitive Services ones).
-AZURE_HOSTS = (".openai.azure.com", ".services.ai.azure.com", ".cognitiveservices.azure.com")
-
-
 def _points_at_azure(call: cst.Call) -> bool:
     """An `OpenAI(...)` that talks to Azure: its base URL is an Azure endpoint (v1, migrated or written by hand,
     or a dated deployment URL), or it sends `api-version`, which only Azure's dated and v1-preview routes took,
@@ -574,28 +527,11 @@ def _points_at_azure(call: cst.Call) -> bool:
     arg = keyword_arg(call, "base_url")
     if arg is not None:
         code = cst.Module(body=[]).code_for_node(arg.value)
-        if "/openai/v1" in code or any(host in code for host in AZURE_HOSTS):
+        if "/openai/v1" in code or any(host in code for host in hosts.AZURE_HOSTS):
             return True
-        if "/openai" not in code and _other_service(arg.value):
+        if "/openai" not in code and hosts.other_service(arg.value):
             return False
     return sends_api_version(call)
-
-
-def _other_service(url: cst.BaseExpression) -> bool:
-    """A base URL whose host is written out and is a public name with no "azure" in it (an API Management
-    gateway, `*.azure-api.net`, or a sovereign cloud's `*.openai.azure.us`, say, may front Azure OpenAI; a
-    local proxy may too)."""
-    if isinstance(url, cst.FormattedString):
-        head = url.parts[0] if url.parts else None
-        text = head.value if isinstance(head, cst.FormattedStringText) else ""
-    else:
-        text = string_value(url) or ""
-    match = _URL_HOST.match(text)
-    if match is None or match.end() == len(text) and isinstance(url, cst.FormattedString):
-        return False  # no literal host, or one that may go on in a {placeholder}
-    host = match.group(1).lower()
-    public = "." in host and not host.replace(".", "").isdigit() and not host.endswith((".local", ".internal"))
-    return public and "azure" not in host
 
 
 def sends_api_version(call: cst.Call) -> bool:
