@@ -167,20 +167,18 @@ def _renamed_import(ctx: RuleContext, original: cst.ImportFrom, updated, todo: s
     return updated.with_changes(names=result, module=new_module)
 
 
-def rename_unused_imports(ctx: RuleContext, handled: set[tuple[cst.ImportFrom, str]]) -> None:
+def rename_unused_imports(ctx: RuleContext, handled: set[cst.ImportFrom]) -> None:
     """Azure classes imported but never referenced: rename the import too (nothing can still need it)."""
     for imp in ctx.analysis.openai_imports:
-        if not ctx.active("AOAI101", imp):
+        if imp in handled or not ctx.active("AOAI101", imp):
             continue
         assert not isinstance(imp.names, cst.ImportStar)
         module = _module(imp)
         unused = set()
         for alias in imp.names:
-            local = alias.evaluated_name
-            if f"{module}.{local}" not in names.AZURE_CLIENT_CLASSES or alias.asname or (imp, local) in handled:
-                continue
-            if not _has_references(ctx, imp, local):
-                unused.add(local)
+            if f"{module}.{alias.evaluated_name}" in names.AZURE_CLIENT_CLASSES and alias.asname is None:
+                if not _has_references(ctx, imp, alias.evaluated_name):
+                    unused.add(alias.evaluated_name)
         if unused:
             _rewrite_import(ctx, imp, unused)
 

@@ -125,7 +125,7 @@ def apply(ctx: RuleContext) -> None:
     for (imp, local), refs in groups.items():
         unwrapped.extend(plan_import(ctx, imp, local, refs, renamed_refs))
     drop_unused_unions(ctx, [node for node in unwrapped if node is not None])
-    rename_unused_imports(ctx, set(groups))
+    rename_unused_imports(ctx, {imp for imp, _ in groups})
     for client in ctx.migrated:
         new_class = names.AZURE_CLIENT_CLASSES[client.qualified]
         ctx.report("AOAI101", client.call.func, f"{ctx.code_for(client.call.func)} -> {new_class}", fixed=True)
