@@ -87,31 +87,8 @@ def apply(ctx: RuleContext) -> None:
     for ref in [*ctx.analysis.class_refs, *_hidden_refs(ctx)]:
         new_class = names.AZURE_CLIENT_CLASSES[ref.qualified]
         renamed = ref in renamed_refs
-        if ref.kind in ("type", "text") and new_class in staying:
-            _report_kept_annotation(ctx, ref, new_class, staying[new_class])
-        elif ref.kind == "other":
-            ctx.report(
-                "AOAI101",
-                ref.node,
-                f"{ctx.code_for(ref.node)} is used here as a value (a base class, an argument, ...); the tool "
-                f"does not follow it. Replace it with {new_class} by hand once its construction is migrated.",
-            )
-        elif ref.kind == "check" and not renamed:
-            _report_check(ctx, ref, new_class, checks)
-        elif ref.kind == "hidden":
-            ctx.report(
-                "AOAI101",
-                ref.node,
-                f"{ref.local} is used in code the tool cannot see (an IPython magic line or a cell that does not "
-                f"parse), so its import is kept. Replace it with {new_class} there by hand.",
-            )
-        elif ref.kind == "text":
-            ctx.report(
-                "AOAI101",
-                ref.node,
-                f"{ref.local} is named inside the string {ctx.code_for(ref.node)}, which the tool does not "
-                f"rewrite, so its import is kept. Replace it with {new_class} in the string by hand.",
-            )
+        if not renamed:
+            _report_kept(ctx, ref, new_class, staying, checks)
         if isinstance(ref.node, cst.Attribute):
             if renamed:
                 ctx.edits.replace(ref.node.attr, cst.Name(new_class))
@@ -129,6 +106,37 @@ def apply(ctx: RuleContext) -> None:
     for client in ctx.migrated:
         new_class = names.AZURE_CLIENT_CLASSES[client.qualified]
         ctx.report("AOAI101", client.call.func, f"{ctx.code_for(client.call.func)} -> {new_class}", fixed=True)
+
+
+def _report_kept(
+    ctx: RuleContext, ref: ClassRef, new_class: str, staying: dict[str, Client], checks: set[cst.Call]
+) -> None:
+    """Say why a reference keeps the Azure class, and what a person does about it."""
+    if ref.kind in ("type", "text") and new_class in staying:
+        _report_kept_annotation(ctx, ref, new_class, staying[new_class])
+    elif ref.kind == "other":
+        ctx.report(
+            "AOAI101",
+            ref.node,
+            f"{ctx.code_for(ref.node)} is used here as a value (a base class, an argument, ...); the tool "
+            f"does not follow it. Replace it with {new_class} by hand once its construction is migrated.",
+        )
+    elif ref.kind == "check":
+        _report_check(ctx, ref, new_class, checks)
+    elif ref.kind == "hidden":
+        ctx.report(
+            "AOAI101",
+            ref.node,
+            f"{ref.local} is used in code the tool cannot see (an IPython magic line or a cell that does not "
+            f"parse), so its import is kept. Replace it with {new_class} there by hand.",
+        )
+    elif ref.kind == "text":
+        ctx.report(
+            "AOAI101",
+            ref.node,
+            f"{ref.local} is named inside the string {ctx.code_for(ref.node)}, which the tool does not "
+            f"rewrite, so its import is kept. Replace it with {new_class} in the string by hand.",
+        )
 
 
 def _hidden_refs(ctx: RuleContext) -> list[ClassRef]:
