@@ -239,13 +239,15 @@ def test_added_helper_goes_after_the_imports_of_the_openai_cell() -> None:
     cells = code_cells(result.data)
     assert cells[2] == "print('first')"
     new_imports = cells[3].splitlines()
-    assert new_imports[:4] == [
+    assert new_imports[:6] == [
         "%pip install azure-identity",
         "from azure.identity import DefaultAzureCredential, get_bearer_token_provider",
         "from openai import AsyncOpenAI",
         "import asyncio",
+        "import inspect",  # what the helper uses, with the cell's other imports
+        "import typing",
     ]
-    assert new_imports[4:7] == ["", "", "def _aoai_awaitable_token_provider(provider):"]
+    assert new_imports[6:9] == ["", "", "def _aoai_awaitable_token_provider("]
     assert new_imports[-3:] == ["", "", "scope = 'https://cognitiveservices.azure.com/.default'"]
     assert "api_key=_aoai_awaitable_token_provider(provider)" in cells[4]
     assert_valid(result.data)
