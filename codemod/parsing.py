@@ -30,10 +30,12 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-# Levels of nesting LibCST is given, counted on CPython's tree (an `a and b and c` chain counts one level per
-# operand and a dotted import name one per part, as LibCST nests them). At this depth the slowest forms (a
-# chain of 1,000 subscripts or attribute reads) take LibCST a few seconds.
+# Levels of nesting LibCST is given, counted on CPython's tree. At this depth the slowest forms (a chain of
+# 1,000 subscripts or attribute reads) take LibCST a few seconds. LibCST also nests what CPython keeps flat:
+# a dotted import name counts a level per part, and an `a and b and c` chain, whose nesting costs LibCST stack
+# but only linear time, a level per _CHAIN_PER_LEVEL operands.
 MAX_DEPTH = 1000
+_CHAIN_PER_LEVEL = 10
 # The native parser needs about 1 KB of stack per level and each level costs LibCST's visitors a few Python
 # frames: 256 MiB (reserved address space, touched only as deep as used) and 50 frames per level leave a wide
 # margin, where the default 8 MiB overflow at a few thousand levels.
@@ -111,8 +113,8 @@ def _too_deep(tree: ast.Module) -> int | None:
     stack: list[tuple[ast.AST, int, int]] = [(node, 1, node.lineno) for node in tree.body]
     while stack:
         node, depth, line = stack.pop()
-        if isinstance(node, ast.BoolOp):
-            depth += len(node.values) - 1  # LibCST: ((a and b) and c)
+        if isinstance(node, ast.BoolOp):  # LibCST: ((a and b) and c), which costs it stack, not time
+            depth += (len(node.values) - 1) // _CHAIN_PER_LEVEL
         elif isinstance(node, ast.alias):
             depth += node.name.count(".")  # LibCST: Attribute(Attribute(a, b), c)
         elif isinstance(node, ast.ImportFrom) and node.module:

@@ -129,6 +129,30 @@ def test_all_problem_files_in_one_run(tmp_path: Path, good: Path) -> None:
     assert "4 files could not be migrated" in result.output
 
 
+@pytest.mark.parametrize("cell", [
+    {"cell_type": "code", "source": 5},
+    {"cell_type": "code", "source": ["import openai\n", 3]},
+    {"cell_type": "code", "source": {"text": "import openai"}},
+    {"cell_type": "code", "source": None},
+    "import openai",
+], ids=["number", "list-with-a-number", "object", "null", "cell-not-an-object"])
+def test_a_notebook_cell_that_breaks_the_format_is_a_format_error(tmp_path: Path, good: Path, cell) -> None:
+    """Not "internal error": the report says which cell and what the format needs."""
+    import json
+
+    first = {"cell_type": "code", "source": AZURE, "metadata": {}, "outputs": [], "execution_count": None}
+    notebook = tmp_path / "broken.ipynb"
+    notebook.write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [first, cell]}))
+    before = notebook.read_bytes()
+    result = migrate(str(tmp_path))
+    assert result.exit_code == 3, result.output
+    [report] = [line for line in result.output.splitlines() if "AOAI000" in line]
+    assert "broken.ipynb:1:1" in report and "cell 2" in report and "internal error" not in report, report
+    assert "as the notebook format needs" in report
+    assert notebook.read_bytes() == before
+    assert_migrated(good)
+
+
 def test_empty_files_and_files_without_the_word_are_left_alone(tmp_path: Path, good: Path) -> None:
     """An empty module (`__init__.py`) is valid Python, not a failure; a binary or Python 2 file that cannot
     contain Azure code is skipped by the pre-filter before it is decoded or parsed."""
