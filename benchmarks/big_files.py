@@ -3,6 +3,7 @@
     python benchmarks/big_files.py                          # 0.25, 1, 2 and 8 MB
     python benchmarks/big_files.py --results benchmarks/RESULTS.md
     python benchmarks/big_files.py --code /path/to/checkout  # another version of the code, same files
+    python benchmarks/big_files.py --before /path/to/old/checkout --before-label "at a13dd91"
 
 Each file holds one Azure OpenAI client and generated functions (benchmarks/corpus.py), as a generated module
 does. Two shapes: the functions do not use the client (what slicing leaves out of LibCST's work), or every
@@ -55,6 +56,11 @@ def run(sizes: list[float], shapes: dict[str, int | None], repeats: int, code: P
     env_code = {"PYTHONPATH": str(code)} if code is not None else {}
     os.environ.update(env_code)
     with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp, "small.py")  # start-up and a small file: what the per-MB columns leave out
+        base.write_text(big_module(0, None), encoding="utf-8")
+        timing = measure("start-up", [*command(code), "--check", base.name], Path(tmp), repeats, {1})
+        rows.append({"shape": "(one small file)", "mb": 0, "wall": timing.wall, "cpu": timing.cpu,
+                     "peak": timing.peak_mib, "bytes": base.stat().st_size})
         for shape, every in shapes.items():
             for megabytes in sizes:
                 if every and megabytes > 2:
@@ -75,14 +81,18 @@ def render(rows: list[dict], load_before: float, repeats: int, label: str) -> st
         f"Command: `python benchmarks/big_files.py --results benchmarks/RESULTS.md` ({label}).",
         machine_line(load_before) + f" Median of {repeats} runs; peak memory is the largest process.",
         "",
-        "| functions | size | wall s | s per MB | peak MiB | MiB per MB |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| functions | size | wall s | CPU s | CPU s per MB | peak MiB | MiB per MB |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
+    base = rows[0]
     for row in rows:
         megabytes = row["bytes"] / 1024 / 1024
-        lines.append(f"| {row['shape']} | {megabytes:.2f} MB | {row['wall']:.2f} | {row['wall'] / megabytes:.2f} | "
-                     f"{row['peak']:.0f} | {row['peak'] / megabytes:.0f} |")
-    return "\n".join(lines) + "\n"
+        per_mb = [f"{(row[k] - base[k]) / megabytes:.{d}f}" if row is not base else "" for k, d in (("cpu", 2),
+                                                                                                   ("peak", 0))]
+        size = f"{megabytes:.2f} MB" if row is not base else f"{row['bytes'] / 1024:.0f} KB"
+        lines.append(f"| {row['shape']} | {size} | {row['wall']:.2f} | {row['cpu']:.2f} | {per_mb[0]} | "
+                     f"{row['peak']:.0f} | {per_mb[1]} |")
+    return "\n".join(lines) + "\n\nPer MB: above the small file's (start-up, imports, one client).\n"
 
 
 def write_section(results: Path, section: str) -> None:
@@ -102,10 +112,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--code", type=Path, help="run this checkout's code (PYTHONPATH) instead of the installed")
     parser.add_argument("--results", type=Path, help="write the table into this Markdown file")
+    parser.add_argument("--before", type=Path, metavar="CHECKOUT",
+                        help="also time an earlier version's code (up to 2 MB, first shape), for comparison")
+    parser.add_argument("--before-label", default="before", help="how the table names that version")
     args = parser.parse_args(argv)
     load_before = os.getloadavg()[0]
     shapes = {"none calls the client": None, "every 10th calls it": 10}
-    rows = run([float(s) for s in args.sizes.split(",")], shapes, args.repeats, args.code)
+    sizes = [float(s) for s in args.sizes.split(",")]
+    rows = run(sizes, shapes, args.repeats, args.code)
+    if args.before:
+        earlier = run([s for s in sizes if s <= 2], {f"none calls the client, {args.before_label}": None}, 1,
+                      args.before)
+        rows += earlier[1:]  # the small file's row stays the current code's
     section = render(rows, load_before, args.repeats, f"code: {args.code or 'the installed aoai-migrate'}")
     print(section)
     if args.results:

@@ -39,6 +39,8 @@ import unicodedata
 import warnings
 from dataclasses import dataclass
 
+from codemod.parsing import paused_gc
+
 SEED = "openai"
 _IDENTIFIER = re.compile(r"[^\W\d]\w*")
 _LINE = re.compile(r"[^\n]*\n|[^\n]+")
@@ -133,7 +135,7 @@ def _top_level(source: str, ends: list[int], lines: list[str]) -> tuple[list[_Ch
         last = _statement_start(source, first + size)
         text = source[first:last]
         try:
-            with warnings.catch_warnings():
+            with warnings.catch_warnings(), paused_gc():
                 warnings.simplefilter("ignore")  # SyntaxWarning for "\d" and the like: not ours to print
                 body = ast.parse(text).body
                 names |= _module_names(symtable.symtable(text, "<module>", "exec"))
