@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shlex
 import sys
 import tempfile
 from pathlib import Path
@@ -78,7 +79,7 @@ def render(rows: list[dict], load_before: float, repeats: int, label: str) -> st
     lines = [
         SECTION,
         "",
-        f"Command: `python benchmarks/big_files.py --results benchmarks/RESULTS.md` ({label}).",
+        f"Command: `{shlex.join(['python', 'benchmarks/big_files.py', *sys.argv[1:]])}` ({label}).",
         machine_line(load_before) + f" Median of {repeats} runs; peak memory is the largest process.",
         "",
         "| functions | size | wall s | CPU s | CPU s per MB | peak MiB | MiB per MB |",
