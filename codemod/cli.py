@@ -25,8 +25,9 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM (a CI job cancelled, `timeout`, `kill`): stops the run as Ctrl-C does."""
 
 
-def _handle_signals() -> None:
-    """Ctrl-C and SIGTERM raise in the main thread, after the file being written (if any) is complete."""
+def _handle_signals() -> dict[int, object]:
+    """Ctrl-C and SIGTERM raise in the main thread, after the file being written (if any) is complete.
+    Returns the handlers they replace (none outside the main thread, where Python cannot set handlers)."""
 
     def interrupted(signum: int, frame: object) -> None:
         writer = sys.modules.get("codemod.writer")  # not loaded: nothing is being written
@@ -36,8 +37,13 @@ def _handle_signals() -> None:
         else:
             writer.interrupt(stop)
 
-    signal.signal(signal.SIGINT, interrupted)
-    signal.signal(signal.SIGTERM, interrupted)
+    previous = {}
+    try:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous[signum] = signal.signal(signum, interrupted)
+    except ValueError:  # not the main thread
+        pass
+    return previous
 
 
 def _raise_for(signum: int):
@@ -81,7 +87,7 @@ class MigrateGroup(click.Group):
         here); either waits for the file being written, so that every file is old or new."""
         if not standalone_mode:
             return super().main(*args, standalone_mode=False, **kwargs)
-        _handle_signals()
+        previous = _handle_signals()
         try:
             return super().main(*args, standalone_mode=False, **kwargs)
         except click.exceptions.Abort as exc:
@@ -94,6 +100,10 @@ class MigrateGroup(click.Group):
         except click.ClickException as exc:
             exc.show()
             sys.exit(exc.exit_code)
+        finally:
+            for signum, handler in previous.items():  # called in-process (tests, tools): leave them as found
+                if handler is not None:  # None: set outside Python, and Python cannot set it back
+                    signal.signal(signum, handler)  # type: ignore[arg-type]
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if args and args[0] not in self.list_commands(ctx) and args[0] not in ("--help", "-h", "--version"):

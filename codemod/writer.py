@@ -98,6 +98,8 @@ def _replace(path: Path, original: int, before: os.stat_result, new: bytes) -> N
             handle.flush()
             _copy_metadata(original, handle.fileno(), before)
             os.fsync(handle.fileno())
+        if not hasattr(os, "fchmod"):
+            os.chmod(tmp_name, stat.S_IMODE(before.st_mode))
         _check_unchanged(path, original, before)
         os.replace(tmp_name, path)
     except BaseException as exc:
@@ -120,7 +122,8 @@ def _copy_metadata(original: int, fd: int, before: os.stat_result) -> None:
             raise WriteError(f"cannot keep the file's owner and group ({exc.strerror or exc}); not overwritten") \
                 from exc
     _copy_xattrs(original, fd)
-    os.fchmod(fd, stat.S_IMODE(before.st_mode))
+    if hasattr(os, "fchmod"):  # not on Windows before Python 3.13: see _replace
+        os.fchmod(fd, stat.S_IMODE(before.st_mode))
 
 
 def _copy_xattrs(original: int, fd: int) -> None:
