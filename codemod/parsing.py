@@ -43,7 +43,7 @@ _CHAIN_PER_LEVEL = 10
 # margin, where the default 8 MiB overflow at a few thousand levels.
 STACK_BYTES = 256 * 1024 * 1024
 RECURSION_LIMIT = 50 * MAX_DEPTH
-_PYTHON_GIVES_UP = re.compile(r"too many nested parentheses|too many statically nested blocks")
+_PYTHON_GIVES_UP = re.compile(r"too many nested parentheses")
 
 _isolated = False  # this process's crash costs one file only (a pool worker, a one-off child)
 _deferring = False  # inside `guarded` outside an isolated process: unmeasured text raises NeedsIsolation

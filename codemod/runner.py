@@ -222,10 +222,13 @@ def migrate_files(
         from codemod import pool
 
         results = pool.run(_work, candidates(), jobs, _crashed)  # a worker's crash costs its file only
-    for index, outcome in results:
-        outcomes[index] = outcome
-        if on_done:
-            on_done(outcome)
+    try:
+        for index, outcome in results:
+            outcomes[index] = outcome
+            if on_done:
+                on_done(outcome)
+    finally:  # an interrupt between two results: the pool stops its workers now, not when collected
+        getattr(results, "close", lambda: None)()
     if on_done:
         for index, outcome in enumerate(outcomes):
             if outcome is not None and index not in handed:
