@@ -4,6 +4,7 @@ error while every other file is migrated, in a pool run and in a serial one."""
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
@@ -101,7 +102,14 @@ def _run_with_crasher(tmp_path: Path, root: Path, *args: str) -> subprocess.Comp
     (site / "sitecustomize.py").write_text(CRASHER)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), str(ROOT)]), "NO_COLOR": "1"}
     return subprocess.run([sys.executable, "-m", "codemod", *args, str(root)], env=env, capture_output=True,
-                          text=True, timeout=240)
+                          text=True, timeout=240, cwd=tmp_path, preexec_fn=_no_core_dumps)
+
+
+def _no_core_dumps() -> None:
+    """The crashes these tests cause on purpose write no core file."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
 def _good_files(root: Path, count: int) -> list[Path]:
@@ -183,7 +191,7 @@ def test_the_guard_restores_the_interpreter_limits_when_the_work_fails() -> None
     assert sys.getrecursionlimit() == limit
 
 
-def test_the_native_parser_gets_a_stack_deep_enough() -> None:
+def test_the_native_parser_gets_a_stack_deep_enough(tmp_path: Path) -> None:
     """An `and` chain of 10,000 operands (1,000 levels by parsing.MAX_DEPTH's count) overflows the default
     8 MiB stack in LibCST's native parser: a segmentation fault. In the guard's thread it parses."""
     code = textwrap.dedent("""
@@ -198,11 +206,13 @@ def test_the_native_parser_gets_a_stack_deep_enough() -> None:
             libcst.parse_module(source)
     """)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    guarded = subprocess.run([sys.executable, "-c", code, "guarded"], env=env, capture_output=True, timeout=120)
+    run = functools.partial(subprocess.run, env=env, capture_output=True, timeout=120, cwd=tmp_path,
+                            preexec_fn=_no_core_dumps)
+    guarded = run([sys.executable, "-c", code, "guarded"])
     assert guarded.returncode == 0, guarded.stderr.decode()
     import resource
 
     soft, _ = resource.getrlimit(resource.RLIMIT_STACK)
     if soft != resource.RLIM_INFINITY and soft <= 8 * 1024 * 1024:  # the usual default: show it is too small
-        bare = subprocess.run([sys.executable, "-c", code, "bare"], env=env, capture_output=True, timeout=120)
+        bare = run([sys.executable, "-c", code, "bare"])
         assert bare.returncode == -11, "the default stack sufficed: the guard's stack size is not what is tested"
