@@ -15,6 +15,7 @@ from codemod.findings import Finding
 from codemod.imports import add_imports
 from codemod.metadata import Metadata
 from codemod.options import Options
+from codemod.parsing import parse_module
 from codemod.rules import rule_modules
 from codemod.slicing import slice_module
 
@@ -83,7 +84,7 @@ def _migrate(source: str, options: Options, path: str, hidden: str = "") -> Migr
 
 def prepare(source: str, options: Options, path: str) -> RuleContext:
     """Parse, resolve metadata and analyse once: what every rule (and the advisor alone) starts from."""
-    module = cst.parse_module(source)
+    module = parse_module(source)  # refuses nesting LibCST cannot follow (codemod/parsing.py)
     meta = Metadata(MetadataWrapper(module, unsafe_skip_copy=True), PROVIDERS)
     analysis = Analysis(meta)
     module.visit(analysis)

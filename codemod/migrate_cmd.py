@@ -42,10 +42,14 @@ def run_migrate(args: MigrateArgs) -> int:
         return EXIT_USAGE
     project: list[Path] | None = [] if _wants_project_files(options) else None
     unreadable: list[tuple[Path, str]] = []
+    temp_files: list[Path] = []
     files = discover_files(args.paths, args.exclude or cfg.exclude, [*cfg.extend_exclude, *args.extend_exclude],
-                           args.verbose, project, unreadable)
+                           args.verbose, project, unreadable, temp_files)
     if files is None:
         return EXIT_USAGE
+    from codemod.leftovers import report_leftovers
+
+    report_leftovers(temp_files, [Path(p) for p in args.paths if os.path.isfile(p)], args.clean_temp)
     mode = "diff" if args.interactive else args.mode
     from codemod import runner
 
@@ -54,7 +58,7 @@ def run_migrate(args: MigrateArgs) -> int:
         result = runner.run(files, options, mode, jobs, on_done)  # type: ignore[arg-type]
     if project is not None:
         result.project_findings = project_findings(project + env_files(args.paths), result, options)
-    result.outcomes += [runner.unreadable(path, f"cannot read it: {reason}") for path, reason in unreadable]
+    result.outcomes += [runner.unreadable(path, reason) for path, reason in unreadable]
     if args.interactive:
         return _interactive(result, policy)
     fmt = args.output_format or cfg.output_format or "concise"
@@ -148,10 +152,12 @@ def discover_files(
     verbose: bool,
     project: list[Path] | None = None,
     unreadable: list[tuple[Path, str]] | None = None,
+    temp_files: list[Path] | None = None,
 ) -> list[tuple[Path, str]] | None:
     """The .py and .ipynb files to migrate; when `project` is a list, the configuration and dependency files
-    the advisor reads are collected into it by the same walk; named paths that are not regular files go
-    into `unreadable`. None (after printing why) when a named path does not exist."""
+    the advisor reads are collected into it by the same walk; named paths that are not regular files and
+    directories that cannot be listed go into `unreadable`, with why; temporary files of an interrupted
+    earlier run into `temp_files`. None (after printing why) when a named path does not exist."""
     from codemod.discovery import discover
 
     include = None
@@ -164,9 +170,13 @@ def discover_files(
             click.echo(f"error: {path}: no such file or directory.", err=True)
         return None
     named = {str(Path(p)) for p in paths}
+    if unreadable is not None:
+        unreadable += [(d.path, f"{d.reason}; the files in it were not migrated") for d in found.unlisted]
+    if temp_files is not None:
+        temp_files += found.temp_files
     for skipped in found.skipped:
         if str(skipped.path) in named and unreadable is not None:  # named, yet not a file we can read
-            unreadable.append((skipped.path, skipped.reason))
+            unreadable.append((skipped.path, f"cannot read it: {skipped.reason}"))
             continue
         if verbose:
             click.echo(f"skipped {skipped.path}: {skipped.reason}", err=True)

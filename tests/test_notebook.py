@@ -507,7 +507,7 @@ def test_added_helper_skips_setup_cells_and_starts_its_cell_without_blank_lines(
               "                            azure_ad_token_provider=provider, api_version='2024-06-01')")
     new = sources(migrate(written_by_hand("%pip install openai", "pip install azure-identity", client)).data)
     assert new[:2] == ["%pip install openai", "pip install azure-identity"]
-    assert new[2].startswith("def _aoai_awaitable_token_provider(provider):\n")
+    assert new[2].startswith("import asyncio\nimport inspect\nimport typing\n\n\ndef _aoai_awaitable_token_provider(\n")
     assert "\n\n\ndef make(provider):\n" in new[2]
 
 
