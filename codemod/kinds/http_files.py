@@ -79,9 +79,10 @@ def _migrate_request(lines: list[str], request: _Request, edits: dict[int, list[
     line = lines[request.line]
     match = _REQUEST.match(line)
     assert match is not None
-    dated = _DEPLOYMENT_URL.match(match["url"]) or _RESPONSES_URL.match(match["url"])
+    url = match["url"] + "".join(_continued_query(lines, request))
+    dated = _DEPLOYMENT_URL.match(url) or _RESPONSES_URL.match(url)
     if dated is None or "api-version=" not in (dated["query"] or "").lower():
-        return _report_other(request, match["url"], match.start("url"))
+        return _report_other(request, url, match.start("url"))
     query = "&".join(p for p in dated["query"].split("&") if not p.lower().startswith("api-version="))
     new_url = f"{dated['prefix']}/openai/v1/{dated['route']}" + (f"?{query}" if query else "")
     deployment = dated.groupdict().get("deployment")
@@ -98,10 +99,19 @@ def _migrate_request(lines: list[str], request: _Request, edits: dict[int, list[
     return Finding("AOAI102", f"request moved to the v1 route `{new_url}`{moved}.", *where, fixed=True)
 
 
+def _continued_query(lines: list[str], request: _Request) -> list[str]:
+    """REST Client's multi-line query: lines under the request line that start with `?` or `&`."""
+    found = []
+    for line in lines[request.line + 1 : request.header_end]:
+        if not line.lstrip().startswith(("?", "&")):
+            break
+        found.append(line.strip())
+    return found
+
+
 def _why_not(lines: list[str], request: _Request, route: str, deployment: str | None) -> str | None:
     """Why the request cannot move with certainty, or None."""
-    following = lines[request.line + 1] if request.line + 1 < request.end else ""
-    if following.lstrip().startswith(("?", "&")):
+    if _continued_query(lines, request):
         return "its query continues on the next lines"
     if deployment is None:
         return None
