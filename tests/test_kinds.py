@@ -29,6 +29,7 @@ DEFAULT_NAMES = {
     "setup_cfg": "setup.cfg",
     "pipfile": "Pipfile",
     "env_samples": ".env.example",
+    "docstrings": "{stem}.py",  # stored as `.python`: fixtures/**/*.in.py are the engine's fixture pairs
 }
 
 

@@ -166,3 +166,23 @@ def test_requirements_text_files_are_not_documents() -> None:
     from codemod.kinds import docs
 
     assert not docs.handles(PurePath("requirements.txt")) and docs.handles(PurePath("notes.txt"))
+
+
+def test_docstring_examples_in_a_crlf_module_keep_their_line_endings() -> None:
+    module = (
+        'def f():\r\n    """Example.\r\n\r\n    >>> from openai import AzureOpenAI\r\n'
+        '    >>> c = AzureOpenAI(azure_endpoint="https://r.openai.azure.com", api_key="k", '
+        'api_version="2024-02-01")\r\n'
+        '    """\r\n'
+    )
+    result = rewrite_file(module, PurePath("m.py"), FACTS)
+    assert result.text == module.replace("AzureOpenAI", "OpenAI").replace(
+        'azure_endpoint="https://r.openai.azure.com", api_key="k", api_version="2024-02-01"',
+        'base_url="https://r.openai.azure.com/openai/v1/", api_key="k"',
+    )
+    assert {f.line for f in result.findings} == {5}
+
+
+def test_docstrings_that_are_not_the_first_statement_are_strings() -> None:
+    module = 'x = 1\n"""\n>>> from openai import AzureOpenAI\n"""\n'
+    assert rewrite_file(module, PurePath("m.py"), FACTS).text == module

@@ -37,7 +37,8 @@ from codemod.kinds.env_samples import mentioned_names, still_read
         ("main.tf", ["infrastructure"]),
         (".github/workflows/ci.yml", ["infrastructure"]),
         ("Dockerfile", ["infrastructure"]),
-        ("app.py", []),
+        ("app.py", ["docstrings"]),  # after the engine
+        ("notebook.ipynb", []),
         ("package-lock.json", ["infrastructure"]),  # read, and skipped whole by the configuration scan
     ],
 )
@@ -47,7 +48,7 @@ def test_which_kinds_read_a_file(name: str, kinds: list[str]) -> None:
 
 def test_kinds_that_only_report_never_change_text() -> None:
     assert {k.name for k in all_kinds() if not k.edits} == {"lockfiles", "infrastructure"}
-    assert {k.name for k in all_kinds() if not k.after_code} == {"docs", "http_files", "infrastructure"}
+    assert {k.name for k in all_kinds() if not k.after_code} == {"docs", "docstrings", "http_files", "infrastructure"}
 
 
 def test_mentioned_names_are_version_words_and_the_implicit_variable_of_dated_clients() -> None:

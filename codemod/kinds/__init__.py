@@ -23,6 +23,7 @@ Kinds, in the order `kinds_for` applies them to one file (each gets the text the
 - `lockfiles`: `poetry.lock`, `uv.lock`, `pdm.lock`, `Pipfile.lock`: the locked `openai` release, with the
   command that updates it (report).
 - `docs`: `.md`, `.markdown`, `.rst`, `.txt`: Python code blocks and doctests, migrated by the engine (fix).
+- `docstrings`: `.py`, after the engine: doctest examples in docstrings, migrated by the engine (fix).
 - `env_samples`: `.env.example`, `.env.sample`, `.env.template` (never `.env`): a dated api-version line
   that no code reads any more removed (fix), else reported.
 - `http_files`: `.http`, `.rest`: dated deployment-route requests moved to `/openai/v1/` (fix), the rest
@@ -94,6 +95,7 @@ def all_kinds() -> tuple[Kind, ...]:
     nothing for them."""
     from codemod.kinds import (
         docs,
+        docstrings,
         env_samples,
         http_files,
         infrastructure,
@@ -104,7 +106,8 @@ def all_kinds() -> tuple[Kind, ...]:
         setup_cfg,
     )
 
-    modules = (requirements, pyproject, setup_cfg, pipfile, lockfiles, docs, env_samples, http_files, infrastructure)
+    modules = (requirements, pyproject, setup_cfg, pipfile, lockfiles)  # dependency files first
+    modules += (docs, docstrings, env_samples, http_files, infrastructure)
     return tuple(module.KIND for module in modules)
 
 
