@@ -83,7 +83,7 @@ def test_env_sample_keeps_values_that_are_not_plain_settings() -> None:
 
 def test_env_sample_removes_only_its_line_inside_a_paragraph() -> None:
     text = "# Azure OpenAI\nAZURE_OPENAI_ENDPOINT=\nAZURE_OPENAI_API_VERSION=2024-02-01\nAZURE_OPENAI_API_KEY=\n"
-    result = rewrite_file(text, PurePath(".env.example"), RunFacts())
+    result = rewrite_file(text, PurePath(".env.example"), RunFacts(mentioned=frozenset()))
     assert result.text == "# Azure OpenAI\nAZURE_OPENAI_ENDPOINT=\nAZURE_OPENAI_API_KEY=\n"
 
 
@@ -106,3 +106,9 @@ def test_infrastructure_never_edits_and_skips_recordings() -> None:
     )
     result = rewrite_file(text, PurePath("tests/cassettes/chat.yaml"), RunFacts())
     assert result.text == text and result.findings == []
+
+
+def test_env_sample_is_only_reported_when_the_run_did_not_say_what_its_code_reads() -> None:
+    text = "AZURE_OPENAI_API_VERSION=2024-02-01\n"
+    result = rewrite_file(text, PurePath(".env.example"), RunFacts())
+    assert result.text == text and [(f.code, f.fixed, f.level) for f in result.findings] == [("AOAI307", False, "info")]

@@ -66,14 +66,15 @@ class RunFacts:
 
     - `needs`: reason -> minimum `openai` version, the union of `MigrationResult.sdk_needs` over the run.
     - `mentioned`: upper-case names the run's migrated code may still read from the environment: the union
-      of `env_samples.mentioned_names(text)` over every migrated module and notebook.
+      of `env_samples.mentioned_names(text)` over every migrated module and notebook. None (the default):
+      not known, so environment samples are only reported on, never edited.
     - `deployments`: environment variable -> the deployment literal it defaults to (AOAI201), over the run.
     - `migrate`: the engine with the run's options, `source -> result`; raises on code that does not parse.
     - `unsafe_fixes`: the user passed `--unsafe-fixes` (fixes that may change behaviour are applied).
     """
 
     needs: Mapping[str, str] = field(default_factory=dict)
-    mentioned: frozenset[str] = frozenset()
+    mentioned: frozenset[str] | None = None
     deployments: Mapping[str, str] = field(default_factory=dict)
     migrate: Migrate | None = None
     unsafe_fixes: bool = False

@@ -63,8 +63,9 @@ def rewrite(text: str, path: PurePath, facts: RunFacts) -> KindResult:
             findings += [reported] if reported is not None else []
             continue
         key = setting["key"]
-        if still_read(key, facts.mentioned):
-            note = f"`{key}` is still read by the code of the run; remove this line once nothing reads it."
+        if facts.mentioned is None or still_read(key, facts.mentioned):
+            reads = "may still be read by" if facts.mentioned is None else "is still read by"
+            note = f"`{key}` {reads} the code of the run; remove this line once nothing reads it."
             findings.append(Finding("AOAI307", f"{message} {note}", dated.line, dated.column, level="info"))
             continue
         removed |= _lines_to_remove(lines, dated.line - 1)
