@@ -186,3 +186,13 @@ def test_docstring_examples_in_a_crlf_module_keep_their_line_endings() -> None:
 def test_docstrings_that_are_not_the_first_statement_are_strings() -> None:
     module = 'x = 1\n"""\n>>> from openai import AzureOpenAI\n"""\n'
     assert rewrite_file(module, PurePath("m.py"), FACTS).text == module
+
+
+def test_blocks_between_off_and_on_switches_are_left_alone() -> None:
+    block = f"```python\n{CLIENT}```\n"
+    text = f"<!-- aoai-migrate: off -->\nBefore:\n\n{block}<!-- aoai-migrate: on -->\n\n{block}"
+    assert md(text) == f"<!-- aoai-migrate: off -->\nBefore:\n\n{block}<!-- aoai-migrate: on -->\n\n" + block.replace(
+        CLIENT, MIGRATED
+    )
+    rst = f".. aoai-migrate: off\n\n.. code-block:: python\n\n   {CLIENT.replace(chr(10), chr(10) + '   ', 1)}\n"
+    assert rewrite_file(rst, PurePath("a.rst"), FACTS).text == rst

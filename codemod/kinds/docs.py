@@ -7,12 +7,16 @@ byte for byte (as blacken-docs does for formatting).
   (`doctests`), prompts and expected output kept.
 - A block that does not parse is left alone without a finding: documentation holds fragments.
 - Findings point at the document's lines and columns.
+- `<!-- aoai-migrate: off -->` / `<!-- aoai-migrate: on -->` (Markdown) and `.. aoai-migrate: off` /
+  `.. aoai-migrate: on` (reST) leave the blocks between them alone, like blacken-docs' switches: a guide
+  that shows the dated API on purpose keeps it.
 
 Fixtures: fixtures/kinds/docs/."""
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import PurePath
 
 import libcst as cst
@@ -28,6 +32,7 @@ from codemod.kinds.rest_blocks import rest_blocks
 SUFFIXES = (".md", ".markdown", ".rst", ".txt")
 WALKED_BY_DEFAULT = (".md", ".rst")  # `.markdown` and `.txt` when named, or added by configuration
 _MARKDOWN = (".md", ".markdown")
+_SWITCH = re.compile(r"^\s*(?:<!--|\.\.)\s*aoai-migrate:\s*(off|on)\b", re.IGNORECASE)
 
 
 def handles(path: PurePath) -> bool:
@@ -39,6 +44,7 @@ def rewrite(text: str, path: PurePath, facts: RunFacts) -> KindResult:
         return KindResult(text)
     lines = text.splitlines(keepends=True)
     blocks = markdown_blocks(lines) if path.suffix.lower() in _MARKDOWN else rest_blocks(lines)
+    blocks = [block for block in blocks if not _switched_off(lines, block.start)]
     replaced: dict[int, list[str]] = {}
     findings: list[Finding] = []
     for block in blocks:
@@ -54,6 +60,16 @@ def rewrite(text: str, path: PurePath, facts: RunFacts) -> KindResult:
     for start in sorted(replaced, reverse=True):
         lines[start : start + lengths[start]] = replaced[start]
     return KindResult("".join(lines), sorted(findings, key=Finding.sort_key))
+
+
+def _switched_off(lines: list[str], start: int) -> bool:
+    """Whether the last switch above line `start` is `aoai-migrate: off` (a "before" example, a guide that
+    shows the dated API on purpose): `<!-- aoai-migrate: off -->` in Markdown, `.. aoai-migrate: off` in rST."""
+    for index in range(start - 1, -1, -1):
+        switch = _SWITCH.search(lines[index])
+        if switch is not None:
+            return switch.group(1).lower() == "off"
+    return False
 
 
 def _migrate_block(block: Block, migrate: Migrate) -> tuple[list[str] | None, list[Finding]]:
