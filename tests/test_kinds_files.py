@@ -112,3 +112,9 @@ def test_env_sample_is_only_reported_when_the_run_did_not_say_what_its_code_read
     text = "AZURE_OPENAI_API_VERSION=2024-02-01\n"
     result = rewrite_file(text, PurePath(".env.example"), RunFacts())
     assert result.text == text and [(f.code, f.fixed, f.level) for f in result.findings] == [("AOAI307", False, "info")]
+
+
+def test_each_kind_declares_the_codes_it_reports() -> None:
+    engine_driven = {"docs", "docstrings"}
+    for kind in all_kinds():
+        assert bool(kind.codes) is (kind.name not in engine_driven), kind.name

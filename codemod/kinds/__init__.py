@@ -89,6 +89,9 @@ class Kind:
     rewrite: Callable[[str, PurePath, RunFacts], KindResult]
     after_code: bool  # needs RunFacts from every Python file of the run
     edits: bool  # False: it only reports
+    # The codes its findings carry, so `--select` / `--ignore` can turn the kind off: skip it when none is
+    # enabled. Empty for the kinds that run the engine: `RunFacts.migrate` applies the run's options itself.
+    codes: frozenset[str] = frozenset()
 
 
 def all_kinds() -> tuple[Kind, ...]:

@@ -127,4 +127,6 @@ def _quoted(value: str) -> str:
     return value if re.fullmatch(r"[A-Za-z0-9_.:/@+-]*", value) else '"' + value.replace('"', '\\"') + '"'
 
 
-KIND = Kind("env_samples", handles, rewrite, after_code=True, edits=True)
+KIND = Kind(
+    "env_samples", handles, rewrite, after_code=True, edits=True, codes=frozenset({"AOAI307", "AOAI308", "AOAI201"})
+)

@@ -67,4 +67,7 @@ def _endpoint_message(match: re.Match[str]) -> str:
     )
 
 
-KIND = Kind("infrastructure", handles, rewrite, after_code=False, edits=False)
+KIND = Kind(
+    "infrastructure", handles, rewrite, after_code=False, edits=False,
+    codes=frozenset({"AOAI307", "AOAI308", "AOAI102"}),
+)

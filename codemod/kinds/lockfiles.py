@@ -122,4 +122,4 @@ def _finding(
     return Finding("AOAI306", message, line, column, level="warning")
 
 
-KIND = Kind("lockfiles", handles, rewrite, after_code=True, edits=False)
+KIND = Kind("lockfiles", handles, rewrite, after_code=True, edits=False, codes=frozenset({"AOAI306"}))

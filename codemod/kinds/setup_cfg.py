@@ -23,4 +23,4 @@ def rewrite(text: str, path: PurePath, facts: RunFacts) -> KindResult:
     return rewrite_sites(text, sites, facts.needs)
 
 
-KIND = Kind("setup_cfg", handles, rewrite, after_code=True, edits=True)
+KIND = Kind("setup_cfg", handles, rewrite, after_code=True, edits=True, codes=frozenset({"AOAI306"}))
