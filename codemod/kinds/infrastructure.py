@@ -22,9 +22,10 @@ from codemod.advisor.recordings import is_recording
 from codemod.findings import Finding
 from codemod.kinds import Kind, KindResult, RunFacts, env_samples
 
-# `openai/deployments/NAME[/route][?query]` after a host, a `/` or an interpolation (`${endpoint}openai/...`).
+# `openai/deployments/NAME[/route][?query]` after a `/` or an interpolation: `${endpoint}openai/...` (Bicep,
+# Terraform), `$(endpoint)openai/...` (Azure DevOps).
 _DATED_ENDPOINT = re.compile(
-    r"(?<=[/}])openai/deployments/(?P<deployment>[^/\s\"'?`]+)(?P<route>(?:/[A-Za-z_]+)*)/?(?P<query>\?[^\s\"'`]*)?"
+    r"(?<=[/})])openai/deployments/(?P<deployment>[^/\s\"'?`]+)(?P<route>(?:/[A-Za-z_]+)*)/?(?P<query>\?[^\s\"'`]*)?"
 )
 
 
