@@ -32,6 +32,7 @@ from codemod.kinds.rest_blocks import rest_blocks
 SUFFIXES = (".md", ".markdown", ".rst", ".txt")
 WALKED_BY_DEFAULT = (".md", ".rst")  # `.markdown` and `.txt` when named, or added by configuration
 _MARKDOWN = (".md", ".markdown")
+_SWITCH_TEXT = "aoai-migrate:"
 _SWITCH = re.compile(r"^\s*(?:<!--|\.\.)\s*aoai-migrate:\s*(off|on)\b", re.IGNORECASE)
 
 
@@ -44,7 +45,9 @@ def rewrite(text: str, path: PurePath, facts: RunFacts) -> KindResult:
         return KindResult(text)
     lines = text.splitlines(keepends=True)
     blocks = markdown_blocks(lines) if path.suffix.lower() in _MARKDOWN else rest_blocks(lines)
-    blocks = [block for block in blocks if not _switched_off(lines, block.start)]
+    if _SWITCH_TEXT in text.lower():
+        off = _switched_off(lines)
+        blocks = [block for block in blocks if not off[block.start]]
     replaced: dict[int, list[str]] = {}
     findings: list[Finding] = []
     for block in blocks:
@@ -62,14 +65,16 @@ def rewrite(text: str, path: PurePath, facts: RunFacts) -> KindResult:
     return KindResult("".join(lines), sorted(findings, key=Finding.sort_key))
 
 
-def _switched_off(lines: list[str], start: int) -> bool:
-    """Whether the last switch above line `start` is `aoai-migrate: off` (a "before" example, a guide that
+def _switched_off(lines: list[str]) -> list[bool]:
+    """For each line, whether the last switch above it is `aoai-migrate: off` (a "before" example, a guide that
     shows the dated API on purpose): `<!-- aoai-migrate: off -->` in Markdown, `.. aoai-migrate: off` in rST."""
-    for index in range(start - 1, -1, -1):
-        switch = _SWITCH.search(lines[index])
+    off, state = [], False
+    for line in lines:
+        off.append(state)
+        switch = _SWITCH.search(line)
         if switch is not None:
-            return switch.group(1).lower() == "off"
-    return False
+            state = switch.group(1).lower() == "off"
+    return off
 
 
 def _migrate_block(block: Block, migrate: Migrate) -> tuple[list[str] | None, list[Finding]]:
