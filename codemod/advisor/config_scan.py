@@ -12,7 +12,8 @@ interactions (test cassettes) are skipped: nobody maintains the versions in them
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from dataclasses import dataclass
+from pathlib import Path, PurePath
 
 from codemod.advisor.config_context import Layout
 from codemod.advisor.config_evidence import STRONG, tie_to_azure_openai
@@ -38,37 +39,62 @@ def is_config_file(path: Path) -> bool:
     return path.suffix.lower() in _CONFIG_SUFFIXES
 
 
+@dataclass(frozen=True)
+class DatedValue:
+    """A version-like value tied to Azure OpenAI: where it is, the setting that holds it (None for a URL's
+    `api-version=` or when no key can be read), and whether its key, section or URL names Azure OpenAI."""
+
+    value: str
+    line: int
+    column: int
+    key: str | None
+    certain: bool
+
+
 def scan_config_file(path: str | Path, text: str) -> list[Finding]:
     """Every dated Azure OpenAI version (AOAI307) and malformed version-like value (AOAI308) set in `text`."""
+    findings = [finding_for(dated, str(path)) for dated in dated_values(path, text)]
+    return [finding for finding in findings if finding is not None]
+
+
+def dated_values(path: str | PurePath, text: str) -> list[DatedValue]:
+    """The version-like values of `text` that belong to Azure OpenAI, known versions or not."""
     shown = str(path)
-    if Path(shown).name in _LOCK_FILES or _VALUE.search(text) is None or is_recording(path, text):
+    if PurePath(shown).name in _LOCK_FILES or _VALUE.search(text) is None or is_recording(path, text):
         return []
     layout = Layout(text, toml=shown.endswith(".toml"))
     arm_template = shown.endswith(".json") and _ARM_TEMPLATE.search(text) is not None
-    findings: list[Finding] = []
+    found: list[DatedValue] = []
     for index, line in enumerate(layout.lines):
         if layout.is_comment(index) or not any(ch.isdigit() for ch in line):
             continue
         for match in _VALUE.finditer(line):
-            strength = tie_to_azure_openai(layout, index, line[: match.start()], arm_template)
-            if strength is None:
-                continue
-            finding = _finding(match.group(1), index + 1, match.start() + 1, shown, strength == STRONG)
-            if finding is not None:
-                findings.append(finding)
-    return findings
+            prefix = line[: match.start()]
+            strength = tie_to_azure_openai(layout, index, prefix, arm_template)
+            if strength is not None:
+                key = None if prefix.rstrip().endswith("api-version=") else layout.key_of(index, prefix)
+                found.append(DatedValue(match.group(1), index + 1, match.start() + 1, key, strength == STRONG))
+    return found
 
 
-def _finding(value: str, line: int, column: int, path: str, certain: bool) -> Finding | None:
-    """AOAI307 for a known version; AOAI308 (which needs a person) for an unknown one, but only when the
-    value is certainly Azure OpenAI's: a stray date among mixed settings is not worth failing a run."""
+def known_message(value: str) -> str | None:
+    """What AOAI307 says about a known dated version; None when `value` is not one."""
     info = known_version(value)
     if info is None:
-        if not certain:
-            return None
-        return Finding("AOAI308", unknown_version_message(value), line, column, level="warning", path=path)
-    message = (
+        return None
+    return (
         f"api-version {value} ({info.label}) is set outside Python code. "
         "The migrated code sends no api-version; update or remove this setting where nothing else reads it."
     )
-    return Finding("AOAI307", message, line, column, level="info", path=path)
+
+
+def finding_for(dated: DatedValue, path: str = "") -> Finding | None:
+    """AOAI307 for a known version; AOAI308 (which needs a person) for an unknown one, but only when the
+    value is certainly Azure OpenAI's: a stray date among mixed settings is not worth failing a run."""
+    message = known_message(dated.value)
+    if message is None:
+        if not dated.certain:
+            return None
+        message = unknown_version_message(dated.value)
+        return Finding("AOAI308", message, dated.line, dated.column, level="warning", path=path)
+    return Finding("AOAI307", message, dated.line, dated.column, level="info", path=path)
