@@ -1,0 +1,188 @@
+"""Real-code check: run aoai-migrate over public repositories at pinned commits and check every file it touches.
+
+    python benchmarks/realcode.py benchmarks/realcode-manifest.tsv /work/.mirror
+    python benchmarks/realcode.py MANIFEST DIR [--only REPO] [--keep] [--scratch DIR] [--json FILE] [--tool CMD]
+
+MANIFEST: tab-separated `repo  commit  [path]` (see realcode_source.py). DIR holds each repository's bare git
+directory (`<owner>+<name>/...`, as the search tool's `fetch` lays them out). Each repository at its commit is
+read into a scratch folder outside the project (text files only; `--scratch`, default a new temporary folder,
+removed afterwards unless `--keep`), copied twice, and the tool runs three times: `--diff` on one copy, then a
+real write run on the other, then a second write run on it. Per file it checks:
+
+  tool          the tool did not crash, and parsed every file that Python compiles
+  dry-run       the --diff run wrote nothing
+  diff          the files --diff showed are the files the write run changed
+  compile       the output compiles (`compile()`; notebook code cells with IPython lines masked) where the input did
+  second-run    the second write run changed nothing
+  azure-left    no AzureOpenAI / AsyncAzureOpenAI of the openai package (resolved through imports) is left in the
+                output without a finding that needs a person on or near its statement (findings of the second
+                run, whose lines are the output's); an import of the class counts only when nothing uses it
+  private-attr  no `_azure_*` / `_api_version` read (attribute, getattr, hasattr) on a migrated client
+  copy-args     no `api_version=` / `azure_ad_token_provider=` / `azure_ad_token=` / `azure_deployment=` in a
+                copy()/with_options() call on a migrated client
+  isinstance    every isinstance/issubclass check naming an Azure class is unchanged (not widened to OpenAI)
+
+A migrated client is a name (`x`, `self.x`, a function returning one) bound to AzureOpenAI(...) before the run and
+to OpenAI(...) after it; names used for clients in several files count in every file where no Azure client
+keeps that name. It prints a table per repository and every failure with path:line, and exits 1 when any check
+fails (2 when the manifest or a repository cannot be used). The checks use `ast` alone, not the tool's code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import realcode_files  # noqa: E402
+from realcode_checks import Failure  # noqa: E402
+from realcode_source import ManifestError, Unit, all_files, extract, find_git_dir, read_manifest  # noqa: E402
+
+CHECKS = ("tool", "dry-run", "diff", "compile", "second-run", "azure-left", "private-attr", "copy-args", "isinstance")
+
+
+@dataclass
+class UnitResult:
+    unit: Unit
+    files: int = 0
+    azure_files: int = 0
+    changed: int = 0
+    person: int = 0
+    seconds: float = 0.0
+    failures: list[Failure] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("manifest", type=Path, help="tab-separated repo, commit, optional path")
+    parser.add_argument("dir", type=Path, help="folder holding the bare git directories (<owner>+<name>/...)")
+    parser.add_argument("--only", action="append", default=[], help="check only this repository (repeatable)")
+    parser.add_argument("--scratch", type=Path, help="work folder (default: a new temporary folder)")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch copies for reading")
+    parser.add_argument("--json", type=Path, help="also write every result as JSON to this file")
+    parser.add_argument("--tool", help="the command to test (default: aoai-migrate next to this Python)")
+    return parser.parse_args(argv)
+
+
+def default_tool() -> list[str]:
+    script = Path(sys.executable).with_name("aoai-migrate")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "codemod"]
+
+
+def run_tool(tool: list[str], cwd: Path, paths: list[str], report: Path, *extra: str) -> tuple[int, str, str]:
+    command = [*tool, *extra, "--output-format", "json", "--output", str(report), *paths]
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+    return done.returncode, done.stdout, done.stderr
+
+
+def read_findings(report: Path) -> list[dict]:
+    try:
+        data = json.loads(report.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    for item in data:
+        item["path"] = re.sub(r"^(\./)+", "", str(item.get("path", "")))
+    return data
+
+
+def diff_paths(diff: str) -> set[str]:
+    found = set()
+    for line in diff.splitlines():
+        if line.startswith("+++ b/"):
+            found.add(re.sub(r"^(\./)+", "", re.sub(r" \(cell \d+\)$", "", line[6:])))
+    return found
+
+
+def check_unit(unit: Unit, mirrors: Path, work: Path, tool: list[str]) -> UnitResult:
+    result = UnitResult(unit)
+    started = time.perf_counter()
+    src, dry, write = work / "src", work / "dry", work / "write"
+    _, result.missing = extract(find_git_dir(mirrors, unit.repo), unit, src)
+    paths = [p for p in unit.paths if (src / p).exists()] or ["."]
+    if unit.paths and paths == ["."]:
+        result.failures.append(Failure("tool", unit.label, 0, "none of the manifest's paths is in the snapshot"))
+        return result
+    shutil.copytree(src, dry)
+    shutil.copytree(src, write)
+    runs = {}
+    for name, cwd, extra in (("dry", dry, ("--diff",)), ("first", write, ()), ("second", write, ())):
+        runs[name] = run_tool(tool, cwd, paths, work / f"{name}.json", *extra)
+        runs[name + "-files"] = all_files(cwd)
+    tree = realcode_files.Trees(all_files(src), runs["dry-files"], runs["first-files"], runs["second-files"])
+    result.failures += realcode_files.tool_failures(unit.label, {k: runs[k] for k in ("dry", "first", "second")})
+    first = read_findings(work / "first.json")
+    result.person = sum(1 for f in first if not f.get("fixed") and f.get("level") != "info")
+    result.failures += realcode_files.run_failures(tree, diff_paths(runs["dry"][1]), first)
+    report = realcode_files.file_checks(tree, realcode_files.in_scope(src, paths), read_findings(work / "second.json"))
+    result.files, result.azure_files, result.changed = report.files, report.azure_files, len(tree.changed())
+    result.failures += report.failures
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def render(results: list[UnitResult]) -> str:
+    head = ["repository", "files", "Azure files", "changed", "need a person", *CHECKS]
+    rows = []
+    for r in results:
+        counts = [sum(1 for f in r.failures if f.check == c) for c in CHECKS]
+        rows.append([r.unit.label, r.files, r.azure_files, r.changed, r.person, *counts])
+    total = ["total", *(sum(row[i] for row in rows) for i in range(1, len(head)))]
+    lines = ["| " + " | ".join(head) + " |", "|---" + "|---:" * (len(head) - 1) + "|"]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in [*rows, total]]
+    return "\n".join(lines)
+
+
+def failure_list(results: list[UnitResult]) -> str:
+    lines = []
+    for check in CHECKS:
+        for r in results:
+            for f in (f for f in r.failures if f.check == check):
+                lines.append(f"[{check}] {r.unit.repo} {f.where()}  {f.message}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        units = [u for u in read_manifest(args.manifest) if not args.only or u.repo in args.only]
+    except (OSError, ManifestError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    tool = shlex.split(args.tool) if args.tool else default_tool()
+    scratch = args.scratch or Path(tempfile.mkdtemp(prefix="realcode-"))
+    started, results = time.perf_counter(), []
+    try:
+        for index, unit in enumerate(units):
+            print(f"[{index + 1}/{len(units)}] {unit.label}", file=sys.stderr, flush=True)
+            results.append(check_unit(unit, args.dir, scratch / f"{index:03d}", tool))
+    except ManifestError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    finally:
+        if not args.keep:
+            shutil.rmtree(scratch, ignore_errors=True)
+    print(render(results))
+    missing = [f"{r.unit.label}: {p}" for r in results for p in r.missing]
+    if missing:
+        print("\nNot in the snapshots (skipped):\n" + "\n".join(missing))
+    print("\nFailures:\n" + (failure_list(results) or "none"))
+    print(f"\n{len(results)} repositories, {sum(r.files for r in results)} files, "
+          f"{time.perf_counter() - started:.1f} s" + (f"; scratch kept in {scratch}" if args.keep else ""))
+    if args.json:
+        args.json.write_text(json.dumps([asdict(r) for r in results], indent=1, default=str), encoding="utf-8")
+    return 1 if any(r.failures for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

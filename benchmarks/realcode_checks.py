@@ -1,0 +1,212 @@
+"""The per-file checks of the real-code check, on the text before (`old`) and after (`new`) the tool's write run.
+
+Each check returns `Failure`s with the line in the file after the run (and the notebook cell). The checks use
+`ast` alone, not the tool's code, so that the tool cannot hide its own mistakes from them.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from realcode_python import AZURE, V1, Module, Names
+
+# Attributes that exist on AzureOpenAI only: reading one on OpenAI raises AttributeError.
+PRIVATE = frozenset({"_api_version", "_azure_endpoint", "_azure_deployment", "_azure_ad_token_provider",
+                     "_azure_ad_token"})
+# Arguments that AzureOpenAI.copy()/with_options() take and OpenAI's do not (TypeError at run time).
+AZURE_COPY_ARGS = frozenset({"api_version", "azure_ad_token_provider", "azure_ad_token", "azure_deployment"})
+NEAR = 1  # lines around a statement in which a finding counts as "on or near" it
+
+
+@dataclass(frozen=True)
+class Failure:
+    check: str
+    path: str
+    line: int
+    message: str
+    cell: int | None = None
+
+    def where(self) -> str:
+        return f"{self.path}:{self.line}" if self.cell is None else f"{self.path}:cell {self.cell}:{self.line}"
+
+
+def _place(mod: Module, line: int) -> tuple[int | None, int]:
+    return mod.origin[line - 1] if 0 < line <= len(mod.origin) else (None, line)
+
+
+def _failure(check: str, path: str, mod: Module, line: int, message: str) -> Failure:
+    cell, cell_line = _place(mod, line)
+    return Failure(check, path, cell_line, message, cell)
+
+
+# --- AzureOpenAI left without a finding ------------------------------------------------------------------
+
+
+def azure_references(tree: ast.Module, names: Names) -> Iterator[ast.expr]:
+    """Every expression naming openai's AzureOpenAI/AsyncAzureOpenAI (outermost attribute only)."""
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Name, ast.Attribute)) and names.qualify(node) in AZURE:
+            yield node
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+
+
+def _parents(tree: ast.Module) -> dict[ast.AST, ast.AST]:
+    return {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+
+
+def _statement_span(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> tuple[int, int]:
+    """Lines of the innermost statement holding `node`; for a compound statement, its header only."""
+    while not isinstance(node, ast.stmt):
+        node = parents[node]
+    body = getattr(node, "body", None)
+    if isinstance(body, list) and body and isinstance(body[0], ast.stmt):
+        first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
+        return first, max(node.lineno, body[0].lineno - 1)
+    return node.lineno, node.end_lineno or node.lineno
+
+
+def azure_left(path: str, mod: Module, finding_lines: set[int]) -> list[Failure]:
+    """An openai Azure class still in the output with no finding that needs a person on or near it.
+    `finding_lines` are module lines. An import of the class counts only when nothing else in the file uses it."""
+    names = Names(mod.tree)
+    parents = _parents(mod.tree)
+    failures, uses = [], 0
+    for ref in azure_references(mod.tree, names):
+        uses += 1
+        start, end = _statement_span(ref, parents)
+        if not any(start - NEAR <= line <= end + NEAR for line in finding_lines):
+            what = ast.unparse(ref)
+            failures.append(_failure("azure-left", path, mod, ref.lineno, f"{what} left, no finding on it"))
+    if uses == 0:
+        for node in names.azure_imports:
+            start, end = node.lineno, node.end_lineno or node.lineno
+            if not any(start - NEAR <= line <= end + NEAR for line in finding_lines):
+                failures.append(_failure("azure-left", path, mod, node.lineno,
+                                         "import of an Azure client class kept with no use and no finding"))
+    return failures
+
+
+# --- migrated clients: which names hold one ---------------------------------------------------------------
+
+
+def client_keys(tree: ast.Module, names: Names, classes: frozenset[str]) -> set[str]:
+    """Names under which the file keeps a client built by one of `classes`: `x` for `x = C(...)` and
+    `self.x = C(...)`, `f()` for a function returning one, and names assigned from such a function's call."""
+    keys: set[str] = set()
+    for _ in range(2):  # a second pass sees assignments from functions found in the first
+        for node in ast.walk(tree):
+            for target, value in _bindings(node):
+                if _builds(value, names, classes, keys):
+                    keys.update(k for k in (_key(target),) if k)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                returns = (n.value for n in ast.walk(node) if isinstance(n, ast.Return) and n.value is not None)
+                if any(_builds(v, names, classes, keys) for v in returns):
+                    keys.add(f"{node.name}()")
+    return keys
+
+
+def _bindings(node: ast.AST) -> Iterator[tuple[ast.expr, ast.expr]]:
+    if isinstance(node, ast.Assign):
+        yield from ((t, node.value) for t in node.targets)
+    elif isinstance(node, (ast.AnnAssign, ast.NamedExpr)) and node.value is not None:
+        yield node.target, node.value
+    elif isinstance(node, (ast.With, ast.AsyncWith)):
+        yield from ((i.optional_vars, i.context_expr) for i in node.items if i.optional_vars is not None)
+
+
+def _builds(value: ast.expr, names: Names, classes: frozenset[str], keys: set[str]) -> bool:
+    if isinstance(value, ast.Await):
+        value = value.value
+    if isinstance(value, ast.IfExp):
+        return _builds(value.body, names, classes, keys) or _builds(value.orelse, names, classes, keys)
+    if not isinstance(value, ast.Call):
+        return False
+    return names.qualify(value.func) in classes or _key(value) in keys
+
+
+def _key(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Call):
+        inner = _key(node.func)
+        return f"{inner}()" if inner else None
+    return None
+
+
+# --- what a migrated client must not meet ------------------------------------------------------------------
+
+
+def private_reads(path: str, mod: Module, migrated: set[str]) -> list[Failure]:
+    failures = []
+    for node in ast.walk(mod.tree):
+        receiver, attr = None, None
+        if isinstance(node, ast.Attribute) and _private(node.attr):
+            receiver, attr = node.value, node.attr
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+              and node.func.id in ("getattr", "hasattr", "setattr") and len(node.args) >= 2
+              and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str)
+              and _private(node.args[1].value)):
+            receiver, attr = node.args[0], node.args[1].value
+        if receiver is not None and _key(receiver) in migrated:
+            message = f"{ast.unparse(receiver)}.{attr}: the migrated OpenAI client has no such attribute"
+            failures.append(_failure("private-attr", path, mod, node.lineno, message))
+    return failures
+
+
+def _private(attr: str) -> bool:
+    return attr in PRIVATE or attr.startswith("_azure_")
+
+
+def copy_arguments(path: str, mod: Module, migrated: set[str]) -> list[Failure]:
+    failures = []
+    for node in ast.walk(mod.tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("copy", "with_options") and _key(node.func.value) in migrated):
+            continue
+        bad = sorted(k.arg for k in node.keywords if k.arg in AZURE_COPY_ARGS)
+        if bad:
+            message = f"{ast.unparse(node.func)}({', '.join(bad)}=...) on a migrated client: TypeError"
+            failures.append(_failure("copy-args", path, mod, node.lineno, message))
+    return failures
+
+
+def _type_checks(mod: Module) -> dict[str, list[ast.Call]]:
+    """isinstance/issubclass calls by the source text of their first argument, in file order."""
+    out: dict[str, list[ast.Call]] = {}
+    calls = [n for n in ast.walk(mod.tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+             and n.func.id in ("isinstance", "issubclass") and len(n.args) == 2]
+    for call in sorted(calls, key=lambda c: (c.lineno, c.col_offset)):
+        out.setdefault(f"{call.func.id}:{ast.unparse(call.args[0])}", []).append(call)
+    return out
+
+
+def type_checks_changed(path: str, old: Module, new: Module) -> list[Failure]:
+    """An isinstance/issubclass check naming an Azure class must come out unchanged: rewritten to the v1
+    class it holds for every OpenAI client (widened); with the Azure class dropped it misses Azure clients."""
+    old_names, new_names = Names(old.tree), Names(new.tree)
+    after = _type_checks(new)
+    failures = []
+    for key, calls in _type_checks(old).items():
+        for index, call in enumerate(calls):
+            classes = {old_names.qualify(n) for n in ast.walk(call.args[1])}
+            if not classes & AZURE:
+                continue
+            twin = after.get(key, [])[index] if index < len(after.get(key, [])) else None
+            if twin is None:
+                failures.append(_failure("isinstance", path, old, call.lineno,
+                                         f"{ast.unparse(call)} is gone from the output"))
+                continue
+            if ast.unparse(twin.args[1]) == ast.unparse(call.args[1]):
+                continue
+            now = {new_names.qualify(n) for n in ast.walk(twin.args[1])}
+            how = "widened" if now & V1 and not now & AZURE else "changed"
+            failures.append(_failure("isinstance", path, new, twin.lineno,
+                                     f"{how}: {ast.unparse(call)} became {ast.unparse(twin)}"))
+    return failures
