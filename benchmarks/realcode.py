@@ -21,6 +21,8 @@ real write run on the other, then a second write run on it. Per file it checks:
   copy-args     no `api_version=` / `azure_ad_token_provider=` / `azure_ad_token=` / `azure_deployment=` in a
                 copy()/with_options() call on a migrated client
   isinstance    every isinstance/issubclass check naming an Azure class is unchanged (not widened to OpenAI)
+  annotation    no annotation naming an Azure class is rewritten while an Azure client constructor stays in the
+                output (in the same file, or anywhere in the repository)
 
 A migrated client is a name (`x`, `self.x`, a function returning one) bound to AzureOpenAI(...) before the run and
 to OpenAI(...) after it; names used for clients in several files count in every file where no Azure client
@@ -48,7 +50,8 @@ import realcode_files  # noqa: E402
 from realcode_checks import Failure  # noqa: E402
 from realcode_source import ManifestError, Unit, all_files, extract, find_git_dir, read_manifest  # noqa: E402
 
-CHECKS = ("tool", "dry-run", "diff", "compile", "second-run", "azure-left", "private-attr", "copy-args", "isinstance")
+CHECKS = ("tool", "dry-run", "diff", "compile", "second-run", "azure-left", "private-attr", "copy-args", "isinstance",
+          "annotation")
 
 
 @dataclass

@@ -55,6 +55,23 @@ def azure_references(tree: ast.Module, names: Names) -> Iterator[ast.expr]:
         stack.extend(ast.iter_child_nodes(node))
 
 
+def azure_module_settings(tree: ast.Module, names: Names) -> Iterator[ast.AST]:
+    """Azure code of openai<1.0 and of the module-level client: `openai.api_type = "azure"` (or "azure_ad"), and
+    a call of openai<1.0's resources (`openai.ChatCompletion.create`) with `engine=` or `deployment_id=`."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
+            if str(node.value.value).lower() in ("azure", "azure_ad") and any(
+                names.qualify(t) == "openai.api_type" for t in node.targets
+            ):
+                yield node
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            resource = names.qualify(node.func.value) or ""
+            if resource.startswith("openai.") and resource[7:8].isupper() and "." not in resource[7:] and any(
+                k.arg in ("engine", "deployment_id") for k in node.keywords
+            ):
+                yield node
+
+
 def _parents(tree: ast.Module) -> dict[ast.AST, ast.AST]:
     return {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
 
@@ -82,6 +99,11 @@ def azure_left(path: str, mod: Module, finding_lines: set[int]) -> list[Failure]
         if not any(start - NEAR <= line <= end + NEAR for line in finding_lines):
             what = ast.unparse(ref)
             failures.append(_failure("azure-left", path, mod, ref.lineno, f"{what} left, no finding on it"))
+    for node in azure_module_settings(mod.tree, names):
+        start, end = _statement_span(node, parents)
+        if not any(start - NEAR <= line <= end + NEAR for line in finding_lines):
+            what = ast.unparse(node)[:80]
+            failures.append(_failure("azure-left", path, mod, node.lineno, f"{what} left, no finding on it"))
     if uses == 0:
         for node in names.azure_imports:
             start, end = node.lineno, node.end_lineno or node.lineno
@@ -209,4 +231,55 @@ def type_checks_changed(path: str, old: Module, new: Module) -> list[Failure]:
             how = "widened" if now & V1 and not now & AZURE else "changed"
             failures.append(_failure("isinstance", path, new, twin.lineno,
                                      f"{how}: {ast.unparse(call)} became {ast.unparse(twin)}"))
+    return failures
+
+
+def azure_constructors(mod: Module) -> list[int]:
+    """Module lines of AzureOpenAI(...) / AsyncAzureOpenAI(...) calls."""
+    names = Names(mod.tree)
+    return [n.lineno for n in ast.walk(mod.tree) if isinstance(n, ast.Call) and names.qualify(n.func) in AZURE]
+
+
+def _annotations(tree: ast.Module) -> dict[str, list[ast.expr]]:
+    """Annotations by where they stand: `scope.f(arg)`, `scope.f->` (return), `scope:target` (variable)."""
+    out: dict[str, list[ast.expr]] = {}
+
+    def visit(node: ast.AST, scope: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                name, a = f"{scope}.{child.name}", child.args
+                for arg in [*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg]:
+                    if arg is not None and arg.annotation is not None:
+                        out.setdefault(f"{name}({arg.arg})", []).append(arg.annotation)
+                if child.returns is not None:
+                    out.setdefault(f"{name}->", []).append(child.returns)
+                visit(child, name)
+            elif isinstance(child, ast.ClassDef):
+                visit(child, f"{scope}.{child.name}")
+            elif isinstance(child, ast.AnnAssign):
+                out.setdefault(f"{scope}:{ast.unparse(child.target)}", []).append(child.annotation)
+            else:
+                visit(child, scope)
+
+    visit(tree, "")
+    return out
+
+
+def annotations_changed(path: str, old: Module, new: Module, staying: str | None) -> list[Failure]:
+    """An annotation naming an Azure class rewritten while an Azure client stays on the dated API (`staying`
+    says where: this file first, else elsewhere in the repository): the annotation now denies a client the
+    program still builds, and SPEC guarantee 1 says such annotations are reported, not rewritten."""
+    if staying is None:
+        return []
+    old_names, after = Names(old.tree), _annotations(new.tree)
+    failures = []
+    for key, notes in _annotations(old.tree).items():
+        for index, note in enumerate(notes):
+            if not any(old_names.qualify(n) in AZURE for n in ast.walk(note)):
+                continue
+            twins = after.get(key, [])
+            twin = twins[index] if index < len(twins) else None
+            if twin is not None and ast.unparse(twin) != ast.unparse(note):
+                message = f"{ast.unparse(note)} became {ast.unparse(twin)} while {staying} stays on the dated API"
+                failures.append(_failure("annotation", path, new, twin.lineno, message))
     return failures

@@ -105,13 +105,24 @@ def file_checks(tree: Trees, files: list[str], second: list[dict]) -> Report:
     by_path: dict[str, list[dict]] = {}
     for finding in second:
         by_path.setdefault(finding["path"], []).append(finding)
+    staying = {i.path: lines for i in parsed if i.new is not None and (lines := checks.azure_constructors(i.new))}
     for item in parsed:
         if item.new is not None:
             report.failures += checks.azure_left(item.path, item.new, _finding_lines(item.new, by_path.get(item.path)))
         if item.old is not None and item.new is not None and tree.src[item.path] != tree.first[item.path]:
             report.failures += checks.type_checks_changed(item.path, item.old, item.new)
+            report.failures += checks.annotations_changed(item.path, item.old, item.new, _staying(item, staying))
     report.failures += _client_use_failures(parsed)
     return report
+
+
+def _staying(item: _File, staying: dict[str, list[int]]) -> str | None:
+    """Where an Azure client stays after the run: in this file if one does, else elsewhere in the repository."""
+    if item.path in staying and item.new is not None:
+        cell, line = item.new.origin[staying[item.path][0] - 1]
+        return f"the Azure client at line {line}" + (f" of cell {cell}" if cell else "")
+    other = min(staying, default=None)
+    return f"the Azure client in {other}" if other else None
 
 
 def _parse(path: str, old: bytes, new: bytes, report: Report) -> _File | None:

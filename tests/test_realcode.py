@@ -143,6 +143,15 @@ PLANTED = {
         "copy.py:6"),
     "isinstance": ({"check.py": AZURE + "azure = isinstance(client, AzureOpenAI)\n"},
                    {"check.py": {"after": V1 + "azure = isinstance(client, OpenAI)\n"}}, "check.py:3"),
+    "annotation": (
+        {"ann.py": "from openai import AzureOpenAI\ndef make(settings) -> AzureOpenAI:\n"
+                   "    return AzureOpenAI(**settings)\n"},
+        {"ann.py": {"after": "from openai import AzureOpenAI, OpenAI\ndef make(settings) -> OpenAI:\n"
+                             "    return AzureOpenAI(**settings)\n", "findings": [dict(PERSON, line=3)]}},
+        "ann.py:2"),
+    "azure-left-module": ({"old.py": "import openai\nopenai.api_type = 'azure'\n"}, {"old.py": {}}, "old.py:2"),
+    "azure-left-legacy": ({"old.py": "import openai\nopenai.ChatCompletion.create(engine='d', messages=[])\n"},
+                          {"old.py": {}}, "old.py:2"),
 }
 
 
@@ -151,7 +160,7 @@ def test_planted_failure_is_caught_with_its_line(tmp_path, case):
     files, plan, where = PLANTED[case]
     done = _run(tmp_path, files, plan)
     assert done.returncode == 1, done.stdout + done.stderr
-    check = case.removesuffix("-cell").removesuffix("-import")
+    check = case.split("-cell")[0].split("-import")[0].split("-module")[0].split("-legacy")[0]
     assert any(line.startswith(f"[{check}] {REPO} {where} ") for line in _failures(done.stdout)), done.stdout
 
 
