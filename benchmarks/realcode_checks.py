@@ -265,6 +265,20 @@ def _annotations(tree: ast.Module) -> dict[str, list[ast.expr]]:
     return out
 
 
+def _mentions(node: ast.expr, names: Names, classes: frozenset[str]) -> bool:
+    """Whether an annotation names one of `classes`, also inside a string (forward reference)."""
+    for inner in ast.walk(node):
+        if isinstance(inner, ast.Constant) and isinstance(inner.value, str):
+            try:
+                if _mentions(ast.parse(inner.value, mode="eval").body, names, classes):
+                    return True
+            except SyntaxError:
+                continue
+        elif isinstance(inner, (ast.Name, ast.Attribute)) and names.qualify(inner) in classes:
+            return True
+    return False
+
+
 def annotations_changed(path: str, old: Module, new: Module, staying: str | None) -> list[Failure]:
     """An annotation naming an Azure class rewritten while an Azure client stays on the dated API (`staying`
     says where: this file first, else elsewhere in the repository): the annotation now denies a client the
@@ -275,7 +289,7 @@ def annotations_changed(path: str, old: Module, new: Module, staying: str | None
     failures = []
     for key, notes in _annotations(old.tree).items():
         for index, note in enumerate(notes):
-            if not any(old_names.qualify(n) in AZURE for n in ast.walk(note)):
+            if not _mentions(note, old_names, AZURE):
                 continue
             twins = after.get(key, [])
             twin = twins[index] if index < len(twins) else None

@@ -19,6 +19,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "benchmarks" / "realcode.py"
 REPO = "someone/sample"
+CHECKS = ("compile", "second-run", "dry-run", "diff", "azure-left", "private-attr", "copy-args", "isinstance",
+          "annotation")
 
 # A stand-in for the migrate command: `[--diff] --output-format json --output FILE PATH...`. The plan (JSON, in
 # $PLAN) maps a file to what the run writes ("after"), what it reports ("findings"), and planted misbehaviour.
@@ -149,6 +151,12 @@ PLANTED = {
         {"ann.py": {"after": "from openai import AzureOpenAI, OpenAI\ndef make(settings) -> OpenAI:\n"
                              "    return AzureOpenAI(**settings)\n", "findings": [dict(PERSON, line=3)]}},
         "ann.py:2"),
+    "annotation-string": (
+        {"fwd.py": "def make(settings) -> 'AsyncAzureOpenAI':\n    from openai import AsyncAzureOpenAI\n"
+                   "    return AsyncAzureOpenAI(**settings)\n"},
+        {"fwd.py": {"after": "def make(settings) -> 'AsyncOpenAI':\n    from openai import AsyncAzureOpenAI\n"
+                             "    return AsyncAzureOpenAI(**settings)\n", "findings": [dict(PERSON, line=3)]}},
+        "fwd.py:1"),
     "azure-left-module": ({"old.py": "import openai\nopenai.api_type = 'azure'\n"}, {"old.py": {}}, "old.py:2"),
     "azure-left-legacy": ({"old.py": "import openai\nopenai.ChatCompletion.create(engine='d', messages=[])\n"},
                           {"old.py": {}}, "old.py:2"),
@@ -160,7 +168,7 @@ def test_planted_failure_is_caught_with_its_line(tmp_path, case):
     files, plan, where = PLANTED[case]
     done = _run(tmp_path, files, plan)
     assert done.returncode == 1, done.stdout + done.stderr
-    check = case.split("-cell")[0].split("-import")[0].split("-module")[0].split("-legacy")[0]
+    check = next(c for c in CHECKS if case.startswith(c))  # cases are named "<check>" or "<check>-<variant>"
     assert any(line.startswith(f"[{check}] {REPO} {where} ") for line in _failures(done.stdout)), done.stdout
 
 
