@@ -241,7 +241,8 @@ def azure_constructors(mod: Module) -> list[int]:
 
 
 def _annotations(tree: ast.Module) -> dict[str, list[ast.expr]]:
-    """Annotations by where they stand: `scope.f(arg)`, `scope.f->` (return), `scope:target` (variable)."""
+    """Annotations by where they stand: `scope.f(arg)`, `scope.f->` (return), `scope:target` (variable),
+    `scope=target` (a type alias such as `Clients = A | B`)."""
     out: dict[str, list[ast.expr]] = {}
 
     def visit(node: ast.AST, scope: str) -> None:
@@ -258,6 +259,8 @@ def _annotations(tree: ast.Module) -> dict[str, list[ast.expr]]:
                 visit(child, f"{scope}.{child.name}")
             elif isinstance(child, ast.AnnAssign):
                 out.setdefault(f"{scope}:{ast.unparse(child.target)}", []).append(child.annotation)
+            elif isinstance(child, ast.Assign) and _type_expression(child.value):  # `Clients = A | B` alias
+                out.setdefault(f"{scope}={ast.unparse(child.targets[0])}", []).append(child.value)
             else:
                 visit(child, scope)
 
@@ -277,6 +280,14 @@ def _mentions(node: ast.expr, names: Names, classes: frozenset[str]) -> bool:
         elif isinstance(inner, (ast.Name, ast.Attribute)) and names.qualify(inner) in classes:
             return True
     return False
+
+
+def _type_expression(node: ast.expr) -> bool:
+    """`A | B` or `Union[...]` / `Optional[...]`: the right-hand side of a type alias."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return True
+    return isinstance(node, ast.Subscript) and isinstance(node.value, (ast.Name, ast.Attribute)) and (
+        ast.unparse(node.value).rsplit(".", 1)[-1] in ("Union", "Optional"))
 
 
 def annotations_changed(path: str, old: Module, new: Module, staying: str | None) -> list[Failure]:

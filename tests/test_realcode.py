@@ -157,6 +157,12 @@ PLANTED = {
         {"fwd.py": {"after": "def make(settings) -> 'AsyncOpenAI':\n    from openai import AsyncAzureOpenAI\n"
                              "    return AsyncAzureOpenAI(**settings)\n", "findings": [dict(PERSON, line=3)]}},
         "fwd.py:1"),
+    "annotation-alias": (
+        {"types.py": "from openai import AsyncAzureOpenAI, AsyncOpenAI\nClients = AsyncOpenAI | AsyncAzureOpenAI\n",
+         "make.py": "from openai import AsyncAzureOpenAI\nclient = AsyncAzureOpenAI(**settings)\n"},
+        {"types.py": {"after": "from openai import AsyncOpenAI\nClients = AsyncOpenAI\n"},
+         "make.py": {"findings": [PERSON]}},
+        "types.py:2"),
     "azure-left-module": ({"old.py": "import openai\nopenai.api_type = 'azure'\n"}, {"old.py": {}}, "old.py:2"),
     "azure-left-legacy": ({"old.py": "import openai\nopenai.ChatCompletion.create(engine='d', messages=[])\n"},
                           {"old.py": {}}, "old.py:2"),
