@@ -240,7 +240,7 @@ def azure_constructors(mod: Module) -> list[int]:
     return [n.lineno for n in ast.walk(mod.tree) if isinstance(n, ast.Call) and names.qualify(n.func) in AZURE]
 
 
-def _annotations(tree: ast.Module) -> dict[str, list[ast.expr]]:
+def _annotations(tree: ast.Module, any_alias: bool = False) -> dict[str, list[ast.expr]]:
     """Annotations by where they stand: `scope.f(arg)`, `scope.f->` (return), `scope:target` (variable),
     `scope=target` (a type alias such as `Clients = A | B`)."""
     out: dict[str, list[ast.expr]] = {}
@@ -259,7 +259,7 @@ def _annotations(tree: ast.Module) -> dict[str, list[ast.expr]]:
                 visit(child, f"{scope}.{child.name}")
             elif isinstance(child, ast.AnnAssign):
                 out.setdefault(f"{scope}:{ast.unparse(child.target)}", []).append(child.annotation)
-            elif isinstance(child, ast.Assign) and _type_expression(child.value):  # `Clients = A | B` alias
+            elif isinstance(child, ast.Assign) and (any_alias or _type_expression(child.value)):  # `X = A | B`
                 out.setdefault(f"{scope}={ast.unparse(child.targets[0])}", []).append(child.value)
             else:
                 visit(child, scope)
@@ -296,7 +296,7 @@ def annotations_changed(path: str, old: Module, new: Module, staying: str | None
     program still builds, and SPEC guarantee 1 says such annotations are reported, not rewritten."""
     if staying is None:
         return []
-    old_names, after = Names(old.tree), _annotations(new.tree)
+    old_names, after = Names(old.tree), _annotations(new.tree, any_alias=True)  # `A | Azure` may become `A`
     failures = []
     for key, notes in _annotations(old.tree).items():
         for index, note in enumerate(notes):
