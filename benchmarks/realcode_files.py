@@ -73,12 +73,22 @@ def run_failures(tree: Trees, shown: set[str], findings: list[dict]) -> list[Fai
         line, what = _first_difference(tree.first.get(path), tree.second.get(path))
         failures.append(Failure("second-run", path, line, f"the second run changed it again: {what}"))
     for finding in findings:
-        path = finding["path"]
-        if finding.get("code") == "AOAI000" and path.endswith(".py") and path in tree.src:
-            if compile_error(pieces(path, tree.src[path])[0], path) is None:
-                message = f"not parsed although Python compiles it: {finding.get('message', '')[:160]}"
-                failures.append(Failure("tool", path, int(finding.get("line") or 0), message))
+        if finding.get("code") == "AOAI000" and _compiles(tree, finding["path"], finding.get("cell")):
+            message = f"not parsed although Python compiles it: {finding.get('message', '')[:160]}"
+            line = int(finding.get("line") or 0)
+            failures.append(Failure("tool", finding["path"], line, message, finding.get("cell")))
     return failures
+
+
+def _compiles(tree: Trees, path: str, cell: int | None) -> bool:
+    """Whether the input file (or its notebook cell, IPython lines masked) compiles."""
+    if path not in tree.src or not path.endswith((".py", ".ipynb")):
+        return False
+    try:
+        parts = [p for p in pieces(path, tree.src[path]) if p.cell == cell]
+    except (ValueError, KeyError, UnicodeDecodeError, SyntaxError):
+        return False
+    return bool(parts) and compile_error(parts[0], path) is None
 
 
 @dataclass

@@ -19,7 +19,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "benchmarks" / "realcode.py"
 REPO = "someone/sample"
-CHECKS = ("compile", "second-run", "dry-run", "diff", "azure-left", "private-attr", "copy-args", "isinstance",
+CHECKS = ("tool", "compile", "second-run", "dry-run", "diff", "azure-left", "private-attr", "copy-args", "isinstance",
           "annotation")
 
 # A stand-in for the migrate command: `[--diff] --output-format json --output FILE PATH...`. The plan (JSON, in
@@ -122,6 +122,9 @@ def test_clean_rewrite_and_reported_leftovers_pass(tmp_path):
 
 
 PLANTED = {
+    "tool-parse": ({"nb.ipynb": _notebook("x = await f()\n")},
+                   {"nb.ipynb": {"findings": [dict(PERSON, line=1, cell=1, code="AOAI000", level="error")]}},
+                   "nb.ipynb:cell 1:1"),
     "compile": ({"broken.py": AZURE}, {"broken.py": {"after": "from openai import OpenAI\nclient = OpenAI(\n"}},
                 "broken.py:2"),
     "compile-cell": ({"nb.ipynb": _notebook("x = 1\n", AZURE)},
