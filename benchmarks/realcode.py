@@ -1,13 +1,15 @@
 """Real-code check: run aoai-migrate over public repositories at pinned commits and check every file it touches.
 
     python benchmarks/realcode.py benchmarks/realcode-manifest.tsv /work/.mirror
-    python benchmarks/realcode.py MANIFEST DIR [--only REPO] [--keep] [--scratch DIR] [--json FILE] [--tool CMD]
+    python benchmarks/realcode.py MANIFEST DIR [--only REPO] [--keep] [--scratch DIR [--reuse]] [--json FILE]
+                                  [--tool CMD]
 
 MANIFEST: tab-separated `repo  commit  [path]` (see realcode_source.py). DIR holds each repository's bare git
 directory (`<owner>+<name>/...`, as the search tool's `fetch` lays them out). Each repository at its commit is
 read into a scratch folder outside the project (text files only; `--scratch`, default a new temporary folder,
-removed afterwards unless `--keep`), copied twice, and the tool runs three times: `--diff` on one copy, then a
-real write run on the other, then a second write run on it. Per file it checks:
+removed afterwards unless `--keep`; `--reuse` checks again what a kept folder holds, without running the tool),
+copied twice, and the tool runs three times: `--diff` on one copy, then a real write run on the other, then a
+second write run on it. Per file it checks:
 
   tool          the tool did not crash, and parsed every file that Python compiles
   dry-run       the --diff run wrote nothing
@@ -73,6 +75,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--only", action="append", default=[], help="check only this repository (repeatable)")
     parser.add_argument("--scratch", type=Path, help="work folder (default: a new temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch copies for reading")
+    parser.add_argument("--reuse", action="store_true",
+                        help="with --scratch: check units whose runs are complete there without running the tool again")
     parser.add_argument("--json", type=Path, help="also write every result as JSON to this file")
     parser.add_argument("--tool", help="the command to test (default: aoai-migrate next to this Python)")
     return parser.parse_args(argv)
@@ -107,31 +111,85 @@ def diff_paths(diff: str) -> set[str]:
     return found
 
 
-def check_unit(unit: Unit, mirrors: Path, work: Path, tool: list[str]) -> UnitResult:
-    result = UnitResult(unit)
-    started = time.perf_counter()
+def run_unit(unit: Unit, mirrors: Path, work: Path, tool: list[str], result: UnitResult) -> list[str] | None:
+    """Read the unit into `work` and run the tool three times; the paths the tool was given (None: nothing to run).
+    Everything the checks need is left in `work`: src/, dry/, first/ (after the first write run), write/ (after
+    the second), the three JSON reports, the --diff output (dry.diff) and the exit codes (runs.json)."""
     src, dry, write = work / "src", work / "dry", work / "write"
     _, result.missing = extract(find_git_dir(mirrors, unit.repo), unit, src)
     paths = [p for p in unit.paths if (src / p).exists()] or ["."]
     if unit.paths and paths == ["."]:
         result.failures.append(Failure("tool", unit.label, 0, "none of the manifest's paths is in the snapshot"))
-        return result
+        return None
     shutil.copytree(src, dry)
     shutil.copytree(src, write)
     runs = {}
     for name, cwd, extra in (("dry", dry, ("--diff",)), ("first", write, ()), ("second", write, ())):
-        runs[name] = run_tool(tool, cwd, paths, work / f"{name}.json", *extra)
-        runs[name + "-files"] = all_files(cwd)
-    tree = realcode_files.Trees(all_files(src), runs["dry-files"], runs["first-files"], runs["second-files"])
-    result.failures += realcode_files.tool_failures(unit.label, {k: runs[k] for k in ("dry", "first", "second")})
+        code, out, err = run_tool(tool, cwd, paths, work / f"{name}.json", *extra)
+        runs[name] = [code, err[-4000:]]
+        if name == "dry":
+            (work / "dry.diff").write_text(out, encoding="utf-8")
+        if name == "first":
+            shutil.copytree(write, work / "first")
+    (work / "runs.json").write_text(json.dumps({"paths": paths, **runs}), encoding="utf-8")
+    return paths
+
+
+def check_unit(unit: Unit, mirrors: Path, work: Path, tool: list[str], reuse: bool = False) -> UnitResult:
+    """Run the unit (or, with `reuse`, take a kept scratch folder whose runs are complete) and check it."""
+    result = UnitResult(unit)
+    started = time.perf_counter()
+    if reuse and (work / "second.json").exists():
+        paths = _reused_paths(unit, work)
+    else:
+        paths = run_unit(unit, mirrors, work, tool, result)
+        if paths is None:
+            return result
+    first_dir = work / "first" if (work / "first").is_dir() else work / "write"
+    tree = realcode_files.Trees(all_files(work / "src"), all_files(work / "dry"), all_files(first_dir),
+                                all_files(work / "write"))
+    result.failures += realcode_files.tool_failures(unit.label, _runs(work))
     first = read_findings(work / "first.json")
     result.person = sum(1 for f in first if not f.get("fixed") and f.get("level") != "info")
-    result.failures += realcode_files.run_failures(tree, diff_paths(runs["dry"][1]), first)
-    report = realcode_files.file_checks(tree, realcode_files.in_scope(src, paths), read_findings(work / "second.json"))
+    result.failures += realcode_files.run_failures(tree, _shown(work, read_findings(work / "dry.json")), first)
+    report = realcode_files.file_checks(tree, realcode_files.in_scope(work / "src", paths),
+                                        read_findings(work / "second.json"))
     result.files, result.azure_files, result.changed = report.files, report.azure_files, len(tree.changed())
     result.failures += report.failures
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _reused_paths(unit: Unit, work: Path) -> list[str]:
+    kept = work / "runs.json"
+    if kept.exists():
+        return json.loads(kept.read_text(encoding="utf-8"))["paths"]
+    return [p for p in unit.paths if (work / "src" / p).exists()] or ["."]
+
+
+def _runs(work: Path) -> dict[str, tuple[int, str, str]]:
+    """Exit code and stderr per run; for a scratch folder kept before runs.json existed, a report that is missing
+    or not JSON stands for a run that failed (the tool writes --output last)."""
+    kept = work / "runs.json"
+    if kept.exists():
+        data = json.loads(kept.read_text(encoding="utf-8"))
+        return {name: (data[name][0], "", data[name][1]) for name in ("dry", "first", "second")}
+    runs = {}
+    for name in ("dry", "first", "second"):
+        try:
+            json.loads((work / f"{name}.json").read_text(encoding="utf-8"))
+            runs[name] = (0, "", "")
+        except (OSError, ValueError):
+            runs[name] = (-1, "", f"no JSON report from the {name} run")
+    return runs
+
+
+def _shown(work: Path, dry_findings: list[dict]) -> set[str]:
+    """The files the --diff run showed; for a scratch folder kept before dry.diff existed, the files with a fixed
+    finding in its report."""
+    if (work / "dry.diff").exists():
+        return diff_paths((work / "dry.diff").read_text(encoding="utf-8"))
+    return {f["path"] for f in dry_findings if f.get("fixed")}
 
 
 def render(results: list[UnitResult]) -> str:
@@ -168,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for index, unit in enumerate(units):
             print(f"[{index + 1}/{len(units)}] {unit.label}", file=sys.stderr, flush=True)
-            results.append(check_unit(unit, args.dir, scratch / f"{index:03d}", tool))
+            results.append(check_unit(unit, args.dir, scratch / f"{index:03d}", tool, args.reuse))
     except ManifestError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -85,11 +85,11 @@ def _mirror(tmp: Path, files: dict[str, str]) -> tuple[Path, str]:
     return mirrors, commit
 
 
-def _run(tmp: Path, files: dict[str, str], plan: dict | None, paths: tuple[str, ...] = ("",)):
+def _run(tmp: Path, files: dict[str, str], plan: dict | None, paths: tuple[str, ...] = ("",), extra=()):
     mirrors, commit = _mirror(tmp, files)
     manifest = tmp / "manifest.tsv"
     manifest.write_text("repo\tcommit\tpath\n" + "".join(f"{REPO}\t{commit}\t{p}\n" for p in paths))
-    command = [sys.executable, str(SCRIPT), str(manifest), str(mirrors), "--scratch", str(tmp / "scratch")]
+    command = [sys.executable, str(SCRIPT), str(manifest), str(mirrors), "--scratch", str(tmp / "scratch"), *extra]
     env = dict(os.environ)
     if plan is not None:
         (tmp / "tool.py").write_text(STAND_IN)
@@ -179,6 +179,17 @@ def test_planted_failure_is_caught_with_its_line(tmp_path, case):
     assert done.returncode == 1, done.stdout + done.stderr
     check = next(c for c in CHECKS if case.startswith(c))  # cases are named "<check>" or "<check>-<variant>"
     assert any(line.startswith(f"[{check}] {REPO} {where} ") for line in _failures(done.stdout)), done.stdout
+
+
+def test_reuse_checks_kept_runs_without_running_the_tool_again(tmp_path):
+    files, plan, where = PLANTED["isinstance"]
+    first = _run(tmp_path, files, plan, extra=("--keep",))
+    assert first.returncode == 1
+    manifest, mirrors, scratch = tmp_path / "manifest.tsv", tmp_path / "mirrors", tmp_path / "scratch"
+    again = subprocess.run([sys.executable, str(SCRIPT), str(manifest), str(mirrors), "--scratch", str(scratch),
+                            "--reuse", "--tool", "false"], capture_output=True, text=True, timeout=300)
+    assert again.returncode == 1, again.stdout + again.stderr
+    assert _failures(again.stdout) == _failures(first.stdout)  # `false` would have been a tool failure
 
 
 def test_crash_of_the_tool_is_a_failure(tmp_path):
