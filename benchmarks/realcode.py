@@ -116,6 +116,7 @@ def run_unit(unit: Unit, mirrors: Path, work: Path, tool: list[str], result: Uni
     Everything the checks need is left in `work`: src/, dry/, first/ (after the first write run), write/ (after
     the second), the three JSON reports, the --diff output (dry.diff) and the exit codes (runs.json)."""
     src, dry, write = work / "src", work / "dry", work / "write"
+    shutil.rmtree(work, ignore_errors=True)  # what an interrupted run left there
     _, result.missing = extract(find_git_dir(mirrors, unit.repo), unit, src)
     paths = [p for p in unit.paths if (src / p).exists()] or ["."]
     if unit.paths and paths == ["."]:
