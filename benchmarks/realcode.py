@@ -15,6 +15,8 @@ second write run on it. Per file it checks:
   dry-run       the --diff run wrote nothing
   diff          the files --diff showed are the files the write run changed
   compile       the output compiles (`compile()`; notebook code cells with IPython lines masked) where the input did
+  import-order  an import the run added comes before the first module-level use of its name (notebook cells run
+                top to bottom: `import os` added to cell 8 does not serve cell 1)
   second-run    the second write run changed nothing
   azure-left    no AzureOpenAI / AsyncAzureOpenAI of the openai package (resolved through imports) is left in the
                 output without a finding that needs a person on or near its statement (findings of the second
@@ -52,8 +54,8 @@ import realcode_files  # noqa: E402
 from realcode_checks import Failure  # noqa: E402
 from realcode_source import ManifestError, Unit, all_files, extract, find_git_dir, read_manifest  # noqa: E402
 
-CHECKS = ("tool", "dry-run", "diff", "compile", "second-run", "azure-left", "private-attr", "copy-args", "isinstance",
-          "annotation")
+CHECKS = ("tool", "dry-run", "diff", "compile", "import-order", "second-run", "azure-left", "private-attr", "copy-args",
+          "isinstance", "annotation")
 
 
 @dataclass

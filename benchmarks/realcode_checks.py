@@ -308,3 +308,46 @@ def annotations_changed(path: str, old: Module, new: Module, staying: str | None
                 message = f"{ast.unparse(note)} became {ast.unparse(twin)} while {staying} stays on the dated API"
                 failures.append(_failure("annotation", path, new, twin.lineno, message))
     return failures
+
+
+def _imported_names(tree: ast.Module) -> dict[str, int]:
+    """Names bound by module-level imports (a notebook's cells are module level), with their first line."""
+    out: dict[str, int] = {}
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                name = alias.asname or alias.name.split(".")[0]
+                if name != "*":
+                    out.setdefault(name, node.lineno)
+    return out
+
+
+def _first_load_at_module_level(tree: ast.Module, name: str) -> int | None:
+    """The first line where module-level code reads `name` (function bodies run later, so they do not count)."""
+    lines = []
+    stack: list[ast.AST] = list(tree.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            stack.extend(getattr(node, "decorator_list", []))
+            continue
+        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load):
+            lines.append(node.lineno)
+        stack.extend(ast.iter_child_nodes(node))
+    return min(lines, default=None)
+
+
+def imports_after_use(path: str, old: Module, new: Module) -> list[Failure]:
+    """An import the run added must come before the first module-level use of its name: a notebook runs its
+    cells top to bottom, so `import os` added to cell 8 does not serve `os.getenv(...)` in cell 1 (NameError)."""
+    before = _imported_names(old.tree)
+    failures = []
+    for name, line in _imported_names(new.tree).items():
+        if name in before:
+            continue
+        use = _first_load_at_module_level(new.tree, name)
+        if use is not None and use < line:
+            cell, at = _place(new, line)
+            where = f"line {at}" + (f" of cell {cell}" if cell else "")
+            failures.append(_failure("import-order", path, new, use, f"{name} is used here but imported at {where}"))
+    return failures

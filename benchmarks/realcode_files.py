@@ -122,6 +122,7 @@ def file_checks(tree: Trees, files: list[str], second: list[dict]) -> Report:
         if item.old is not None and item.new is not None and tree.src[item.path] != tree.first[item.path]:
             report.failures += checks.type_checks_changed(item.path, item.old, item.new)
             report.failures += checks.annotations_changed(item.path, item.old, item.new, _staying(item, staying))
+            report.failures += checks.imports_after_use(item.path, item.old, item.new)
     report.failures += _client_use_failures(parsed)
     return report
 

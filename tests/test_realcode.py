@@ -19,8 +19,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "benchmarks" / "realcode.py"
 REPO = "someone/sample"
-CHECKS = ("tool", "compile", "second-run", "dry-run", "diff", "azure-left", "private-attr", "copy-args", "isinstance",
-          "annotation")
+CHECKS = ("tool", "compile", "import-order", "second-run", "dry-run", "diff", "azure-left", "private-attr", "copy-args",
+          "isinstance", "annotation")
 
 # A stand-in for the migrate command: `[--diff] --output-format json --output FILE PATH...`. The plan (JSON, in
 # $PLAN) maps a file to what the run writes ("after"), what it reports ("findings"), and planted misbehaviour.
@@ -129,6 +129,9 @@ PLANTED = {
                 "broken.py:2"),
     "compile-cell": ({"nb.ipynb": _notebook("x = 1\n", AZURE)},
                      {"nb.ipynb": {"after": _notebook("x = 1\n", "client = OpenAI(\n")}}, "nb.ipynb:cell 2:1"),
+    "import-order": ({"nb.ipynb": _notebook("NAME = 'd'\n", AZURE)},
+                     {"nb.ipynb": {"after": _notebook("NAME = os.getenv('D', 'd')\n", "import os\n" + V1)}},
+                     "nb.ipynb:cell 1:1"),
     "second-run": ({"again.py": AZURE}, {"again.py": {"again": True, "findings": [PERSON]}}, "again.py:4"),
     "dry-run": ({"eager.py": AZURE}, {"eager.py": {"after": V1, "write_on_diff": True}}, "eager.py:1"),
     "diff": ({"hidden.py": AZURE}, {"hidden.py": {"after": V1, "hide_in_diff": True}}, "hidden.py:1"),
