@@ -144,6 +144,8 @@ def check_unit(unit: Unit, mirrors: Path, work: Path, tool: list[str], reuse: bo
     started = time.perf_counter()
     if reuse and (work / "second.json").exists():
         paths = _reused_paths(unit, work)
+        if not (work / "dry.diff").exists():  # kept before dry.diff was saved: run the --diff step again
+            _dry_run(tool, work, paths)
     else:
         paths = run_unit(unit, mirrors, work, tool, result)
         if paths is None:
@@ -154,7 +156,7 @@ def check_unit(unit: Unit, mirrors: Path, work: Path, tool: list[str], reuse: bo
     result.failures += realcode_files.tool_failures(unit.label, _runs(work))
     first = read_findings(work / "first.json")
     result.person = sum(1 for f in first if not f.get("fixed") and f.get("level") != "info")
-    result.failures += realcode_files.run_failures(tree, _shown(work, read_findings(work / "dry.json")), first)
+    result.failures += realcode_files.run_failures(tree, _shown(work), first)
     report = realcode_files.file_checks(tree, realcode_files.in_scope(work / "src", paths),
                                         read_findings(work / "second.json"))
     result.files, result.azure_files, result.changed = report.files, report.azure_files, len(tree.changed())
@@ -168,6 +170,15 @@ def _reused_paths(unit: Unit, work: Path) -> list[str]:
     if kept.exists():
         return json.loads(kept.read_text(encoding="utf-8"))["paths"]
     return [p for p in unit.paths if (work / "src" / p).exists()] or ["."]
+
+
+def _dry_run(tool: list[str], work: Path, paths: list[str]) -> None:
+    shutil.rmtree(work / "dry", ignore_errors=True)
+    shutil.copytree(work / "src", work / "dry")
+    code, out, err = run_tool(tool, work / "dry", paths, work / "dry.json", "--diff")
+    (work / "dry.diff").write_text(out, encoding="utf-8")
+    if code not in (0, 1, 3) or "Traceback" in err:
+        (work / "dry.err").write_text(f"{code}\n{err[-4000:]}", encoding="utf-8")
 
 
 def _runs(work: Path) -> dict[str, tuple[int, str, str]]:
@@ -184,15 +195,15 @@ def _runs(work: Path) -> dict[str, tuple[int, str, str]]:
             runs[name] = (0, "", "")
         except (OSError, ValueError):
             runs[name] = (-1, "", f"no JSON report from the {name} run")
+    if (work / "dry.err").exists():
+        code, err = (work / "dry.err").read_text(encoding="utf-8").split("\n", 1)
+        runs["dry"] = (int(code), "", err)
     return runs
 
 
-def _shown(work: Path, dry_findings: list[dict]) -> set[str]:
-    """The files the --diff run showed; for a scratch folder kept before dry.diff existed, the files with a fixed
-    finding in its report."""
-    if (work / "dry.diff").exists():
-        return diff_paths((work / "dry.diff").read_text(encoding="utf-8"))
-    return {f["path"] for f in dry_findings if f.get("fixed")}
+def _shown(work: Path) -> set[str]:
+    """The files the --diff run showed."""
+    return diff_paths((work / "dry.diff").read_text(encoding="utf-8"))
 
 
 def render(results: list[UnitResult]) -> str:
