@@ -24,6 +24,8 @@ second write run on it. Per file it checks:
   private-attr  no `_azure_*` / `_api_version` read (attribute, getattr, hasattr) on a migrated client
   copy-args     no `api_version=` / `azure_ad_token_provider=` / `azure_ad_token=` / `azure_deployment=` in a
                 copy()/with_options() call on a migrated client
+  deployment    a migrated client built with azure_deployment=D has a request in its file that now passes D as
+                model= (else its requests are made out of sight and no longer go to D)
   isinstance    every isinstance/issubclass check naming an Azure class is unchanged (not widened to OpenAI)
   annotation    no annotation naming an Azure class is rewritten while an Azure client constructor stays in the
                 output (in the same file, or anywhere in the repository)
@@ -55,7 +57,7 @@ from realcode_checks import Failure  # noqa: E402
 from realcode_source import ManifestError, Unit, all_files, extract, find_git_dir, read_manifest  # noqa: E402
 
 CHECKS = ("tool", "dry-run", "diff", "compile", "import-order", "second-run", "azure-left", "private-attr", "copy-args",
-          "isinstance", "annotation")
+          "deployment", "isinstance", "annotation")
 
 
 @dataclass

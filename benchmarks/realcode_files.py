@@ -179,7 +179,8 @@ def _finding_lines(mod: Module, findings: list[dict] | None) -> set[int]:
 
 
 def _client_use_failures(parsed: list[_File]) -> list[Failure]:
-    """private-attr and copy-args: the names that hold migrated clients, in the file and across the repository."""
+    """private-attr, copy-args and deployment: the names that hold migrated clients, in the file and across the
+    repository."""
     migrated, still_azure = {}, {}
     for item in parsed:
         if item.old is None or item.new is None:
@@ -196,4 +197,6 @@ def _client_use_failures(parsed: list[_File]) -> list[Failure]:
         keys = (migrated.get(item.path, set()) | everywhere) - still_azure.get(item.path, set())
         failures += checks.private_reads(item.path, item.new, keys)
         failures += checks.copy_arguments(item.path, item.new, keys)
+        if item.old is not None:
+            failures += checks.deployment_dropped(item.path, item.old, item.new, migrated.get(item.path, set()))
     return failures

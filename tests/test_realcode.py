@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "benchmarks" / "realcode.py"
 REPO = "someone/sample"
 CHECKS = ("tool", "compile", "import-order", "second-run", "dry-run", "diff", "azure-left", "private-attr", "copy-args",
-          "isinstance", "annotation")
+          "deployment", "isinstance", "annotation")
 
 # A stand-in for the migrate command: `[--diff] --output-format json --output FILE PATH...`. The plan (JSON, in
 # $PLAN) maps a file to what the run writes ("after"), what it reports ("findings"), and planted misbehaviour.
@@ -109,16 +109,20 @@ def test_clean_rewrite_and_reported_leftovers_pass(tmp_path):
         "kept.py": 'import openai as oa\nclient = oa.AzureOpenAI(**settings)\n',
         "other.py": "from llama_index.llms.azure_openai import AzureOpenAI\nllm = AzureOpenAI(engine='e')\n",
         "nb.ipynb": _notebook("%pip install openai\n", AZURE),
+        "dep.py": "from openai import AzureOpenAI\nc = AzureOpenAI(api_version='v', azure_deployment=D)\n"
+                  "c.chat.completions.create(messages=[])\n",
     }
     plan = {
         "app.py": {"after": V1 + "print(client.chat.completions.create(model='m', messages=[]))\n"},
         "kept.py": {"findings": [PERSON]},
         "nb.ipynb": {"after": _notebook("%pip install openai\n", V1)},
+        "dep.py": {"after": "from openai import OpenAI\nc = OpenAI(base_url='u')\n"
+                            "c.chat.completions.create(messages=[], model=D)\n"},
     }
     done = _run(tmp_path, files, plan)
     assert done.returncode == 0, done.stdout + done.stderr
     assert _failures(done.stdout) == []
-    assert f"| {REPO}@" in done.stdout and "| 4 | 3 | 2 | 1 |" in done.stdout  # files, Azure files, changed, person
+    assert f"| {REPO}@" in done.stdout and "| 5 | 4 | 3 | 1 |" in done.stdout  # files, Azure files, changed, person
 
 
 PLANTED = {
@@ -149,6 +153,12 @@ PLANTED = {
                               "        self.llm = OpenAI(base_url='u')\n"
                               "        self.slow = self.llm.with_options(timeout=9, api_version='w')\n"}},
         "copy.py:6"),
+    "deployment": (
+        {"llm.py": "from openai import AzureOpenAI\nfrom base import Base\nclass A(Base):\n    def __init__(self, d):\n"
+                   "        self.client = AzureOpenAI(api_version='v', azure_deployment=d)\n"},
+        {"llm.py": {"after": "from openai import OpenAI\nfrom base import Base\nclass A(Base):\n"
+                             "    def __init__(self, d):\n        self.client = OpenAI(base_url='u')\n"}},
+        "llm.py:5"),
     "isinstance": ({"check.py": AZURE + "azure = isinstance(client, AzureOpenAI)\n"},
                    {"check.py": {"after": V1 + "azure = isinstance(client, OpenAI)\n"}}, "check.py:3"),
     "annotation": (
