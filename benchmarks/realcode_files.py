@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import realcode_checks as checks
+import realcode_types as types_checks
 from realcode_checks import Failure
 from realcode_python import AZURE, V1, Module, Names, compile_error, module, pieces
 from realcode_source import source_files
@@ -115,14 +116,14 @@ def file_checks(tree: Trees, files: list[str], second: list[dict]) -> Report:
     by_path: dict[str, list[dict]] = {}
     for finding in second:
         by_path.setdefault(finding["path"], []).append(finding)
-    staying = {i.path: lines for i in parsed if i.new is not None and (lines := checks.azure_constructors(i.new))}
+    staying = {i.path: lines for i in parsed if i.new is not None and (lines := types_checks.azure_constructors(i.new))}
     for item in parsed:
         if item.new is not None:
             report.failures += checks.azure_left(item.path, item.new, _finding_lines(item.new, by_path.get(item.path)))
         if item.old is not None and item.new is not None and tree.src[item.path] != tree.first[item.path]:
-            report.failures += checks.type_checks_changed(item.path, item.old, item.new)
-            report.failures += checks.annotations_changed(item.path, item.old, item.new, _staying(item, staying))
-            report.failures += checks.imports_after_use(item.path, item.old, item.new)
+            report.failures += types_checks.type_checks_changed(item.path, item.old, item.new)
+            report.failures += types_checks.annotations_changed(item.path, item.old, item.new, _staying(item, staying))
+            report.failures += types_checks.imports_after_use(item.path, item.old, item.new)
     report.failures += _client_use_failures(parsed)
     return report
 
