@@ -232,7 +232,8 @@ def failure_list(results: list[UnitResult]) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
-        units = [u for u in read_manifest(args.manifest) if not args.only or u.repo in args.only]
+        # a unit's scratch folder is named after its place in the whole manifest, so --only finds kept runs again
+        units = [(i, u) for i, u in enumerate(read_manifest(args.manifest)) if not args.only or u.repo in args.only]
     except (OSError, ManifestError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -240,8 +241,8 @@ def main(argv: list[str] | None = None) -> int:
     scratch = args.scratch or Path(tempfile.mkdtemp(prefix="realcode-"))
     started, results = time.perf_counter(), []
     try:
-        for index, unit in enumerate(units):
-            print(f"[{index + 1}/{len(units)}] {unit.label}", file=sys.stderr, flush=True)
+        for count, (index, unit) in enumerate(units):
+            print(f"[{count + 1}/{len(units)}] {unit.label}", file=sys.stderr, flush=True)
             results.append(check_unit(unit, args.dir, scratch / f"{index:03d}", tool, args.reuse))
     except ManifestError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -200,15 +200,15 @@ def copy_arguments(path: str, mod: Module, migrated: set[str]) -> list[Failure]:
     return failures
 
 
-def _deployments(mod: Module, classes: frozenset[str]) -> dict[str, tuple[int, str | None]]:
-    """Per client name: the line of its constructor of `classes` and the text of its azure_deployment= (or None)."""
+def _deployments(mod: Module, classes: frozenset[str]) -> dict[str, list[tuple[int, str | None]]]:
+    """Per client name: the line of each constructor of `classes` bound to it and its azure_deployment= text."""
     names, out = Names(mod.tree), {}
     for node in ast.walk(mod.tree):
         for target, value in _bindings(node):
             key = _key(target)
             if key and isinstance(value, ast.Call) and names.qualify(value.func) in classes:
                 found = next((k.value for k in value.keywords if k.arg == "azure_deployment"), None)
-                out.setdefault(key, (value.lineno, ast.unparse(found) if found is not None else None))
+                out.setdefault(key, []).append((value.lineno, ast.unparse(found) if found is not None else None))
     return out
 
 
@@ -218,15 +218,17 @@ def deployment_dropped(path: str, old: Module, new: Module, migrated: set[str]) 
     are made out of sight (a base class, another module, an object the client was handed to) and go elsewhere."""
     after = _deployments(new, V1)
     failures = []
-    for key, (_, deployment) in _deployments(old, AZURE).items():
-        if deployment is None or key not in migrated or key not in after:
-            continue
-        carried = any(
-            isinstance(n, ast.Call) and any(_key(part) == key for part in ast.walk(n.func))
-            and any(k.arg == "model" and deployment in ast.unparse(k.value) for k in n.keywords)
-            for n in ast.walk(new.tree))
-        if not carried:
-            message = (f"azure_deployment={deployment} was dropped from {key} and no request through it here passes it "
-                       "as model=: requests made elsewhere now go to the deployment their own model= names")
-            failures.append(failure_at("deployment", path, new, after[key][0], message))
+    for key, built in _deployments(old, AZURE).items():
+        for line, deployment in built:
+            if deployment is None or key not in migrated or key not in after:
+                continue
+            carried = any(
+                isinstance(n, ast.Call) and any(_key(part) == key for part in ast.walk(n.func))
+                and any(k.arg == "model" and deployment in ast.unparse(k.value) for k in n.keywords)
+                for n in ast.walk(new.tree))
+            if not carried:
+                twin = min(after[key], key=lambda b: abs(b[0] - line))[0]  # the constructor that replaced it
+                message = (f"azure_deployment={deployment} was dropped from {key} and no request through it here "
+                           "passes it as model=: requests made elsewhere now go to the deployment their model= names")
+                failures.append(failure_at("deployment", path, new, twin, message))
     return failures
