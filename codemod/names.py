@@ -73,3 +73,14 @@ LEGACY_RESOURCES: dict[str, str | None] = {
     "openai.FineTune": "client.fine_tuning.jobs.create(...)",
     "openai.Deployment": None,
 }
+
+# copy()/with_options() arguments of AzureOpenAI that OpenAI's copy() does not take (openai/lib/azure.py, `copy`).
+AZURE_COPY_ARGS = frozenset({"api_version", "azure_ad_token", "azure_ad_token_provider"})
+# Arguments neither copy() takes (a TypeError on AzureOpenAI already), or that only its constructor understood.
+UNCOPYABLE_ARGS = frozenset({"azure_deployment", "azure_endpoint", "_extra_kwargs"})
+
+
+def is_private_azure_attribute(name: str) -> bool:
+    """`_api_version`, `_azure_endpoint`, `_azure_deployment`, `_azure_ad_token`, `_azure_ad_token_provider`: set by
+    AzureOpenAI's constructor only, so reading one on OpenAI raises AttributeError."""
+    return name == "_api_version" or name.startswith("_azure_")

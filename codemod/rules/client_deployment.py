@@ -8,29 +8,35 @@ Fixtures: fixtures/client_deployment/."""
 from __future__ import annotations
 
 import libcst as cst
-from libcst.metadata import Assignment, ScopeProvider
-from libcst.metadata.scope_provider import GlobalScope
 
 from codemod import exprs, names
 from codemod.analysis import Client, keyword_arg, string_value
 from codemod.context import RuleContext
 from codemod.escapes import how_it_escapes, module_level_names, out_of_sight_uses
 from codemod.rules import deployment_names
+from codemod.stable import why_not_movable
 
 CODES = ("AOAI105",)
 ORDER = 50
 
 
 def deployment_of(client: Client) -> cst.BaseExpression | None:
-    """The client-level deployment: `azure_deployment=D`, or NAME of a base_url ending in /deployments/NAME."""
-    arg = client.kwarg("azure_deployment")
-    if arg is not None:
-        return arg.value
+    """The deployment the client's deployment-route requests went to, whatever their model= said:
+    `azure_deployment=D` when the client was built from an endpoint (azure_endpoint= or AZURE_OPENAI_ENDPOINT), or
+    NAME of a base_url ending in /deployments/NAME. With base_url= the openai package ignores azure_deployment: it
+    builds the deployment URL only when base_url is None and keeps `_azure_deployment = None` (lib/azure.py)."""
     base_url = client.kwarg("base_url")
-    folded = exprs.base_url_to_v1(base_url.value) if base_url is not None else None
+    if base_url is None or _is_none(base_url.value):
+        arg = client.kwarg("azure_deployment")
+        return arg.value if arg is not None and not _is_none(arg.value) else None
+    folded = exprs.base_url_to_v1(base_url.value)
     if folded is not None and folded[1] is not None:
         return exprs.string(folded[1])
     return None
+
+
+def _is_none(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, cst.Name) and expr.value == "None"
 
 
 def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
@@ -71,10 +77,20 @@ def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
                 "already, so the tool can't give it model=<deployment> (the client's deployment); set model= "
                 "there by hand and drop azure_deployment."
             )
-        if not _movable(ctx, deployment, client, request):
+        shared = _shared_by(ctx, client, request, deployment)
+        if shared is not None:
             return request.call, (
-                f"{ctx.code_for(deployment)} (the client's deployment) is not visible where this request is "
-                "made; pass the deployment as model= here by hand and drop azure_deployment."
+                f"this request is made through {shared}, whose deployments differ, so the tool can't give it "
+                "the model= of one of them. Migrate these clients by hand: pass each deployment as model= on the "
+                "requests of its own client."
+            )
+        reason = why_not_movable(ctx, deployment, client, request.call)
+        if reason is not None:
+            return request.call, (
+                f"azure_deployment={ctx.code_for(deployment)} (line {ctx.position(deployment).start.line}) can't "
+                f"move to this request's model=: {reason}; AzureOpenAI read it once, when the client was "
+                "built. Bind the deployment to a name once, before the client, and never rebind it; or migrate by "
+                "hand: drop azure_deployment and pass the deployment as model= on every request through this client."
             )
     return None
 
@@ -82,10 +98,13 @@ def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
 def apply(ctx: RuleContext) -> None:
     for client in ctx.migrated:
         deployment = deployment_of(client)
+        ignored = client.kwarg("azure_deployment")
+        if ignored is not None:
+            ctx.edits.call(client.call).remove.add("azure_deployment")  # OpenAI takes no such argument
         if deployment is None:
+            if ignored is not None:
+                _report_ignored(ctx, ignored)
             continue
-        if client.kwarg("azure_deployment") is not None:
-            ctx.edits.call(client.call).remove.add("azure_deployment")
         ctx.exported_clients.update(module_level_names(ctx.analysis, client))
         ctx.report(
             "AOAI105",
@@ -114,42 +133,25 @@ def _model_value(ctx: RuleContext, deployment: cst.BaseExpression, request: cst.
     return deployment.deep_clone()
 
 
-def _movable(ctx: RuleContext, deployment: cst.BaseExpression, client: Client, request) -> bool:
-    """Whether evaluating the deployment expression at the request gives what it gave at the constructor."""
-    if string_value(deployment) is not None:
-        return True
-    ctor_scope = ctx.meta.get(ScopeProvider, client.call)
-    request_scope = ctx.meta.get(ScopeProvider, request.call)
-    for node in _names_in(deployment):
-        referents = ctx.analysis.referents(node)
-        if not referents:
-            return False
-        in_global = all(isinstance(r.scope, GlobalScope) for r in referents)
-        same_scope = ctor_scope is request_scope and all(isinstance(r, Assignment) for r in referents)
-        if not (in_global or same_scope or _same_self(ctx, node, client, request)):
-            return False
-    return True
+def _report_ignored(ctx: RuleContext, arg: cst.Arg) -> None:
+    why = (
+        "None means no client-level deployment"
+        if _is_none(arg.value)
+        else "with base_url= the openai package ignored it, and requests went to the deployment their model= names"
+    )
+    ctx.report("AOAI105", arg, f"azure_deployment removed: {why}", fixed=True)
 
 
-def _same_self(ctx: RuleContext, node: cst.Name, client: Client, request) -> bool:
-    owner = ctx.analysis.enclosing_class_of_self(node)
-    if owner is None:
-        return False
-    request_owner = next((a for a in ctx.meta.ancestors(request.call) if isinstance(a, cst.ClassDef)), None)
-    return request_owner is owner
-
-
-def _names_in(expr: cst.CSTNode) -> list[cst.Name]:
-    found: list[cst.Name] = []
-
-    def walk(node: cst.CSTNode) -> None:
-        if isinstance(node, cst.Name):
-            found.append(node)
-        elif isinstance(node, cst.Attribute):
-            walk(node.value)  # `a.b`: only `a` is looked up
-        else:
-            for child in node.children:
-                walk(child)
-
-    walk(expr)
-    return found
+def _shared_by(ctx: RuleContext, client: Client, request, deployment: cst.BaseExpression) -> str | None:
+    """The clients a request may be made through (two constructions assigned to one name or attribute, or a
+    parameter's client), in words, unless they all have the same literal deployment."""
+    literal = string_value(deployment)
+    clients = [r.client for r in ctx.analysis.requests if r.call is request.call and r.client is not None]
+    if len(clients) < 2:
+        return None
+    theirs = [deployment_of(c) if c.call is not None else None for c in clients]
+    if literal is not None and all(d is not None and string_value(d) == literal for d in theirs):
+        return None
+    lines = sorted(ctx.position(c.call).start.line for c in clients if c.call is not None)
+    where = "the clients built at lines " + ", ".join(map(str, lines[:-1])) + f" and {lines[-1]}"
+    return where + (" or a parameter's client" if len(lines) < len(clients) else "")
