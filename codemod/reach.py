@@ -1,6 +1,7 @@
 """Everything a client reaches besides its constructor and its requests: the copies made from it (`copy()` /
-`with_options()`, through names, `self.<attr>` and chains such as `client.with_options(timeout=5).chat...`) and
-the private Azure attributes used on it or on a copy (`client._api_version`, `getattr(c, "_azure_endpoint")`).
+`with_options()`, through names, `self.<attr>` and chains such as `client.with_options(timeout=5).chat...`), the
+private Azure attributes used on it or on a copy (`client._api_version`, `getattr(c, "_azure_endpoint")`) and the
+attributes whose value the migration changes (`client.base_url`, names.CHANGED_ATTRIBUTES).
 
 A migrated client is an `OpenAI` client at every one of these places: OpenAI's `copy()` takes no `api_version`,
 `azure_ad_token` or `azure_ad_token_provider`, and it has none of AzureOpenAI's private attributes. Uses whose
@@ -24,6 +25,7 @@ _ATTRIBUTE_BUILTINS = frozenset({"builtins.getattr", "builtins.hasattr", "builti
 class ClientReach:
     copies: list[cst.Call] = field(default_factory=list)  # copy()/with_options() of the client or of a copy
     private: list[cst.CSTNode] = field(default_factory=list)  # private Azure attribute uses (Attribute or Call)
+    changed: list[cst.Attribute] = field(default_factory=list)  # attributes whose value the migration changes
 
 
 @dataclass
@@ -44,7 +46,7 @@ class Reach:
             if client is not None and client.call is not None and client.azure:
                 holders.setdefault(request.call, []).append(client)
         for client, reach in self.by_client.items():
-            for node in [*reach.copies, *reach.private]:
+            for node in [*reach.copies, *reach.private, *reach.changed]:
                 holders.setdefault(node, []).append(client)
         return [(node, clients) for node, clients in holders.items() if len(set(clients)) > 1]
 
@@ -57,8 +59,9 @@ def reach_of(analysis: Analysis) -> Reach:
             _place(analysis, reach, call, func.value, "copies")
         elif private_name(analysis, call) is not None:
             _place(analysis, reach, call, call.args[0].value, "private")
-    for attribute in analysis.private_attributes:
-        _place(analysis, reach, attribute, attribute.value, "private")
+    for attribute in analysis.watched_attributes:
+        kind = "private" if names.is_private_azure_attribute(attribute.attr.value) else "changed"
+        _place(analysis, reach, attribute, attribute.value, kind)
     return reach
 
 
@@ -91,7 +94,7 @@ def _place(analysis: Analysis, reach: Reach, node: cst.CSTNode, receiver: cst.Ba
         getattr(reach.by_client.setdefault(client, ClientReach()), kind).append(node)
     if clients or _is_self(analysis, receiver):
         return  # a private attribute of the user's own class (`self._azure_endpoint`) is no client's
-    if kind == "private":
+    if kind == "private":  # only AzureOpenAI has these; `x.base_url` of an unknown x may be anything's
         reach.loose_private.append(node)
     elif isinstance(node, cst.Call) and azure_copy_args(node):
         reach.loose_copies.append(node)

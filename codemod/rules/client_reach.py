@@ -8,6 +8,8 @@ OpenAI's `copy()` takes none of these (openai/_client.py), so leaving one is a T
 The client stays on the dated API, reported, when:
 - AzureOpenAI's private attributes (`_api_version`, `_azure_endpoint`, `_azure_deployment`, `_azure_ad_token`,
   `_azure_ad_token_provider`) are used on it or on a copy: OpenAI has none of them (AttributeError);
+- an attribute whose value the migration changes is used: `base_url`, `default_query`, `auth_headers`, and
+  `api_key` of a client given a token or token provider (names.CHANGED_ATTRIBUTES);
 - a copy takes arguments that can't be carried over: `azure_deployment=` / `azure_endpoint=` (AzureOpenAI's copy()
   rejects them too), its own `base_url=`, `**kwargs`, a query that is not a dict literal, or two credentials;
 - the client goes out of sight and such a use is made on a receiver the tool cannot follow (a parameter, a
@@ -19,7 +21,7 @@ from __future__ import annotations
 import libcst as cst
 
 from codemod import names
-from codemod.analysis import Client, keyword_arg
+from codemod.analysis import Client, keyword_arg, string_value
 from codemod.context import RuleContext
 from codemod.escapes import how_it_escapes, out_of_sight_uses
 from codemod.reach import azure_copy_args, private_name
@@ -42,6 +44,14 @@ def blocker(ctx: RuleContext, client: Client) -> Blocker | None:
     reach = ctx.reach().of(client)
     if reach.private:
         return _private_use(ctx, client, reach.private[0], loose=False)
+    changed = next((a for a in reach.changed if a.attr.value != "api_key" or _given_token(ctx, client)), None)
+    if changed is not None:
+        name = changed.attr.value
+        return changed, (
+            f"{ctx.code_for(changed).strip()[:60]} (line {_line(ctx, changed)}) uses the client's {name}, and after "
+            f"the migration {names.CHANGED_ATTRIBUTES[name]}, so the client stays on the dated API. Check what the "
+            "code does with the value; once it works with the v1 one, migrate the client by hand."
+        ), "AOAI101"
     for copy in reach.copies:
         problem = _copy_problem(ctx, copy)
         if problem is not None:
@@ -73,21 +83,49 @@ def apply(ctx: RuleContext) -> None:
                 ctx.edits.call(copy).remove.add("api_version")
                 message = f"api_version removed from {_method(copy)}() (the v1 API has none)"
                 ctx.report("AOAI103", version, message, fixed=True)
-            for keyword in QUERIES:
-                api_version.drop_version_key(ctx, copy, keyword)
+            _drop_version_keys(ctx, copy)
             credentials.migrate_copy(ctx, client, copy)
 
 
+def _drop_version_keys(ctx: RuleContext, copy: cst.Call) -> None:
+    """default_query= merges into the client's query, so a key-less one can go; set_default_query= replaces the
+    client's query, so an emptied one stays as `{}` (it still clears the client's other keys)."""
+    api_version.drop_version_key(ctx, copy, "default_query")
+    replaced = keyword_arg(copy, "set_default_query")
+    if replaced is None or not isinstance(replaced.value, cst.Dict):
+        return
+    keys = [string_value(e.key) if isinstance(e, cst.DictElement) else None for e in replaced.value.elements]
+    if keys and all(key == api_version.KEY for key in keys):
+        ctx.edits.replace(replaced.value, cst.Dict([]))
+        ctx.report("AOAI103", replaced, "'api-version' removed from set_default_query (now {})", fixed=True)
+    else:
+        api_version.drop_version_key(ctx, copy, "set_default_query")
+
+
 def _private_use(ctx: RuleContext, client: Client, node: cst.CSTNode, *, loose: bool) -> Blocker:
-    assert client.call is not None
     name = private_name(ctx.analysis, node) or "_azure_*"
-    where = "on a client the tool cannot follow" if loose else f"on the client built at line {_line(ctx, client.call)}"
+    where = "on a client the tool cannot follow" if loose else f"on the client built at {_built_at(ctx, node)}"
     return node, (
         f"{ctx.code_for(node).strip()[:60]} (line {_line(ctx, node)}) uses AzureOpenAI's private attribute {name} "
         f"{where}; OpenAI has no such attribute (reading it raises AttributeError), so the client stays on the "
         f"dated API. Keep the {_WHAT.get(name, 'setting')} you pass to the constructor in a variable of your own "
         "and use that instead, then run aoai-migrate again."
     ), "AOAI101"
+
+
+def _given_token(ctx: RuleContext, client: Client) -> bool:
+    """Whether the client or a copy is given a token or a token provider (its api_key is then a placeholder)."""
+    calls = [client.call, *ctx.reach().of(client).copies] if client.call is not None else []
+    keywords = ("azure_ad_token", "azure_ad_token_provider")
+    return any(not credentials.is_none_arg(c, k) and keyword_arg(c, k) is not None for c in calls for k in keywords)
+
+
+def _built_at(ctx: RuleContext, node: cst.CSTNode) -> str:
+    """Where the clients that reach `node` are built: "line 7", "lines 7 and 9" (the same words for each)."""
+    lines = sorted(_line(ctx, c.call) for c, r in ctx.reach().by_client.items() if node in r.private and c.call)
+    if len(lines) == 1:
+        return f"line {lines[0]}"
+    return "lines " + ", ".join(map(str, lines[:-1])) + f" and {lines[-1]}"
 
 
 def _copy_problem(ctx: RuleContext, copy: cst.Call) -> Blocker | None:
