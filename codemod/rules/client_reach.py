@@ -18,12 +18,14 @@ Fixtures: fixtures/client_reach/."""
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from codemod import names
 from codemod.analysis import Client, keyword_arg, string_value
 from codemod.context import RuleContext
-from codemod.escapes import how_it_escapes, out_of_sight_uses
+from codemod.escapes import how_it_escapes, module_level_names, out_of_sight_uses
 from codemod.reach import azure_copy_args, private_name
 from codemod.rules import api_version, credentials
 
@@ -38,9 +40,18 @@ _WHAT = {
     "_azure_ad_token_provider": "token provider",
 }
 Blocker = tuple[cst.CSTNode, str, str]
+# what, in code the engine cannot see, may be a copy()/with_options() argument or a private attribute of a client
+_HIDDEN_USE = re.compile(r"\b_api_version\b|\b_azure_\w+|\b(?:api_version|azure_ad_token(?:_provider)?)\s*=(?!=)")
 
 
 def blocker(ctx: RuleContext, client: Client) -> Blocker | None:
+    hidden_use = _HIDDEN_USE.search(ctx.hidden_code) if ctx.hidden_code else None
+    if hidden_use and any(ctx.hidden_mentions(n) for n in module_level_names(ctx.analysis, client)):
+        return client.call, (
+            f"the client is used in code the tool cannot see (an IPython magic line or a cell that does not parse), "
+            f"which has {hidden_use.group(0)!r}: a copy() / with_options() argument or a private attribute that "
+            "OpenAI does not take; migrate this client and that code by hand."
+        ), "AOAI101"
     reach = ctx.reach().of(client)
     if reach.private:
         return _private_use(ctx, client, reach.private[0], loose=False)
