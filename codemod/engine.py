@@ -125,8 +125,10 @@ def _hold_back_shared(ctx: RuleContext, candidates: list[Client], staying: set[C
     """A request, copy or private attribute reached through two constructions (`self.client` built in two
     branches) is rewritten for both or for neither: a client that shares one with a client staying on the dated
     API stays too."""
+    if not staying or not candidates:
+        return
     shared = ctx.reach().shared(ctx.analysis)
-    changed = bool(staying)
+    changed = True
     while changed:
         changed = False
         for node, clients in shared:

@@ -1,8 +1,14 @@
 """AOAI105 — a client-level `azure_deployment=D` is removed and every request made through the client on a
 deployment route gets `model=D`: with `azure_deployment` the openai package put D in the URL and ignored
 `model=` on those routes (lib/azure.py, `_deployments_endpoints`). The Responses API is not a deployment
-route: its `model=` was always used, so it is kept. When a use of the client is out of sight (returned,
-passed on, stored where it can't be followed) the client is left alone and reported.
+route: its `model=` was always used, so it is kept. With `base_url=` the package ignored `azure_deployment`
+(the requests went to /deployments/<model>), so the argument is simply dropped; a base_url ending in
+/deployments/NAME names the deployment itself.
+
+D is copied into the requests only when it has the same value there as at the constructor (codemod/stable.py:
+a literal, a name bound once and never rebound, `self.<attr>` set once in `__init__`, and not None). When it
+may not, when a use of the client is out of sight (returned, passed on, stored where it can't be followed), or
+when a request is also made through another client, the client is left alone and reported.
 Fixtures: fixtures/client_deployment/."""
 
 from __future__ import annotations
