@@ -74,31 +74,38 @@ def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
             "deployment as model= on every request made through this client."
         )
     for request in client.requests:
-        if request.path not in names.DEPLOYMENT_ROUTE_REQUESTS:
-            continue
-        spread = next((a for a in request.call.args if a.star == "**"), None)
-        if spread is not None and keyword_arg(request.call, "model") is None:
-            return request.call, (
-                f"this request takes its arguments from **{ctx.code_for(spread.value)}, which may hold model= "
-                "already, so the tool can't give it model=<deployment> (the client's deployment); set model= "
-                "there by hand and drop azure_deployment."
-            )
-        shared = _shared_by(ctx, client, request, deployment)
-        if shared is not None:
-            return request.call, (
-                f"this request is made through {shared}, whose deployments differ, so the tool can't give it "
-                "the model= of one of them. Migrate these clients by hand: pass each deployment as model= on the "
-                "requests of its own client."
-            )
-        reason = why_not_movable(ctx, deployment, client, request.call)
-        if reason is not None:
-            return request.call, (
-                f"azure_deployment={ctx.code_for(deployment)} (line {ctx.position(deployment).start.line}) can't "
-                f"move to this request's model=: {reason}; AzureOpenAI read it once, when the client was "
-                "built. Bind the deployment to a name once, before the client, and never rebind it; or migrate by "
-                "hand: drop azure_deployment and pass the deployment as model= on every request through this client."
-            )
+        if request.path in names.DEPLOYMENT_ROUTE_REQUESTS:
+            message = _request_problem(ctx, client, deployment, request)
+            if message is not None:
+                return request.call, message
     return None
+
+
+def _request_problem(ctx: RuleContext, client: Client, deployment: cst.BaseExpression, request) -> str | None:
+    """Why this deployment-route request can't be given model=<deployment>, if it can't."""
+    spread = next((a for a in request.call.args if a.star == "**"), None)
+    if spread is not None and keyword_arg(request.call, "model") is None:
+        return (
+            f"this request takes its arguments from **{ctx.code_for(spread.value)}, which may hold model= "
+            "already, so the tool can't give it model=<deployment> (the client's deployment); set model= "
+            "there by hand and drop azure_deployment."
+        )
+    shared = _shared_by(ctx, client, request, deployment)
+    if shared is not None:
+        return (
+            f"this request is made through {shared}, whose deployments differ, so the tool can't give it "
+            "the model= of one of them. Migrate these clients by hand: pass each deployment as model= on the "
+            "requests of its own client."
+        )
+    reason = why_not_movable(ctx, deployment, client, request.call)
+    if reason is None:
+        return None
+    return (
+        f"azure_deployment={ctx.code_for(deployment)} (line {ctx.position(deployment).start.line}) can't "
+        f"move to this request's model=: {reason}; AzureOpenAI read it once, when the client was "
+        "built. Bind the deployment to a name once, before the client, and never rebind it; or migrate by "
+        "hand: drop azure_deployment and pass the deployment as model= on every request through this client."
+    )
 
 
 def apply(ctx: RuleContext) -> None:
