@@ -15,7 +15,9 @@ client = AzureOpenAI(
 )
 patient = client.with_options(timeout=60.0, api_version="2025-03-01-preview")
 first = patient.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "Hi"}])
-second = client.copy(max_retries=0).chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "Hey"}])
+second = client.copy(max_retries=0).chat.completions.create(
+    model="gpt-4o", messages=[{"role": "user", "content": "Hey"}]
+)
 
 
 class Bot:
