@@ -24,7 +24,7 @@ LAZY_COMMANDS = {
     "doctor": ("codemod.doctor:doctor", "Check a live Azure OpenAI resource against the code."),
     "rules": ("codemod.cli:rules", "List the rule codes."),
 }
-FORMATS = ("concise", "full", "json", "sarif", "github")
+FORMATS = ("concise", "full", "json", "sarif", "github", "markdown")
 
 
 class MigrateGroup(click.Group):
@@ -87,6 +87,9 @@ class MigrateArgs:
     ignore: str | None
     output_format: str | None
     output: str | None
+    exit_zero: bool | None
+    exit_non_zero_on_fix: bool | None
+    link_base: str | None
     jobs: int | None
     exclude: tuple[str, ...]
     extend_exclude: tuple[str, ...]
@@ -105,6 +108,11 @@ class MigrateArgs:
 @click.option("--ignore", metavar="CODES", help="Comma-separated rule codes or prefixes to skip.")
 @click.option("--output-format", type=click.Choice(FORMATS), help="How findings are printed (default: concise).")
 @click.option("--output", metavar="FILE", help="Write the findings report to FILE instead of standard output.")
+@click.option("--exit-zero", is_flag=True, default=None,
+              help="Exit 0 even when findings need a person or changes are pending (errors still exit 2 or 3).")
+@click.option("--exit-non-zero-on-fix", is_flag=True, default=None, help="Exit 1 when a file was rewritten in place.")
+@click.option("--link-base", metavar="URL",
+              help="Markdown report: link files below URL, e.g. https://github.com/OWNER/REPO/blob/BRANCH/.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Parallel processes (default: CPU count).")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Exclude paths (replaces the default excludes).")
 @click.option("--extend-exclude", multiple=True, metavar="GLOB", help="Exclude paths, added to the defaults.")

@@ -86,7 +86,7 @@ class RuleContext:
     model_overridden: set[cst.Call] = field(default_factory=set)  # requests whose model= AOAI105 sets
     exported_clients: set[str] = field(default_factory=set)  # module-level names of clients AOAI105 moved
     sdk_needs: dict[str, str] = field(default_factory=dict)  # reason -> minimum openai version (AOAI306)
-    module_client_azure: bool = False  # the module-level client (openai.chat...) talks to Azure
+    module_client_azure: bool = False  # the module-level client (openai.chat...) moves to Azure's v1 API
     # code that runs with the module but that the engine cannot see: a notebook's magic lines and the cells
     # that do not parse. A client or class named there is out of sight.
     hidden_code: str = ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -65,6 +66,10 @@ EXPECTED: dict[str, Expected] = {
     "default_query": Expected(((CHAT, PROD), (EMBED, EMBEDDING))),
     "extra_query": Expected(((CHAT, PROD), (CHAT, PROD))),
     "literal_model": Expected(((CHAT, PROD), (CHAT, PROD))),
+    "entra_async_slow_sync_provider": Expected(((CHAT, PROD),), entra=True),
+    # the client the check tests stays on the dated API and makes no request; the check needs a person (exit 1)
+    "isinstance_branch": Expected(((CHAT, PROD),), migrate_exit=1),
+    "annotated_parameters": Expected(((CHAT, PROD), (EMBED, EMBEDDING), (CHAT, PROD), (CHAT, PROD))),
     "base_url_ignores_azure_deployment": Expected(((CHAT, PROD), (EMBED, EMBEDDING))),
     "client_copies": Expected(
         ((CHAT, PROD), (EMBED, EMBEDDING), (CHAT, MINI), (CHAT, STAGING)), auths=(KEYED, TOKENED, KEYED, TOKENED)
@@ -224,6 +229,23 @@ def test_migrated_literal_deployment_is_read_from_its_variable(name: str, trials
     assert redirected.exit_code == 0, describe(redirected)
     assert [(r.api, r.deployment) for r in redirected.requests] == [("v1", "gpt-4o-staging")] * 2
     assert "gpt-4o-staging" in redirected.stdout
+
+
+def heartbeats_during_token_fetches(run: Run) -> int:
+    match = re.search(r"token fetches: (\d+); heartbeats during them: (\d+)", run.stderr)
+    assert match is not None and int(match.group(1)) >= 1, describe(run)
+    return int(match.group(2))
+
+
+@pytest.mark.parametrize("name", ["entra_async_slow_sync_provider"])
+def test_sync_token_provider_no_longer_blocks_the_event_loop(name: str, trials: dict[str, Future[Trial]]):
+    """AOAI104's adapter runs a synchronous provider in a worker thread: another task keeps running while a
+    token is fetched (about 60 heartbeats in 0.6 s when idle), where the dated client stopped the loop."""
+    trial = trials[name].result()
+    assert trial.before.exit_code == 0 and trial.after.exit_code == 0, describe(trial.after)
+    assert heartbeats_during_token_fetches(trial.before) == 0  # the dated client fetched on the loop
+    assert heartbeats_during_token_fetches(trial.after) >= 3, trial.migrated_source
+    assert [r.auth for r in trial.after.requests] == ["bearer-token"]
 
 
 # The loopback server itself: the checks above are only as strict as these rules.

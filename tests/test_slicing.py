@@ -200,7 +200,7 @@ def test_the_statement_with_the_first_indented_line_is_kept() -> None:
     ).replace("api_version='2024-02-01'", "api_version='2024-02-01', azure_ad_token_provider=lambda: 't'") + FILLER
     assert "def first():" in _kept_lines(source)
     sliced = migrate_source(source)
-    assert "\n  async def token():" in sliced.source  # the adapter took the module's two-space indent
+    assert "\n  async def token() -> str:" in sliced.source  # the adapter took the module's two-space indent
     _same(sliced, migrate_source(source, whole_module=True))
 
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from codemod.findings import Finding
 from codemod.notebook.cells import NotebookError, join, relocate, split
 from codemod.notebook.json_text import rewrite_sources, split_lines
-from codemod.notebook.masking import PYTHON_CELL_MAGICS, Cell, prepare
+from codemod.notebook.masking import PYTHON_CELL_MAGICS, Cell, is_python_cell, prepare
 
 if TYPE_CHECKING:  # the engine loads LibCST: diffs and `env` read notebooks without it
     from codemod.engine import MigrationResult
@@ -49,7 +49,7 @@ def migrate_notebook(data: bytes, migrate: Callable[[str, str], MigrationResult]
     if not _is_python(notebook):
         return NotebookResult(data, [])
     cells = [
-        Cell(number, _joined(cell.get("source", "")))
+        Cell(number, _joined(cell.get("source", "")), other_language=not is_python_cell(cell.get("metadata")))
         for number, cell in enumerate(notebook["cells"], start=1)
         if cell.get("cell_type") == "code"
     ]
@@ -59,7 +59,7 @@ def migrate_notebook(data: bytes, migrate: Callable[[str, str], MigrationResult]
     findings = [prepare(cell, f"{token}m{cell.number}_") for cell in cells]
     newline = _newline(cells)
     module, starts = join(cells, token, newline)
-    hidden = "".join([c.text for c in cells if c.unparsed] + [line for c in cells for line in c.placeholders.values()])
+    hidden = "".join([c.text for c in cells if c.unparsed] + [line for c in cells for line in c.hidden_lines()])
     result = migrate(module, hidden)
     findings = [f for f in findings if f is not None] + [relocate(f, cells, starts) for f in result.findings]
     new_texts = split(result.source, cells, token, newline)

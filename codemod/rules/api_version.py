@@ -91,7 +91,7 @@ def apply(ctx: RuleContext) -> None:
         if not client.azure and ctx.active("AOAI103", client.call):
             if client.base_url_has("/openai/v1"):
                 _drop_query_key(ctx, client.call, "default_query")  # a v1 client: Azure rejects api-version
-            elif client.base_url_has("/deployments"):
+            elif any("/deployments" in text for text in ctx.analysis.base_url_texts(client)):
                 ctx.report(
                     "AOAI102",
                     client.kwarg("base_url") or client.call,

@@ -3,8 +3,10 @@ callable, openai>=1.106.0) as `api_key`. With no credential the Azure client rea
 the migrated code reads it explicitly (`OpenAI` alone would read `OPENAI_API_KEY`).
 
 `AsyncAzureOpenAI` accepted a synchronous provider, but `AsyncOpenAI` awaits `api_key()`, so a provider not
-known to be async is wrapped in a small adapter that calls it and awaits the result only when it is
-awaitable — the exact behaviour of the Azure client. Fixtures: fixtures/credentials/."""
+known to be async is wrapped in a small adapter: it awaits an async provider, and runs a synchronous one in a
+worker thread (`asyncio.to_thread`), so that fetching a token does not stop the event loop, awaiting what it
+returns when that is awaitable, as the Azure client did. Fixtures: fixtures/credentials/; the end-to-end
+program tests/e2e/programs/entra_async_slow_sync_provider.py proves the loop keeps running."""
 
 from __future__ import annotations
 
@@ -20,17 +22,24 @@ KEY_VAR = "AZURE_OPENAI_API_KEY"
 ADAPTER = "_aoai_awaitable_token_provider"
 ASYNC_PROVIDER_FACTORIES = {"azure.identity.aio.get_bearer_token_provider"}
 
-_ADAPTER_SOURCE = f'''def {ADAPTER}(provider):
+_ADAPTER_SOURCE = f'''def {ADAPTER}(
+    provider: typing.Callable[[], typing.Union[str, typing.Awaitable[str]]],
+) -> typing.Callable[[], typing.Awaitable[str]]:
     """Let AsyncOpenAI await a token provider that may be synchronous (added by aoai-migrate)."""
 
-    async def token():
-        value = provider()
-        if hasattr(value, "__await__"):
-            value = await value
-        return value
+    async def token() -> str:
+        # A synchronous provider may wait on the network for a token: in a worker
+        # thread, that wait does not hold up the event loop.
+        if inspect.iscoroutinefunction(provider):
+            value = provider()
+        else:
+            value = await asyncio.to_thread(provider)
+        return value if isinstance(value, str) else await value
 
     return token
 '''
+# What the adapter's body and annotations name (plain module imports: no name of the user's can clash).
+_ADAPTER_IMPORTS = ("asyncio", "inspect", "typing")
 
 
 # AzureOpenAI chose among its credentials at each request: azure_ad_token if not None, else
@@ -119,6 +128,7 @@ def _adapted(ctx: RuleContext, provider: cst.BaseExpression) -> cst.Call:
     if not any(isinstance(s, cst.FunctionDef) and s.name.value == ADAPTER for s in ctx.module.body):
         if not ctx.edits.prelude:
             ctx.edits.prelude.extend(cst.parse_module(_ADAPTER_SOURCE).body)
+            ctx.edits.imports.update((module, None, None) for module in _ADAPTER_IMPORTS)
     return cst.Call(func=cst.Name(ADAPTER), args=[cst.Arg(provider.deep_clone())])
 
 
