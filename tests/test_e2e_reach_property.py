@@ -45,7 +45,7 @@ FORMS = {
     "attribute": ("literal", "constant", "environ", "self_once", "self_twice", "base_url_ignored", "base_url_path"),
 }
 COPY_ARGS = ("api_version", "timeout", "default_query", "provider", "token")
-PRIVATE = (None, None, "_api_version", "_azure_endpoint", "_azure_deployment", "base_url")
+PRIVATE = (None, None, None, None, "_api_version", "_azure_endpoint", "_azure_deployment", "base_url")  # half the draws
 
 
 @dataclass(frozen=True)
