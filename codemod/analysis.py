@@ -113,6 +113,7 @@ class Analysis(cst.CSTVisitor):
         self._azure_locals: dict[str, tuple[cst.ImportFrom, str]] = {}  # names `from openai import` binds
         self.openai_imports: list[cst.ImportFrom] = []  # `from openai[.lib.azure] import ...`
         self._annotation_strings: list[cst.SimpleString] = []
+        self.watched_attributes: list[cst.Attribute] = []  # `x._api_version`, `x.base_url`... (codemod/reach.py)
 
     # ---- collection -------------------------------------------------------------------------------------
 
@@ -213,6 +214,8 @@ class Analysis(cst.CSTVisitor):
             owner = self.enclosing_class_of_self(node.value, anchor=node)
             if owner is not None:
                 self.self_attr_refs.setdefault((owner, node.attr.value), []).append(node)
+        if names.is_watched_attribute(node.attr.value):
+            self.watched_attributes.append(node)
 
     def visit_DictElement(self, node: cst.DictElement) -> None:
         self.dict_elements.append(node)

@@ -151,3 +151,8 @@ def _drop_query_key(ctx: RuleContext, call: cst.Call, keyword: str) -> None:
         return updated.with_changes(elements=kept)
 
     ctx.edits.replace(arg.value, without_key)
+
+
+def drop_version_key(ctx: RuleContext, call: cst.Call, keyword: str) -> None:
+    """Remove "api-version" from the dict literal given as `keyword=` to `call` (a migrated client's copy())."""
+    _drop_query_key(ctx, call, keyword)

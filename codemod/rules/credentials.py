@@ -13,7 +13,7 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import Assignment
 
-from codemod.analysis import Client
+from codemod.analysis import Client, keyword_arg
 from codemod.context import RuleContext
 
 CODES = ("AOAI104",)
@@ -149,3 +149,35 @@ def _known_async(ctx: RuleContext, expr: cst.BaseExpression, depth: int) -> bool
         values = ctx.analysis.bound_values(expr)
         return bool(values) and all(_known_async(ctx, v, depth + 1) for v in values or [])
     return False
+
+
+def is_none_arg(call: cst.Call, name: str) -> bool:
+    """Whether `call` passes `name=None` (the same as leaving the argument out)."""
+    arg = keyword_arg(call, name)
+    return arg is not None and _is_none(arg.value)
+
+
+def migrate_copy(ctx: RuleContext, client: Client, copy: cst.Call) -> None:
+    """copy()/with_options() of a migrated client: OpenAI's copy() takes no azure_ad_token_provider or
+    azure_ad_token, so they become api_key= as in the constructor (the async adapter included); `=None`, which
+    meant "keep the client's", is dropped."""
+    ops = ctx.edits.call(copy)
+    method = copy.func.attr.value if isinstance(copy.func, cst.Attribute) else "copy"
+    converted = False
+    for name in ("azure_ad_token", "azure_ad_token_provider"):
+        arg = keyword_arg(copy, name)
+        if arg is None:
+            continue
+        if _is_none(arg.value):
+            ops.remove.add(name)
+            continue
+        converted = True
+        if name == "azure_ad_token_provider" and client.is_async and not _known_async(ctx, arg.value, 0):
+            ops.replace[name] = ("api_key", _adapted(ctx, arg.value))
+            message = f"{name} -> api_key in {method}(), wrapped in {ADAPTER}() (AsyncOpenAI awaits api_key())"
+        else:
+            ops.replace[name] = ("api_key", None)
+            message = f"{name} -> api_key in {method}() (OpenAI's {method}() takes no {name})"
+        ctx.report("AOAI104", arg, message, fixed=True)
+    if converted and is_none_arg(copy, "api_key"):
+        ops.remove.add("api_key")
