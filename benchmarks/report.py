@@ -42,15 +42,19 @@ def header(built: Corpus, args, limit: int | None, load_before: float) -> str:
         "",
         f"Command: `{' '.join(['python benchmarks/run.py', *sys.argv[1:]])}`",
         "",
-        f"Machine: {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, Python "
-        f"{platform.python_version()}, 1-minute load average {load_before:.2f} before the benchmark started;"
-        f" {time.strftime('%Y-%m-%d')}, aoai-migrate at commit {_commit()}.",
+        machine_line(load_before),
         f"Corpus: {sample}the standard library's `.py` files plus {built.azure_files} generated Azure OpenAI files"
         f" ({built.azure_files / built.base_files:.1%} of {built.base_files} files, {built.base_bytes / 1e6:.1f} MB"
         f" per copy). Both codemods use `--jobs {args.jobs}`; times are the median of {_runs(args.repeats)}"
         f" ({_runs(args.libcst_repeats)} for LibCST) on a warm page cache; peak memory is the largest single process"
         " (wait4 rusage of the command and the workers it reaped).",
     ])
+
+
+def machine_line(load_before: float) -> str:
+    return (f"Machine: {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, Python "
+            f"{platform.python_version()}, 1-minute load average {load_before:.2f} before the benchmark started;"
+            f" {time.strftime('%Y-%m-%d')}, aoai-migrate at commit {_commit()}.")
 
 
 def same_corpus(row: Row) -> str:

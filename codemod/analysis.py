@@ -14,7 +14,8 @@ from libcst.metadata import (
 )
 from libcst.metadata.scope_provider import GlobalScope
 
-from codemod import names
+from codemod import annotated, hosts, names
+from codemod.annotated import is_type_expression
 from codemod.metadata import Metadata
 
 
@@ -28,6 +29,8 @@ class Client:
     azure: bool  # a dated Azure client (True) or a v1 client pointed at Azure (False)
     is_async: bool
     requests: list[Request] = field(default_factory=list)
+    # an annotation that also admits another client (`Union[OpenAI, AzureOpenAI]`): maybe not Azure's at all
+    mixed: bool = False
 
     def kwarg(self, name: str) -> cst.Arg | None:
         return keyword_arg(self.call, name) if self.call is not None else None
@@ -55,14 +58,16 @@ class Request:
 @dataclass(eq=False)
 class ClassRef:
     """A name or attribute that refers to an Azure client class: `kind` is "call" (constructor), "type"
-    (annotation, isinstance/issubclass argument), "other" (base class, passed as a value, ...) or "text"
-    (named inside a longer forward-reference string, "Union[OpenAI, AzureOpenAI]", which is not rewritten)."""
+    (annotation, type alias), "check" (an isinstance/issubclass argument, or a type alias such a check
+    uses), "other" (base class, passed as a value, ...) or "text" (named inside a longer forward-reference
+    string, "Union[OpenAI, AzureOpenAI]", which is not rewritten)."""
 
     node: cst.Name | cst.Attribute | cst.SimpleString  # a string for "AzureOpenAI" forward references
     qualified: str
     kind: str
     imported: cst.ImportFrom | None = None  # for string references: the import that binds the name
     local: str | None = None  # for "text" references: the name bound by that import
+    check: cst.Call | None = None  # for "check" references: the isinstance/issubclass call
 
 
 def keyword_arg(call: cst.Call, name: str) -> cst.Arg | None:
@@ -102,9 +107,13 @@ class Analysis(cst.CSTVisitor):
         self._stack: list[cst.CSTNode] = []
         self.assigns: list[cst.Assign] = []  # every assignment and dict element, for the advisor
         self.dict_elements: list[cst.DictElement] = []
-        self._param_clients: dict[cst.Param, Client | None] = {}
+        self._annotation_clients: dict[cst.Annotation, Client | None] = {}
+        self._attr_annotations: dict[tuple[cst.ClassDef, str], cst.Annotation] = {}  # `self.x: T`, class `x: T`
+        self._name_annotations: dict[cst.Name, cst.Annotation] = {}  # `x: T = ...`: the target -> T
+        self._azure_locals: dict[str, tuple[cst.ImportFrom, str]] = {}  # names `from openai import` binds
         self.openai_imports: list[cst.ImportFrom] = []  # `from openai[.lib.azure] import ...`
         self._annotation_strings: list[cst.SimpleString] = []
+        self.watched_attributes: list[cst.Attribute] = []  # `x._api_version`, `x.base_url`... (codemod/reach.py)
 
     # ---- collection -------------------------------------------------------------------------------------
 
@@ -153,10 +162,10 @@ class Analysis(cst.CSTVisitor):
         self._in_annotation -= 1
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
-        self._in_type_subscript += _is_type_expression(node)
+        self._in_type_subscript += is_type_expression(node)
 
     def leave_Subscript(self, original_node: cst.Subscript) -> None:
-        self._in_type_subscript -= _is_type_expression(original_node)
+        self._in_type_subscript -= is_type_expression(original_node)
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         if self._in_annotation or self._in_type_subscript:
@@ -164,14 +173,19 @@ class Analysis(cst.CSTVisitor):
 
     def _resolve_annotation_strings(self) -> None:
         """`"AzureOpenAI"` forward references (TYPE_CHECKING imports) name the class bound by an import."""
-        bound: dict[str, tuple[cst.ImportFrom, str]] = {}
+        bound = self._azure_locals
         for imp in self.openai_imports:
             assert not isinstance(imp.names, cst.ImportStar)
             module = cst.Module(body=[]).code_for_node(imp.module) if imp.module else ""
             for alias in imp.names:
                 qualified = f"{module}.{alias.evaluated_name}"
-                if qualified in names.AZURE_CLIENT_CLASSES:
-                    bound[alias.evaluated_alias or alias.evaluated_name] = (imp, qualified)
+                local = alias.evaluated_alias or alias.evaluated_name
+                # a string annotation is resolved in the module's namespace (typing.get_type_hints): an import
+                # at module level (under `if TYPE_CHECKING:`, say) binds it, not one inside a function
+                if qualified not in names.AZURE_CLIENT_CLASSES:
+                    continue
+                if local not in bound or (self._in_function(bound[local][0]) and not self._in_function(imp)):
+                    bound[local] = (imp, qualified)
         for node in self._annotation_strings:
             value = node.evaluated_value
             if not isinstance(value, str):
@@ -183,6 +197,9 @@ class Analysis(cst.CSTVisitor):
             for local in sorted(set(_IDENTIFIER.findall(value)) & bound.keys()):
                 imp, qualified = bound[local]  # the string needs the import: it is kept
                 self.class_refs.append(ClassRef(node, qualified, "text", imp, local))
+
+    def _in_function(self, node: cst.CSTNode) -> bool:
+        return any(isinstance(a, (cst.FunctionDef, cst.Lambda)) for a in self.meta.ancestors(node))
 
     def referents(self, name: cst.Name) -> set:
         access = self._access.get(name)
@@ -197,6 +214,8 @@ class Analysis(cst.CSTVisitor):
             owner = self.enclosing_class_of_self(node.value, anchor=node)
             if owner is not None:
                 self.self_attr_refs.setdefault((owner, node.attr.value), []).append(node)
+        if names.is_watched_attribute(node.attr.value):
+            self.watched_attributes.append(node)
 
     def visit_DictElement(self, node: cst.DictElement) -> None:
         self.dict_elements.append(node)
@@ -214,6 +233,19 @@ class Analysis(cst.CSTVisitor):
             self._bound_value[node.target] = node.value
         elif node.value is not None and isinstance(node.target, cst.Attribute):
             self._note_attribute_assignment(node, node.target)
+        # `self.client: AzureOpenAI = make()` in a method, `client: AzureOpenAI` in a class body, or a variable
+        # so annotated: what it holds is an Azure client even when the tool can't see where it was built
+        target = node.target
+        if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
+            owner = self.enclosing_class_of_self(target.value, anchor=node)
+            if owner is not None:
+                self._attr_annotations.setdefault((owner, target.attr.value), node.annotation)
+        elif isinstance(target, cst.Name):
+            self._name_annotations[target] = node.annotation
+            block = self.meta.parent(self.meta.parent(node) or node)
+            owner = self.meta.parent(block) if isinstance(block, cst.IndentedBlock) else None
+            if isinstance(owner, cst.ClassDef):
+                self._attr_annotations.setdefault((owner, target.value), node.annotation)
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
         if node.asname is not None and isinstance(node.asname.name, cst.Name):
@@ -244,23 +276,50 @@ class Analysis(cst.CSTVisitor):
             return
         for qual in self.qualified(node):
             if qual in names.AZURE_CLIENT_CLASSES:
-                self.class_refs.append(ClassRef(node, qual, self._ref_kind(node, parent)))
+                check = self._check_of(node)
+                kind = "check" if check is not None else self._ref_kind(node, parent)
+                self.class_refs.append(ClassRef(node, qual, kind, check=check))
 
     def _ref_kind(self, node: cst.CSTNode, parent: cst.CSTNode | None) -> str:
         if isinstance(parent, cst.Call) and parent.func is node:
             return "call"
         for ancestor in self.meta.ancestors(node):
-            if isinstance(ancestor, cst.Annotation) or _is_type_expression(ancestor):
+            if isinstance(ancestor, cst.Annotation) or is_type_expression(ancestor):
                 return "type"  # an annotation, or a type alias such as `Clients = OpenAI | AzureOpenAI`
-            if isinstance(ancestor, cst.Call):
-                if isinstance(ancestor.func, cst.Name) and ancestor.func.value in ("isinstance", "issubclass"):
-                    args = ancestor.args
-                    if len(args) == 2 and _contains(args[1].value, node):
-                        return "type"
-                return "other"
-            if isinstance(ancestor, (cst.BaseSmallStatement, cst.BaseCompoundStatement, cst.ClassDef)):
+            if isinstance(ancestor, (cst.Call, cst.BaseSmallStatement, cst.BaseCompoundStatement, cst.ClassDef)):
                 return "other"
         return "other"
+
+    def _check_of(self, node: cst.CSTNode) -> cst.Call | None:
+        """The `isinstance(x, ...)` / `issubclass(x, ...)` call whose class argument holds `node`, if any."""
+        for ancestor in self.meta.ancestors(node):
+            if isinstance(ancestor, cst.Call):
+                func = ancestor.func
+                if isinstance(func, cst.Name) and func.value in ("isinstance", "issubclass"):
+                    args = ancestor.args
+                    return ancestor if len(args) == 2 and _contains(args[1].value, node) else None
+                return None
+            if isinstance(ancestor, (cst.Annotation, cst.BaseSmallStatement, cst.BaseCompoundStatement)):
+                return None
+        return None
+
+    def _note_alias_checks(self) -> None:
+        """`Clients = Union[OpenAI, AzureOpenAI]` used in `isinstance(x, Clients)`: the alias is a check too."""
+        for ref in self.class_refs:
+            if ref.kind != "type" or isinstance(ref.node, cst.SimpleString):
+                continue
+            kinds = (cst.Annotation, cst.Assign)
+            assign = next((a for a in self.meta.ancestors(ref.node) if isinstance(a, kinds)), None)
+            if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
+                continue
+            target = assign.targets[0].target
+            if not isinstance(target, cst.Name) or not _contains(assign.value, ref.node):
+                continue
+            for reader in self.references_of(target) or []:
+                check = self._check_of(reader)
+                if check is not None:
+                    ref.kind, ref.check = "check", check
+                    break
 
     def enclosing_class_of_self(self, name: cst.Name, anchor: cst.CSTNode | None = None) -> cst.ClassDef | None:
         """The class whose method binds `name` as its first parameter (`self`), if any. During the walk,
@@ -281,9 +340,10 @@ class Analysis(cst.CSTVisitor):
         for scope in {s for s in self.meta.all(ScopeProvider) if s is not None}:
             for access in scope.accesses:
                 self._access[access.node] = access
+        self._resolve_annotation_strings()  # before the requests: a string annotation can type a client
+        self._note_alias_checks()
         for call in self._calls:
             self._note_request(call)
-        self._resolve_annotation_strings()
 
     def _note_request(self, call: cst.Call) -> None:
         func = call.func
@@ -311,7 +371,7 @@ class Analysis(cst.CSTVisitor):
                 return [(c, p) for c, p in self.clients_of(expr.func.value, depth + 1) if p == ()]
             return []
         if isinstance(expr, cst.Attribute):
-            found = self._self_attr_clients(expr, depth)
+            found = self._self_attr_clients(expr, depth) or self._annotated_attr_client(expr)
             if found:
                 return found
             attr = expr.attr.value
@@ -327,7 +387,7 @@ class Analysis(cst.CSTVisitor):
             out: list[tuple[Client, tuple[str, ...]]] = []
             for value in values or []:
                 out.extend(self.clients_of(value, depth + 1))
-            return out
+            return out or self._annotated_name_client(expr)
         return []
 
     def _annotated_param_client(self, name: cst.Name) -> Client | None:
@@ -339,13 +399,43 @@ class Analysis(cst.CSTVisitor):
         param = referent.node if isinstance(referent, Assignment) else None
         if not isinstance(param, cst.Param) or param.annotation is None:
             return None
-        if param not in self._param_clients:
-            quals = self.qualified(param.annotation.annotation) & set(names.AZURE_CLIENT_CLASSES)
-            qual = next(iter(quals), None)
-            self._param_clients[param] = (
-                Client(None, qual, True, names.AZURE_CLIENT_CLASSES[qual] in names.ASYNC_CLASSES) if qual else None
+        return self.annotation_client(param.annotation)
+
+    def _annotated_name_client(self, name: cst.Name) -> list[tuple[Client, tuple[str, ...]]]:
+        """`client: AzureOpenAI = make_client()`: a variable annotated with the Azure class, built out of sight."""
+        access = self._access.get(name)
+        referents = access.referents if access is not None else ()
+        annotations = {self._name_annotations.get(getattr(r, "node", None)) for r in referents} or {None}
+        if len(annotations) != 1 or None in annotations:
+            return []
+        client = self.annotation_client(annotations.pop())
+        return [(client, ())] if client is not None else []
+
+    def _annotated_attr_client(self, expr: cst.Attribute) -> list[tuple[Client, tuple[str, ...]]]:
+        """`self.client` where the class says `client: AsyncAzureOpenAI` (in its body or in a method)."""
+        owner = self.enclosing_class_of_self(expr.value) if isinstance(expr.value, cst.Name) else None
+        annotation = self._attr_annotations.get((owner, expr.attr.value)) if owner is not None else None
+        client = self.annotation_client(annotation) if annotation is not None else None
+        return [(client, ())] if client is not None else []
+
+    def annotation_client(self, annotation: cst.Annotation) -> Client | None:
+        """The client an annotation says a value holds when it names an Azure client class (codemod/annotated.py)."""
+        if annotation not in self._annotation_clients:
+            azure, others = annotated.admitted(annotation.annotation, self._azure_class_named)
+            qual = azure[0] if azure else None
+            self._annotation_clients[annotation] = (
+                Client(None, qual, True, names.AZURE_CLIENT_CLASSES[qual] in names.ASYNC_CLASSES, mixed=others > 0)
+                if qual is not None
+                else None
             )
-        return self._param_clients[param]
+        return self._annotation_clients[annotation]
+
+    def _azure_class_named(self, leaf: cst.BaseExpression, in_string: bool) -> str | None:
+        if not in_string:
+            return next(iter(self.qualified(leaf) & names.AZURE_CLIENT_CLASSES.keys()), None)
+        code = cst.Module(body=[]).code_for_node(leaf)  # parsed from a string: resolved through the imports
+        local = self._azure_locals.get(code)
+        return local[1] if local else (code if code in names.AZURE_CLIENT_CLASSES else None)
 
     def bound_values(self, name: cst.Name) -> list[cst.BaseExpression] | None:
         """The values a name may hold here, when every binding it refers to is a plain assignment."""
@@ -390,6 +480,19 @@ class Analysis(cst.CSTVisitor):
                 return [reference.node for reference in assignment.references]
         return None
 
+    def base_url_texts(self, client: Client) -> list[str]:
+        """The source of a client's `base_url=` value, and of what the names in it were assigned (a URL built
+        into a variable first)."""
+        arg = client.kwarg("base_url")
+        texts: list[str] = []
+        todo = [arg.value] if arg is not None else []
+        while todo and len(texts) < 20:
+            expr = todo.pop()
+            texts.append(cst.Module(body=[]).code_for_node(expr))
+            for name in _names_within(expr):
+                todo.extend(self.bound_values(name) or [])
+        return texts
+
     def _self_attr_clients(self, expr: cst.Attribute, depth: int) -> list[tuple[Client, tuple[str, ...]]]:
         if not isinstance(expr.value, cst.Name):
             return []
@@ -404,16 +507,13 @@ class Analysis(cst.CSTVisitor):
 _IDENTIFIER = re.compile(r"(?<![\w.])[^\W\d]\w*")
 
 
-def _is_type_expression(node: cst.CSTNode) -> bool:
-    """`A | B` or `Union[...]` / `Optional[...]`: naming the Azure class there only says "a client of it"."""
-    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
-        return True
-    if isinstance(node, cst.Subscript):
-        value = node.value
-        if isinstance(value, cst.Attribute):
-            value = value.attr
-        return isinstance(value, cst.Name) and value.value in ("Union", "Optional")
-    return False
+def _names_within(expr: cst.CSTNode) -> list[cst.Name]:
+    """The names an expression reads (`a` of `a.b`, not `b`)."""
+    if isinstance(expr, cst.Name):
+        return [expr]
+    if isinstance(expr, cst.Attribute):
+        return _names_within(expr.value)
+    return [name for child in expr.children for name in _names_within(child)]
 
 
 def _contains(tree: cst.CSTNode, node: cst.CSTNode) -> bool:
@@ -424,12 +524,16 @@ def _contains(tree: cst.CSTNode, node: cst.CSTNode) -> bool:
 
 def _points_at_azure(call: cst.Call) -> bool:
     """An `OpenAI(...)` that talks to Azure: its base URL is an Azure endpoint (v1, migrated or written by hand,
-    or a dated deployment URL), or it sends `api-version`, which only Azure's dated and v1-preview routes took."""
+    or a dated deployment URL), or it sends `api-version`, which only Azure's dated and v1-preview routes took,
+    to a base URL the tool cannot read. A literal host of another service (`https://models.github.ai/inference`
+    takes an api-version of its own) is not Azure."""
     arg = keyword_arg(call, "base_url")
     if arg is not None:
         code = cst.Module(body=[]).code_for_node(arg.value)
-        if "/openai/v1" in code or ".openai.azure.com" in code or ".services.ai.azure.com" in code:
+        if "/openai/v1" in code or any(host in code for host in hosts.AZURE_HOSTS):
             return True
+        if "/openai" not in code and hosts.other_service(arg.value):
+            return False
     return sends_api_version(call)
 
 

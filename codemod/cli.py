@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import signal
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,41 @@ from codemod import __version__
 # 2 usage or configuration error; 3 a file could not be read, decoded or parsed.
 EXIT_OK, EXIT_PENDING, EXIT_USAGE, EXIT_FILE_ERROR = 0, 1, 2, 3
 
+EXIT_INTERRUPTED, EXIT_TERMINATED = 128 + signal.SIGINT, 128 + signal.SIGTERM  # the shells' convention
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a CI job cancelled, `timeout`, `kill`): stops the run as Ctrl-C does."""
+
+
+def _handle_signals() -> dict[int, object]:
+    """Ctrl-C and SIGTERM raise in the main thread, after the file being written (if any) is complete.
+    Returns the handlers they replace (none outside the main thread, where Python cannot set handlers)."""
+
+    def interrupted(signum: int, frame: object) -> None:
+        writer = sys.modules.get("codemod.writer")  # not loaded: nothing is being written
+        stop = _raise_for(signum)
+        if writer is None:
+            stop()
+        else:
+            writer.interrupt(stop)
+
+    previous = {}
+    try:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous[signum] = signal.signal(signum, interrupted)
+    except ValueError:  # not the main thread
+        pass
+    return previous
+
+
+def _raise_for(signum: int):
+    def stop() -> None:
+        raise Terminated if signum == signal.SIGTERM else KeyboardInterrupt
+
+    return stop
+
+
 LAZY_COMMANDS = {
     "advise": ("codemod.advisor.cli:advise", "Explain api-versions and check code against them."),
     "versions": ("codemod.advisor.cli:versions", "List every known dated api-version."),
@@ -24,7 +60,7 @@ LAZY_COMMANDS = {
     "doctor": ("codemod.doctor:doctor", "Check a live Azure OpenAI resource against the code."),
     "rules": ("codemod.cli:rules", "List the rule codes."),
 }
-FORMATS = ("concise", "full", "json", "sarif", "github")
+FORMATS = ("concise", "full", "json", "sarif", "github", "markdown")
 
 
 class MigrateGroup(click.Group):
@@ -47,19 +83,27 @@ class MigrateGroup(click.Group):
             formatter.write_dl(rows)
 
     def main(self, *args, standalone_mode: bool = True, **kwargs):  # type: ignore[override]
-        """Ctrl-C ends with exit code 130 (not click's 1, which means "changes pending" here)."""
+        """Ctrl-C ends with exit code 130 and SIGTERM with 143 (not click's 1, which means "changes pending"
+        here); either waits for the file being written, so that every file is old or new."""
         if not standalone_mode:
             return super().main(*args, standalone_mode=False, **kwargs)
+        previous = _handle_signals()
         try:
             return super().main(*args, standalone_mode=False, **kwargs)
-        except click.exceptions.Abort:
-            click.echo("\nInterrupted: every file is either unchanged or completely migrated.", err=True)
-            sys.exit(130)
+        except click.exceptions.Abort as exc:
+            terminated = isinstance(exc.__cause__, Terminated)
+            click.echo(f"\n{'Terminated' if terminated else 'Interrupted'}: every file is either unchanged or "
+                       "completely migrated.", err=True)
+            sys.exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED)
         except click.exceptions.Exit as exc:
             sys.exit(exc.exit_code)
         except click.ClickException as exc:
             exc.show()
             sys.exit(exc.exit_code)
+        finally:
+            for signum, handler in previous.items():  # called in-process (tests, tools): leave them as found
+                if handler is not None:  # None: set outside Python, and Python cannot set it back
+                    signal.signal(signum, handler)  # type: ignore[arg-type]
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if args and args[0] not in self.list_commands(ctx) and args[0] not in ("--help", "-h", "--version"):
@@ -87,6 +131,9 @@ class MigrateArgs:
     ignore: str | None
     output_format: str | None
     output: str | None
+    exit_zero: bool | None
+    exit_non_zero_on_fix: bool | None
+    link_base: str | None
     jobs: int | None
     exclude: tuple[str, ...]
     extend_exclude: tuple[str, ...]
@@ -95,6 +142,7 @@ class MigrateArgs:
     quiet: bool
     verbose: bool
     interactive: bool
+    clean_temp: bool = False
 
 
 @main.command("migrate")
@@ -105,6 +153,11 @@ class MigrateArgs:
 @click.option("--ignore", metavar="CODES", help="Comma-separated rule codes or prefixes to skip.")
 @click.option("--output-format", type=click.Choice(FORMATS), help="How findings are printed (default: concise).")
 @click.option("--output", metavar="FILE", help="Write the findings report to FILE instead of standard output.")
+@click.option("--exit-zero", is_flag=True, default=None,
+              help="Exit 0 even when findings need a person or changes are pending (errors still exit 2 or 3).")
+@click.option("--exit-non-zero-on-fix", is_flag=True, default=None, help="Exit 1 when a file was rewritten in place.")
+@click.option("--link-base", metavar="URL",
+              help="Markdown report: link files below URL, e.g. https://github.com/OWNER/REPO/blob/BRANCH/.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Parallel processes (default: CPU count).")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Exclude paths (replaces the default excludes).")
 @click.option("--extend-exclude", multiple=True, metavar="GLOB", help="Exclude paths, added to the defaults.")
@@ -113,6 +166,7 @@ class MigrateArgs:
 @click.option("--quiet", "-q", is_flag=True, help="Print only findings that need a person, no summary.")
 @click.option("--verbose", "-v", is_flag=True, help="Also list fixed findings and skipped files.")
 @click.option("--interactive", "-i", is_flag=True, help="Show each file's diff and ask apply / skip / quit.")
+@click.option("--clean-temp", is_flag=True, help="Remove temporary files (*.aoai-tmp) a killed earlier run left.")
 def migrate_command(**kwargs: object) -> None:
     """Migrate PATH... (files, directories, or - for standard input) to the v1 API."""
     from codemod.migrate_cmd import run_migrate

@@ -33,6 +33,8 @@ class Config:
     deployments: dict[str, str] = field(default_factory=dict)
     jobs: int | None = None
     output_format: str | None = None
+    exit_zero: bool = False
+    exit_non_zero_on_fix: bool = False
 
 
 _LIST_KEYS = {"select", "ignore", "exclude", "extend-exclude"}
@@ -42,6 +44,8 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "deployments": dict,
     "jobs": int,
     "output-format": str,
+    "exit-zero": bool,
+    "exit-non-zero-on-fix": bool,
 }
 
 
@@ -92,6 +96,9 @@ def _from_table(table: dict[str, Any], path: Path) -> Config:
         else:
             known = ", ".join(sorted(_LIST_KEYS | set(_TYPES)))
             raise ConfigError(f"unknown key {key!r} in [tool.aoai-migrate] of {path}; known keys: {known}.")
+    if config.exit_zero and config.exit_non_zero_on_fix:
+        raise ConfigError(f"[tool.aoai-migrate] in {path} sets both exit-zero and exit-non-zero-on-fix, which "
+                          "contradict each other (one exits 0, the other 1 after a rewrite); keep one of them.")
     return config
 
 

@@ -15,6 +15,7 @@ from codemod.analysis import Analysis, Client
 from codemod.edits import Edits
 from codemod.findings import Finding, Level
 from codemod.metadata import Metadata
+from codemod.reach import Reach, reach_of
 
 if TYPE_CHECKING:
     from codemod.engine import Options
@@ -44,6 +45,28 @@ def suppressions(source: str) -> dict[int, set[str]]:
     return out
 
 
+class FindingList(list[Finding]):
+    """The findings of one module, each once: a request reached through two constructions of one attribute
+    (`self.client = AzureOpenAI(...)` in two branches) is looked at once per client, and says the same twice."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._seen: set[Finding] = set()
+
+    def append(self, finding: Finding) -> None:
+        if finding not in self._seen:
+            self._seen.add(finding)
+            super().append(finding)
+
+    def extend(self, findings) -> None:  # type: ignore[override]
+        for finding in findings:
+            self.append(finding)
+
+    def __iadd__(self, findings):  # type: ignore[override]
+        self.extend(findings)
+        return self
+
+
 @dataclass
 class RuleContext:
     module: cst.Module
@@ -53,7 +76,7 @@ class RuleContext:
     path: str
     suppressed_lines: dict[int, set[str]]
     edits: Edits = field(default_factory=Edits)
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=FindingList)
     migrated: list[Client] = field(default_factory=list)  # Azure clients moving to v1 in this run
     deployments: dict[str, str] = field(default_factory=dict)  # literal -> env var NAME
     env_reads: set[str] = field(default_factory=set)
@@ -63,10 +86,12 @@ class RuleContext:
     model_overridden: set[cst.Call] = field(default_factory=set)  # requests whose model= AOAI105 sets
     exported_clients: set[str] = field(default_factory=set)  # module-level names of clients AOAI105 moved
     sdk_needs: dict[str, str] = field(default_factory=dict)  # reason -> minimum openai version (AOAI306)
-    module_client_azure: bool = False  # the module-level client (openai.chat...) talks to Azure
+    module_client_azure: bool = False  # the module-level client (openai.chat...) moves to Azure's v1 API
     # code that runs with the module but that the engine cannot see: a notebook's magic lines and the cells
     # that do not parse. A client or class named there is out of sight.
     hidden_code: str = ""
+    planned: bool = False  # the engine decided which clients move (the advisor alone does not)
+    _reach: Reach | None = None
 
     def hidden_mentions(self, name: str) -> bool:
         if not self.hidden_code:
@@ -119,6 +144,12 @@ class RuleContext:
 
     def code_for(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
+
+    def reach(self) -> Reach:
+        """What every client reaches besides its constructor and requests (codemod/reach.py), computed once."""
+        if self._reach is None:
+            self._reach = reach_of(self.analysis)
+        return self._reach
 
     def is_migrated(self, client: Client | None) -> bool:
         return client is not None and any(c is client for c in self.migrated)

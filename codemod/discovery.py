@@ -14,6 +14,8 @@ Entry point: `discover(paths, ...) -> Discovery`. Rules, in the order they apply
 - Symbolic links met during a walk are not followed: a target inside the tree is walked on its own, one
   outside it is not ours to rewrite, and a link loop cannot hang the walk.
 - The result is sorted and has no duplicates, however the named paths overlap.
+- A directory that cannot be listed is returned in `unlisted` (the run reports it: its files were not seen),
+  and temporary files an interrupted earlier run left behind (`.NAME.XXXXXXXX.aoai-tmp`) in `temp_files`.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pathspec import GitIgnoreSpec
+
+from codemod.writer import TEMP_NAME, TEMP_SUFFIX
 
 DEFAULT_EXCLUDES: tuple[str, ...] = (
     ".git",
@@ -84,6 +88,8 @@ class Discovery:
     files: list[DiscoveredFile] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)  # pruned directories and skipped entries, sorted
     missing: list[Path] = field(default_factory=list)  # named paths that do not exist
+    unlisted: list[Skipped] = field(default_factory=list)  # directories that could not be listed: an error
+    temp_files: list[Path] = field(default_factory=list)  # left by an interrupted earlier run (codemod/writer.py)
 
 
 def discover(
@@ -240,6 +246,8 @@ class _Walker:
         self.found: dict[str, DiscoveredFile] = {}  # real path -> first file seen there
         self.skipped: list[Skipped] = []
         self.missing: list[Path] = []
+        self.unlisted: list[Skipped] = []
+        self.temp_files: list[Path] = []
 
     def add_named(self, path: Path) -> None:
         text = os.fspath(path)
@@ -265,8 +273,8 @@ class _Walker:
             try:
                 with os.scandir(directory) as it:
                     entries = list(it)
-            except OSError as err:
-                self.skip(directory, f"could not be listed ({err.strerror or err})")
+            except OSError as err:  # its files would be missed in silence: the run reports it as an error
+                self.unlisted.append(Skipped(Path(directory), f"cannot list the directory ({err.strerror or err})"))
                 continue
             if self.gitignores and any(e.name == ".gitignore" for e in entries):
                 chain = self.gitignores.extend(chain, dir_abs, os.path.join(dir_abs, ".gitignore"))
@@ -284,6 +292,8 @@ class _Walker:
                 return False
             is_dir = entry.is_dir(follow_symlinks=False)
             if not is_dir and not (self.include(entry.name) and entry.is_file(follow_symlinks=False)):
+                if entry.name.endswith(TEMP_SUFFIX) and TEMP_NAME.match(entry.name):
+                    self.temp_files.append(Path(entry.path))
                 return False
         except OSError:
             return False
@@ -311,4 +321,5 @@ class _Walker:
     def result(self) -> Discovery:
         files = sorted(self.found.values(), key=lambda f: f.path.parts)
         skipped = sorted(set(self.skipped), key=lambda s: (s.path.parts, s.reason))
-        return Discovery(files, skipped, self.missing)
+        unlisted = sorted(set(self.unlisted), key=lambda s: s.path.parts)
+        return Discovery(files, skipped, self.missing, unlisted, sorted(set(self.temp_files)))

@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import MetadataWrapper, ScopeProvider
 
-from codemod.analysis import Analysis
+from codemod.analysis import Analysis, Client
 from codemod.context import CLIENT_GROUP, RuleContext, suppressions
 from codemod.edits import ApplyEdits
 from codemod.findings import Finding
 from codemod.imports import add_imports
 from codemod.metadata import Metadata
 from codemod.options import Options
+from codemod.parsing import parse_module
 from codemod.rules import rule_modules
 from codemod.slicing import slice_module
 
@@ -75,7 +76,7 @@ def _migrate(source: str, options: Options, path: str, hidden: str = "") -> Migr
         new_source = new_module.code
         if ctx.edits.imports and new_source != source:
             new_source = add_imports(new_module, ctx.edits.imports).code
-    findings = sorted(ctx.findings, key=Finding.sort_key)
+    findings = sorted(ctx.findings, key=Finding.sort_key)  # each once: see context.FindingList
     return MigrationResult(
         new_source, findings, dict(ctx.deployments), set(ctx.env_reads), ctx.sdk_needs, frozenset(ctx.exported_clients)
     )
@@ -83,7 +84,7 @@ def _migrate(source: str, options: Options, path: str, hidden: str = "") -> Migr
 
 def prepare(source: str, options: Options, path: str) -> RuleContext:
     """Parse, resolve metadata and analyse once: what every rule (and the advisor alone) starts from."""
-    module = cst.parse_module(source)
+    module = parse_module(source)  # refuses nesting LibCST cannot follow (codemod/parsing.py)
     meta = Metadata(MetadataWrapper(module, unsafe_skip_copy=True), PROVIDERS)
     analysis = Analysis(meta)
     module.visit(analysis)
@@ -91,15 +92,58 @@ def prepare(source: str, options: Options, path: str) -> RuleContext:
 
 
 def _plan_clients(ctx: RuleContext) -> None:
-    """Decide which Azure clients move to v1: all of AOAI101-AOAI105 apply to a client, or none does."""
+    """Decide which Azure clients move to v1: all of AOAI101-AOAI105 apply to a client, or none does. A rule's
+    `blocker` returns `(node, message)`, or `(node, message, code)` to report under another code of the group."""
+    ctx.planned = True
     blockers = [m for m in rule_modules() if hasattr(m, "blocker")]
+    candidates: list[Client] = []
+    staying: set[Client] = set()
     for client in ctx.analysis.clients:
-        if not client.azure or not all(ctx.enabled(code) for code in CLIENT_GROUP):
+        if not client.azure:
             continue
-        if any(ctx.suppressed(code, client.call) for code in CLIENT_GROUP):
+        if not all(ctx.enabled(code) for code in CLIENT_GROUP) or any(
+            ctx.suppressed(code, client.call) for code in CLIENT_GROUP
+        ):
+            staying.add(client)
             continue
-        reasons = [(m.CODES[0], found) for m in blockers if (found := m.blocker(ctx, client)) is not None]
-        for code, (node, message) in reasons:
+        reasons = []
+        for module in blockers:
+            found = module.blocker(ctx, client)
+            if found is not None:
+                node, message, *code = found
+                reasons.append((code[0] if code else module.CODES[0], node, message))
+        for code, node, message in reasons:
             ctx.report(code, node, message)
-        if not reasons:
-            ctx.migrated.append(client)
+        if reasons:
+            staying.add(client)
+        else:
+            candidates.append(client)
+    _hold_back_shared(ctx, candidates, staying)
+    ctx.migrated.extend(c for c in candidates if c not in staying)
+
+
+def _hold_back_shared(ctx: RuleContext, candidates: list[Client], staying: set[Client]) -> None:
+    """A request, copy or private attribute reached through two constructions (`self.client` built in two
+    branches) is rewritten for both or for neither: a client that shares one with a client staying on the dated
+    API stays too."""
+    if not staying or not candidates:
+        return
+    shared = ctx.reach().shared(ctx.analysis)
+    changed = True
+    while changed:
+        changed = False
+        for node, clients in shared:
+            kept = next((c for c in clients if c in staying), None)
+            if kept is None:
+                continue
+            for client in (c for c in clients if c not in staying and c in candidates):
+                assert kept.call is not None and client.call is not None
+                ctx.report(
+                    "AOAI101",
+                    client.call,
+                    f"{ctx.code_for(node).strip().splitlines()[0][:60]} (line {ctx.position(node).start.line}) may "
+                    f"use this client or the one built at line {ctx.position(kept.call).start.line}, which stays on "
+                    "the dated API (see its finding), so this client stays too; migrate them together by hand.",
+                )
+                staying.add(client)
+                changed = True

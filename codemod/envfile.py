@@ -57,6 +57,15 @@ def collect(
     return found
 
 
+def describe(var: Variable) -> str | None:
+    """What to set the variable to, in one sentence; None for a variable with nothing to add (one that the
+    code already read before the migration)."""
+    if var.deployment is not None:
+        return (f"Deployment name used where the code had {var.deployment!r}; "
+                "set it to the deployment name shown in the Azure portal.")
+    return _DESCRIPTIONS.get(var.name)
+
+
 def render(variables: dict[str, Variable], command: str) -> str:
     lines = [
         "# Environment variables read by the Azure OpenAI code (v1 API).",
@@ -65,11 +74,9 @@ def render(variables: dict[str, Variable], command: str) -> str:
     for name in sorted(variables):
         var = variables[name]
         lines.append("")
-        if var.deployment is not None:
-            lines.append(f"# Deployment name used where the code had {var.deployment!r}; "
-                         "set it to the deployment name shown in the Azure portal.")
-        elif name in _DESCRIPTIONS:
-            lines.append(f"# {_DESCRIPTIONS[name]}")
+        description = describe(var)
+        if description is not None:
+            lines.append(f"# {description}")
         lines.append(f"# Read in: {', '.join(sorted(var.files))}")
         lines.append(f"{name}={_quote(var.default) if var.default is not None else ''}")
     return "\n".join(lines) + "\n"

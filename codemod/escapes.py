@@ -64,10 +64,19 @@ def _escapes(analysis: Analysis, node: cst.CSTNode, depth: int, seen: set[cst.CS
             yield from _target_escapes(analysis, target, depth, seen)
     elif isinstance(parent, cst.WithItem) and parent.item is node and parent.asname is not None:
         yield from _target_escapes(analysis, parent.asname.name, depth, seen)
-    elif isinstance(parent, cst.Expr):
+    elif isinstance(parent, cst.Expr) or _only_tested(parent, node):
         return
     else:
         yield node
+
+
+def _only_tested(parent: cst.CSTNode | None, node: cst.CSTNode) -> bool:
+    """`client is None`, `if client:`, `not client`: the client is compared or tested, and goes nowhere."""
+    if isinstance(parent, (cst.Comparison, cst.ComparisonTarget)):
+        return True
+    if isinstance(parent, (cst.If, cst.While, cst.IfExp, cst.Assert)):
+        return parent.test is node
+    return isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, cst.Not)
 
 def _target_escapes(
     analysis: Analysis, target: cst.BaseExpression, depth: int, seen: set[cst.CSTNode]

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from codemod import config as config_mod
+from codemod import exit_policy
 from codemod.cli import EXIT_FILE_ERROR, EXIT_OK, EXIT_PENDING, EXIT_USAGE, display_path, use_color
 from codemod.diffs import colour, unified_diff
 from codemod.findings import RULES, Finding
@@ -30,20 +31,25 @@ def run_migrate(args: MigrateArgs) -> int:
     try:
         cfg = load_config(args.config, args.paths)
         options = build_options(args.select, args.ignore, args.require_env, cfg)
-    except (config_mod.ConfigError, UsageError) as exc:
+        policy = exit_policy.resolve(args.exit_zero, args.exit_non_zero_on_fix, cfg.exit_zero, cfg.exit_non_zero_on_fix)
+    except (config_mod.ConfigError, UsageError, exit_policy.ExitPolicyError) as exc:
         click.echo(f"error: {exc}", err=True)
         return EXIT_USAGE
     if args.paths == ("-",):
-        return _run_stdin(options)
+        return policy.apply(_run_stdin(options), rewrote=False)  # the result goes to stdout, not in place
     if "-" in args.paths:
         click.echo("error: '-' (standard input) cannot be combined with other paths.", err=True)
         return EXIT_USAGE
     project: list[Path] | None = [] if _wants_project_files(options) else None
     unreadable: list[tuple[Path, str]] = []
+    temp_files: list[Path] = []
     files = discover_files(args.paths, args.exclude or cfg.exclude, [*cfg.extend_exclude, *args.extend_exclude],
-                           args.verbose, project, unreadable)
+                           args.verbose, project, unreadable, temp_files)
     if files is None:
         return EXIT_USAGE
+    from codemod.leftovers import report_leftovers
+
+    report_leftovers(temp_files, [Path(p) for p in args.paths if os.path.isfile(p)], args.clean_temp)
     mode = "diff" if args.interactive else args.mode
     from codemod import runner
 
@@ -52,21 +58,21 @@ def run_migrate(args: MigrateArgs) -> int:
         result = runner.run(files, options, mode, jobs, on_done)  # type: ignore[arg-type]
     if project is not None:
         result.project_findings = project_findings(project + env_files(args.paths), result, options)
-    result.outcomes += [runner.unreadable(path, f"cannot read it: {reason}") for path, reason in unreadable]
+    result.outcomes += [runner.unreadable(path, reason) for path, reason in unreadable]
     if args.interactive:
-        return _interactive(result)
+        return _interactive(result, policy)
     fmt = args.output_format or cfg.output_format or "concise"
     if args.mode == "diff":
-        _print_diffs(result, to_stderr=fmt in ("json", "sarif", "github") and not args.output)
+        _print_diffs(result, to_stderr=fmt in ("json", "sarif", "github", "markdown") and not args.output)
     elif args.mode == "check" and not args.quiet:
         for outcome in result.outcomes:
             if outcome.status == "changed":
                 click.echo(f"would migrate {_shown(outcome)}", err=True)
-    if fmt not in ("concise", "full", "json", "sarif", "github"):
+    if fmt not in ("concise", "full", "json", "sarif", "github", "markdown"):
         click.echo(f"error: unknown output-format {fmt!r} in {cfg.path}.", err=True)
         return EXIT_USAGE
     _report(result, fmt, args, args.mode)
-    return exit_code(result, args.mode)
+    return policy.apply(exit_code(result, args.mode), rewrote=args.mode == "write" and result.count("changed") > 0)
 
 
 PROJECT_CODES = ("AOAI306", "AOAI307", "AOAI308")
@@ -146,10 +152,12 @@ def discover_files(
     verbose: bool,
     project: list[Path] | None = None,
     unreadable: list[tuple[Path, str]] | None = None,
+    temp_files: list[Path] | None = None,
 ) -> list[tuple[Path, str]] | None:
     """The .py and .ipynb files to migrate; when `project` is a list, the configuration and dependency files
-    the advisor reads are collected into it by the same walk; named paths that are not regular files go
-    into `unreadable`. None (after printing why) when a named path does not exist."""
+    the advisor reads are collected into it by the same walk; named paths that are not regular files and
+    directories that cannot be listed go into `unreadable`, with why; temporary files of an interrupted
+    earlier run into `temp_files`. None (after printing why) when a named path does not exist."""
     from codemod.discovery import discover
 
     include = None
@@ -162,9 +170,13 @@ def discover_files(
             click.echo(f"error: {path}: no such file or directory.", err=True)
         return None
     named = {str(Path(p)) for p in paths}
+    if unreadable is not None:
+        unreadable += [(d.path, f"{d.reason}; the files in it were not migrated") for d in found.unlisted]
+    if temp_files is not None:
+        temp_files += found.temp_files
     for skipped in found.skipped:
         if str(skipped.path) in named and unreadable is not None:  # named, yet not a file we can read
-            unreadable.append((skipped.path, skipped.reason))
+            unreadable.append((skipped.path, f"cannot read it: {skipped.reason}"))
             continue
         if verbose:
             click.echo(f"skipped {skipped.path}: {skipped.reason}", err=True)
@@ -222,6 +234,7 @@ def _shown(outcome: FileOutcome) -> str:
 
 
 def _report(result: RunResult, fmt: str, args: MigrateArgs, mode: str) -> None:
+    """The findings in `fmt`, then (text formats) the summary, which counts exactly the findings listed."""
     from codemod import reporting
 
     findings = result.findings
@@ -234,13 +247,19 @@ def _report(result: RunResult, fmt: str, args: MigrateArgs, mode: str) -> None:
         dry_run=mode != "write",
     )
     sources = _sources(result) if fmt == "full" else {}
-    text = reporting.render(findings, fmt, counts=counts if fmt == "sarif" else None, sources=sources)
+    if fmt == "markdown":
+        from codemod import markdown_report, pr_body
+
+        body = pr_body.build(result, mode, pr_body.command_line(args), link_base=args.link_base)
+        text = markdown_report.render(body)
+    else:
+        text = reporting.render(findings, fmt, counts=counts if fmt == "sarif" else None, sources=sources)
     if args.output:
         Path(args.output).write_text(text + ("\n" if text and not text.endswith("\n") else ""), encoding="utf-8")
     elif text:
         click.echo(text, nl=not text.endswith("\n"))
     if fmt in ("concise", "full") and not args.quiet:
-        click.echo(summary(result, mode), err=bool(args.output) or mode == "diff")
+        click.echo(summary(result, mode, findings), err=bool(args.output) or mode == "diff")
 
 
 def _sources(result: RunResult) -> dict:
@@ -257,22 +276,38 @@ def _sources(result: RunResult) -> dict:
     return sources
 
 
-def summary(result: RunResult, mode: str) -> str:
+def summary(result: RunResult, mode: str, listed: list[Finding] | None = None) -> str:
+    """What the run did, and a count of the `listed` findings (by default, those not fixed) that agrees with
+    the lines printed: each file that could not be migrated is one AOAI000 line, counted as a file; the
+    others need a person, are for information, or (with --verbose) were fixed."""
+    listed = [f for f in result.findings if not f.fixed] if listed is None else listed
     changed = result.count("changed")
     files = "file" if changed == 1 else "files"
     verb = {"write": f"{changed} {files} migrated", "diff": f"{changed} {files} would be migrated",
             "check": f"{changed} {files} would be migrated"}[mode]
     parts = [verb, f"{result.count('unchanged') + result.count('skipped')} unchanged"]
-    # a file that could not be read or parsed is counted below; a notebook cell that does not parse is not
-    counted = [f for o in result.outcomes if o.status != "error" for f in o.findings]
-    counted += [f for o in result.outcomes if o.status == "error" for f in o.findings if f.code != "AOAI000"]
-    need = sum(1 for f in counted + result.project_findings if f.needs_person)
+    failures = {id(f) for o in result.outcomes if o.status == "error" for f in o.findings
+                if f.code == "AOAI000" and f.cell is None}
+    listed = [f for f in listed if id(f) not in failures]
+    need = sum(1 for f in listed if f.needs_person)
     if need:
         parts.append(f"{need} finding{'s' if need != 1 else ''} need{'s' if need == 1 else ''} a person")
     failed = result.count("error")
     if failed:
         parts.append(f"{failed} file{'s' if failed != 1 else ''} could not be migrated")
-    return ", ".join(parts) + "."
+    return ", ".join(parts) + "." + _also_listed(listed)
+
+
+def _also_listed(listed: list[Finding]) -> str:
+    """` Also listed: 2 findings for information, 3 fixed.` for the listed findings that need no person."""
+    info = sum(1 for f in listed if not f.fixed and f.level == "info")
+    fixed = sum(1 for f in listed if f.fixed)
+    groups = [(n, label) for n, label in ((info, "for information"), (fixed, "fixed")) if n]
+    if not groups:
+        return ""
+    first, rest = groups[0], groups[1:]
+    words = [f"{first[0]} finding{'s' if first[0] != 1 else ''} {first[1]}"] + [f"{n} {label}" for n, label in rest]
+    return " Also listed: " + ", ".join(words) + "."
 
 
 def exit_code(result: RunResult, mode: str) -> int:
@@ -284,11 +319,11 @@ def exit_code(result: RunResult, mode: str) -> int:
     return EXIT_OK
 
 
-def _interactive(result: RunResult) -> int:
+def _interactive(result: RunResult, policy: exit_policy.ExitPolicy) -> int:
     from codemod.writer import WriteError, write_atomic
 
     coloured = use_color(sys.stdout)
-    skipped = 0
+    skipped = applied = 0
     for outcome in result.outcomes:
         if outcome.status != "changed":
             continue
@@ -298,7 +333,7 @@ def _interactive(result: RunResult) -> int:
                               type=click.Choice(["a", "s", "q"]), show_choices=False)
         if answer == "q":
             click.echo("Stopped; the remaining files are unchanged.")
-            return EXIT_PENDING
+            return policy.apply(EXIT_PENDING, rewrote=applied > 0)
         if answer == "s":
             skipped += 1
             continue
@@ -306,8 +341,9 @@ def _interactive(result: RunResult) -> int:
         try:
             write_atomic(outcome.path, outcome.original, outcome.new)
             click.echo(f"Migrated {_shown(outcome)}.")
+            applied += 1
         except WriteError as exc:
             click.echo(f"error: {_shown(outcome)}: {exc}", err=True)
             return EXIT_FILE_ERROR
     need = any(f.needs_person for f in result.findings)
-    return EXIT_PENDING if skipped or need else EXIT_OK
+    return policy.apply(EXIT_PENDING if skipped or need else EXIT_OK, rewrote=applied > 0)

@@ -73,3 +73,31 @@ LEGACY_RESOURCES: dict[str, str | None] = {
     "openai.FineTune": "client.fine_tuning.jobs.create(...)",
     "openai.Deployment": None,
 }
+
+# copy()/with_options() arguments of AzureOpenAI that OpenAI's copy() does not take (openai/lib/azure.py, `copy`).
+AZURE_COPY_ARGS = frozenset({"api_version", "azure_ad_token", "azure_ad_token_provider"})
+# Arguments neither copy() takes (a TypeError on AzureOpenAI already), or that only its constructor understood.
+UNCOPYABLE_ARGS = frozenset({"azure_deployment", "azure_endpoint", "_extra_kwargs"})
+
+
+def is_private_azure_attribute(name: str) -> bool:
+    """`_api_version`, `_azure_endpoint`, `_azure_deployment`, `_azure_ad_token`, `_azure_ad_token_provider`: set by
+    AzureOpenAI's constructor only, so reading one on OpenAI raises AttributeError."""
+    return name == "_api_version" or name.startswith("_azure_")
+
+# Public attributes whose value the migration changes: base_url (<endpoint>/openai/v1/ instead of /openai/ or
+# /openai/deployments/NAME/), default_query and _custom_query (no api-version), auth_headers (the key goes in
+# Authorization: Bearer, not api-key), and api_key of a client given a token or provider (AzureOpenAI kept a
+# placeholder there; OpenAI keeps the token or the provider).
+CHANGED_ATTRIBUTES: dict[str, str] = {
+    "base_url": "it becomes <endpoint>/openai/v1/ instead of the dated /openai/ or /openai/deployments/<name>/ URL",
+    "default_query": "it no longer holds api-version",
+    "_custom_query": "it no longer holds api-version",
+    "auth_headers": "the key is sent as Authorization: Bearer instead of api-key",
+    "api_key": "AzureOpenAI kept a placeholder there for a token or token provider; OpenAI keeps the token or provider",
+}
+
+
+def is_watched_attribute(name: str) -> bool:
+    """An attribute whose use on a migrated client the tool must see (codemod/reach.py)."""
+    return name in CHANGED_ATTRIBUTES or is_private_azure_attribute(name)

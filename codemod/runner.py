@@ -7,11 +7,11 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from codemod import parsing
 from codemod.findings import Finding
 from codemod.options import Options
 from codemod.source import Decoded, SourceError, decode, encode
@@ -98,19 +98,23 @@ def migrate_file(path: Path, options: Options, display: str | None = None) -> Fi
 
 
 def migrate_bytes(path: Path, data: bytes, options: Options, shown: str) -> FileOutcome:
-    """Migrate the bytes read from `path` (which passed the pre-filter)."""
+    """Migrate the bytes read from `path` (which passed the pre-filter). The engine runs under
+    `parsing.guarded`; a file whose nesting cannot be measured is parsed in a child process."""
     if path.suffix == ".ipynb":
         return _migrate_notebook(path, shown, data, options)
     from codemod.engine import migrate_source  # loads LibCST: only for files that can match
 
+    text = None
     try:
-        decoded = decode(data)
-        result = migrate_source(decoded.text, options, shown)
-    except SourceError as exc:
+        text = decode(data).text
+        result = parsing.guarded(migrate_source, text, options, shown)
+    except (SourceError, parsing.TooDeep) as exc:
         return _error(path, shown, str(exc))
+    except parsing.NeedsIsolation:
+        return _in_child(path, data, options, shown)
     except Exception as exc:  # noqa: BLE001 - reported per file; the run goes on
-        return _error(path, shown, _failure_message(exc))
-    return _outcome(path, data, decoded, result)
+        return _error(path, shown, parsing.failure_message(exc, text))
+    return _outcome(path, data, decode(data), result)
 
 
 def _outcome(path: Path, data: bytes, decoded: Decoded, result: MigrationResult) -> FileOutcome:
@@ -136,14 +140,17 @@ def _migrate_notebook(path: Path, shown: str, data: bytes, options: Options) -> 
     from codemod import notebook
     from codemod.engine import migrate_source
 
+    def migrate(text: str, hidden: str) -> MigrationResult:
+        return migrate_source(text, options, shown, hidden=hidden)
+
     try:
-        result = notebook.migrate_notebook(
-            data, lambda text, hidden: migrate_source(text, options, shown, hidden=hidden)
-        )
-    except notebook.NotebookError as exc:
+        result = parsing.guarded(notebook.migrate_notebook, data, migrate)
+    except (notebook.NotebookError, parsing.TooDeep) as exc:
         return _error(path, shown, str(exc))
+    except parsing.NeedsIsolation:
+        return _in_child(path, data, options, shown)
     except Exception as exc:  # noqa: BLE001 - reported per file; the run goes on
-        return _error(path, shown, _failure_message(exc))
+        return _error(path, shown, parsing.failure_message(exc))
     findings = [f.with_path(shown) for f in result.findings]
     if result.data == data:
         return FileOutcome(path, "unchanged", findings, original=data, deployments=result.deployments,
@@ -155,25 +162,8 @@ def _migrate_notebook(path: Path, shown: str, data: bytes, options: Options) -> 
     )
 
 
-def _failure_message(exc: Exception) -> str:
-    from libcst import ParserSyntaxError
-
-    if isinstance(exc, (ParserSyntaxError, SyntaxError, RecursionError)):
-        return _parse_message(exc)
-    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return (
-        f"internal error in aoai-migrate ({type(exc).__name__}{': ' + detail if detail else ''}); the file was "
-        "left unchanged. Please report it with the file's relevant lines."
-    )
-
-
 def unreadable(path: Path, message: str) -> FileOutcome:
     return _error(path, str(path), message)
-
-
-def _parse_message(exc: Exception) -> str:
-    text = str(exc).strip()
-    return "cannot parse the file: " + (text.splitlines()[0] if text else type(exc).__name__)
 
 
 def _error(path: Path, shown: str, message: str) -> FileOutcome:
@@ -186,6 +176,20 @@ def _work(args: tuple[Path, bytes, Options, str]) -> FileOutcome:
     return migrate_bytes(path, data, options, shown)
 
 
+def _crashed(args: tuple[Path, bytes, Options, str], why: str) -> FileOutcome:
+    path, _, _, shown = args
+    return _error(path, shown, f"the parser crashed on this file ({why}); it was left unchanged. It is most "
+                  "likely nested too deeply: please report it with the shape of its code.")
+
+
+def _in_child(path: Path, data: bytes, options: Options, shown: str) -> FileOutcome:
+    """Migrate one file in a process of its own: CPython rejects its text, so LibCST must judge it without
+    a measure of its depth, and a crash must cost only this file."""
+    from codemod import pool
+
+    return next(pool.run(_work, [(0, (path, data, options, shown))], 1, _crashed))[1]
+
+
 def migrate_files(
     files: Sequence[tuple[Path, str]],
     options: Options,
@@ -196,9 +200,9 @@ def migrate_files(
     speed); only the files that can match are parsed, by a process pool when the run is large, which starts
     on the first candidates while the rest are still being read."""
     outcomes: list[FileOutcome | None] = [None] * len(files)
-    order: list[int] = []  # indexes of the candidates, in the order they are handed to the engine
+    handed: set[int] = set()  # the candidates, handed to the engine
 
-    def candidates() -> Iterator[tuple[Path, bytes, Options, str]]:
+    def candidates() -> Iterator[tuple[int, tuple[Path, bytes, Options, str]]]:
         for index, (path, shown) in enumerate(files):
             try:
                 data = path.read_bytes()
@@ -206,35 +210,30 @@ def migrate_files(
                 outcomes[index] = _error(path, shown, f"cannot read the file: {exc.strerror or exc}")
                 continue
             if could_match(data):
-                order.append(index)
-                yield path, data, options, shown
+                handed.add(index)
+                yield index, (path, data, options, shown)
             else:
                 outcomes[index] = FileOutcome(path, "skipped")
 
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(files) < POOL_THRESHOLD:
-        _collect(outcomes, order, (_work(args) for args in candidates()), on_done)
+        results: Iterable[tuple[int, FileOutcome]] = ((index, _work(args)) for index, args in candidates())
     else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            try:
-                # map() submits eagerly: workers start parsing while this process keeps reading.
-                _collect(outcomes, order, pool.map(_work, candidates()), on_done)
-            except KeyboardInterrupt:
-                pool.shutdown(wait=False, cancel_futures=True)
-                raise
+        from codemod import pool
+
+        results = pool.run(_work, candidates(), jobs, _crashed)  # a worker's crash costs its file only
+    try:
+        for index, outcome in results:
+            outcomes[index] = outcome
+            if on_done:
+                on_done(outcome)
+    finally:  # an interrupt between two results: the pool stops its workers now, not when collected
+        getattr(results, "close", lambda: None)()
     if on_done:
-        handed = set(order)
         for index, outcome in enumerate(outcomes):
             if outcome is not None and index not in handed:
                 on_done(outcome)
     return [o for o in outcomes if o is not None]
-
-
-def _collect(outcomes, order: list[int], results: Iterable[FileOutcome], on_done) -> None:
-    for position, outcome in enumerate(results):
-        outcomes[order[position]] = outcome
-        if on_done:
-            on_done(outcome)
 
 
 def resolve_name_collisions(outcomes: list[FileOutcome], options: Options) -> Options | None:

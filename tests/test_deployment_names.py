@@ -137,3 +137,19 @@ def test_env_output_file_parses_as_dotenv_and_is_not_overwritten(env_repo: Path)
     forced = CliRunner().invoke(main, ["env", ".", "--output", ".env.example", "--force"])
     assert forced.exit_code == 0
     assert "AZURE_OPENAI_ENDPOINT" in dotenv_values(env_repo / ".env.example")
+
+
+def test_env_lists_no_variable_for_what_aoai201_leaves_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Placeholders, a model= that a deployment URL overrides, and the requests of a client left on the dated
+    API read no variable, so `env` must not ask for one; a real name beside them still gets its variable."""
+    for case in ("placeholders_left_alone", "deployment_url_model_ignored", "dated_client_requests_left_alone"):
+        shutil.copy(FIXTURES / "deployment_names" / f"{case}.in.py", tmp_path / f"{case}.py")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["env", "."])
+    deployments = {line.split("=")[0] for line in result.output.splitlines() if "_DEPLOYMENT_" in line.split("=")[0]}
+    assert deployments == {
+        "AZURE_OPENAI_DEPLOYMENT_GPT_4O_PROD_01",  # placeholders_left_alone's real name, responses.create
+        "AZURE_OPENAI_DEPLOYMENT_TEXT_EMBEDDING_3_LARGE",  # and its constant
+    }, result.output
+    assert "Read in: placeholders_left_alone.py" in result.output
+    assert "dated_client_requests_left_alone.py" not in result.output  # it reads no variable at all

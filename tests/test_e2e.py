@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -32,6 +33,9 @@ DEPLOYMENTS = frozenset({"gpt-4o-prod-01", "gpt-4o-mini-eu", "gpt-4o-staging", "
 PROGRAM_TIMEOUT = 30
 CHAT, EMBED, RESPONSES = "chat/completions", "embeddings", "responses"
 PROD, EMBEDDING = "gpt-4o-prod-01", "text-embedding-3-small"
+MINI, STAGING = "gpt-4o-mini-eu", "gpt-4o-staging"
+KEYED, TOKENED = "api-key", "bearer-token"  # how the original requests authenticate
+V1_AUTH = {KEYED: "bearer-key", TOKENED: TOKENED}  # the key moves to Authorization: Bearer on the v1 client
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,11 @@ class Expected:
     operations: tuple[tuple[str, str], ...]  # (operation, deployment) in the order the program sends them
     entra: bool = False  # authenticates with the Entra token (before and after) instead of the key
     migrate_exit: int = 0
+    auths: tuple[str, ...] | None = None  # per request, when the program mixes credentials (copies)
+    stays_dated: bool = False  # the tool must leave the program's clients on the dated API (and say why)
+
+    def auth_before(self) -> list[str]:
+        return list(self.auths) if self.auths else [TOKENED if self.entra else KEYED] * len(self.operations)
 
 
 EXPECTED: dict[str, Expected] = {
@@ -57,6 +66,19 @@ EXPECTED: dict[str, Expected] = {
     "default_query": Expected(((CHAT, PROD), (EMBED, EMBEDDING))),
     "extra_query": Expected(((CHAT, PROD), (CHAT, PROD))),
     "literal_model": Expected(((CHAT, PROD), (CHAT, PROD))),
+    "entra_async_slow_sync_provider": Expected(((CHAT, PROD),), entra=True),
+    # the client the check tests stays on the dated API and makes no request; the check needs a person (exit 1)
+    "isinstance_branch": Expected(((CHAT, PROD),), migrate_exit=1),
+    "annotated_parameters": Expected(((CHAT, PROD), (EMBED, EMBEDDING), (CHAT, PROD), (CHAT, PROD))),
+    "base_url_ignores_azure_deployment": Expected(((CHAT, PROD), (EMBED, EMBEDDING))),
+    "client_copies": Expected(
+        ((CHAT, PROD), (EMBED, EMBEDDING), (CHAT, MINI), (CHAT, STAGING)), auths=(KEYED, TOKENED, KEYED, TOKENED)
+    ),
+    "async_copy_sync_provider": Expected(((CHAT, PROD), (CHAT, PROD)), auths=(KEYED, TOKENED)),
+    "copies_of_a_deployment_client": Expected(((CHAT, MINI),) * 3),
+    "deployment_bound_once": Expected(((EMBED, EMBEDDING), (CHAT, PROD), (CHAT, STAGING))),
+    "rebound_deployment_stays_dated": Expected(((CHAT, PROD),) * 2, migrate_exit=1, stays_dated=True),
+    "private_attribute_stays_dated": Expected(((CHAT, PROD),), migrate_exit=1, stays_dated=True),
 }
 
 
@@ -165,7 +187,7 @@ def test_original_program_uses_the_dated_api(name: str, trials: dict[str, Future
     assert run.exit_code == 0, describe(run)
     assert [(r.operation, r.deployment) for r in run.requests] == list(expected.operations)
     assert all(r.api == "dated" and "api-version" in r.query and r.status == 200 for r in run.requests)
-    assert {r.auth for r in run.requests} == {"bearer-token" if expected.entra else "api-key"}
+    assert [r.auth for r in run.requests] == expected.auth_before()
     assert_no_secrets(run.stdout, run.stderr)
 
 
@@ -176,15 +198,21 @@ def test_migrated_program_sends_the_same_requests_to_v1(name: str, trials: dict[
     assert before.exit_code == 0, describe(before)
     assert_no_secrets(migration.stdout, migration.stderr)
     assert migration.returncode == expected.migrate_exit, migration.stdout + migration.stderr
-    assert trial.migrated_source != (PROGRAMS / f"{name}.py").read_text(), "the program was not rewritten"
 
     assert after.exit_code == 0, describe(after) + "\nmigrated source:\n" + trial.migrated_source
+    assert after.stdout == before.stdout
+    assert_no_secrets(after.stdout, after.stderr)
+    if expected.stays_dated:  # left alone, with a finding: the very same dated requests
+        assert "AOAI1" in migration.stdout, migration.stdout
+        assert [(r.path, r.query, signature(r), r.auth) for r in after.requests] == [
+            (r.path, r.query, signature(r), r.auth) for r in before.requests
+        ]
+        return
+    assert trial.migrated_source != (PROGRAMS / f"{name}.py").read_text(), "the program was not rewritten"
     assert all(r.path.startswith("/openai/v1/") and r.status == 200 for r in after.requests), after.requests
     assert all("api-version" not in r.query for r in after.requests)
     assert [signature(r) for r in after.requests] == [signature(r) for r in before.requests]
-    assert {r.auth for r in after.requests} == {"bearer-token" if expected.entra else "bearer-key"}
-    assert after.stdout == before.stdout
-    assert_no_secrets(after.stdout, after.stderr)
+    assert [r.auth for r in after.requests] == [V1_AUTH[auth] for auth in expected.auth_before()]
 
 
 @pytest.mark.parametrize("name", ["literal_model"])
@@ -201,6 +229,23 @@ def test_migrated_literal_deployment_is_read_from_its_variable(name: str, trials
     assert redirected.exit_code == 0, describe(redirected)
     assert [(r.api, r.deployment) for r in redirected.requests] == [("v1", "gpt-4o-staging")] * 2
     assert "gpt-4o-staging" in redirected.stdout
+
+
+def heartbeats_during_token_fetches(run: Run) -> int:
+    match = re.search(r"token fetches: (\d+); heartbeats during them: (\d+)", run.stderr)
+    assert match is not None and int(match.group(1)) >= 1, describe(run)
+    return int(match.group(2))
+
+
+@pytest.mark.parametrize("name", ["entra_async_slow_sync_provider"])
+def test_sync_token_provider_no_longer_blocks_the_event_loop(name: str, trials: dict[str, Future[Trial]]):
+    """AOAI104's adapter runs a synchronous provider in a worker thread: another task keeps running while a
+    token is fetched (about 60 heartbeats in 0.6 s when idle), where the dated client stopped the loop."""
+    trial = trials[name].result()
+    assert trial.before.exit_code == 0 and trial.after.exit_code == 0, describe(trial.after)
+    assert heartbeats_during_token_fetches(trial.before) == 0  # the dated client fetched on the loop
+    assert heartbeats_during_token_fetches(trial.after) >= 3, trial.migrated_source
+    assert [r.auth for r in trial.after.requests] == ["bearer-token"]
 
 
 # The loopback server itself: the checks above are only as strict as these rules.

@@ -4,7 +4,10 @@ changed `source` values, and the diff names its cells."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -13,8 +16,11 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from codemod.engine import MigrationResult, migrate_source
 from codemod.notebook import NotebookError, code_cells, diff_notebook, migrate_notebook
+from tests.azure_server import AzureServer
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "notebooks"
+NOTEBOOK_KEY = "notebook-key-0123456789"
+NOTEBOOK_TOKEN = "notebook-entra-token-0123456789"
 
 AZURE_CELL = (
     "import os\n"
@@ -233,13 +239,15 @@ def test_added_helper_goes_after_the_imports_of_the_openai_cell() -> None:
     cells = code_cells(result.data)
     assert cells[2] == "print('first')"
     new_imports = cells[3].splitlines()
-    assert new_imports[:4] == [
+    assert new_imports[:6] == [
         "%pip install azure-identity",
         "from azure.identity import DefaultAzureCredential, get_bearer_token_provider",
         "from openai import AsyncOpenAI",
         "import asyncio",
+        "import inspect",  # what the helper uses, with the cell's other imports
+        "import typing",
     ]
-    assert new_imports[4:7] == ["", "", "def _aoai_awaitable_token_provider(provider):"]
+    assert new_imports[6:9] == ["", "", "def _aoai_awaitable_token_provider("]
     assert new_imports[-3:] == ["", "", "scope = 'https://cognitiveservices.azure.com/.default'"]
     assert "api_key=_aoai_awaitable_token_provider(provider)" in cells[4]
     assert_valid(result.data)
@@ -353,3 +361,172 @@ def test_a_writefile_cell_with_azure_code_is_reported_not_rewritten() -> None:
     result = migrate(data)
     assert result.data == data
     assert [(f.code, f.cell, f.needs_person) for f in result.findings] == [("AOAI101", 1, True)]
+
+
+# --- added imports run before every use (a notebook runs top to bottom) ---------------------------------------
+
+# Runs a notebook's code cells in order in one namespace, as "Run All" does; IPython lines are left out.
+RUN_ALL = """
+import json, sys
+notebook = json.load(open(sys.argv[1], encoding="utf-8"))
+namespace = {"__name__": "__main__"}
+for number, cell in enumerate(notebook["cells"], start=1):
+    if cell["cell_type"] == "code":
+        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+        code = "".join(line for line in source.splitlines(True) if not line.lstrip().startswith(("%", "!")))
+        exec(compile(code, f"<cell {number}>", "exec"), namespace)
+"""
+BEFORE_FIRST_USE = sorted(FIXTURES.glob("import_before_first_use_*.in.ipynb"))
+
+
+def run_all_cells(path: Path, tmp_path: Path) -> tuple[subprocess.CompletedProcess[str], list[tuple]]:
+    script = tmp_path / "run_all.py"
+    script.write_text(RUN_ALL, encoding="utf-8")
+    deployments = {"triage-gpt-4o", "triage-embeddings", "notes-gpt-4o", "chat-prod"}
+    with AzureServer(deployments=deployments, api_keys={NOTEBOOK_KEY}, tokens={NOTEBOOK_TOKEN}) as server:
+        env = {name: os.environ[name] for name in ("PATH", "HOME", "LANG") if name in os.environ}
+        env.update(AZURE_OPENAI_ENDPOINT=server.endpoint + "/", AZURE_OPENAI_API_KEY=NOTEBOOK_KEY,
+                   NOTEBOOK_TOKEN=NOTEBOOK_TOKEN)
+        done = subprocess.run([sys.executable, str(script), str(path)], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=120)
+        return done, [(r.api, r.operation, r.deployment) for r in server.requests]
+
+
+@pytest.mark.parametrize("source", BEFORE_FIRST_USE, ids=[p.name.split(".")[0] for p in BEFORE_FIRST_USE])
+def test_migrated_notebook_runs_top_to_bottom_and_sends_the_same_requests(source: Path, tmp_path: Path) -> None:
+    migrated = source.with_name(source.name.replace(".in.", ".out."))
+    assert migrate(source.read_bytes()).data == migrated.read_bytes()
+    before, dated = run_all_cells(source, tmp_path)
+    after, v1 = run_all_cells(migrated, tmp_path)
+    assert before.returncode == 0, before.stderr
+    assert after.returncode == 0, after.stderr  # no NameError: `import os` runs before its first use
+    assert dated and {api for api, _, _ in dated} == {"dated"} and {api for api, _, _ in v1} == {"v1"}
+    assert [request[1:] for request in v1] == [request[1:] for request in dated]
+
+
+def test_added_import_stays_in_the_openai_cell_when_that_runs_first() -> None:
+    cells = ("from openai import AzureOpenAI\nclient = AzureOpenAI(api_version='2024-06-01')",
+             "DEPLOYMENT = 'gpt-4o-prod-01'\nclient.chat.completions.create(model=DEPLOYMENT, messages=[])")
+    new = sources(migrate(written_by_hand(*cells)).data)
+    assert new[0].startswith("from openai import OpenAI\nimport os\n") and "import os" not in new[1]
+
+
+def test_an_import_the_notebook_has_before_the_first_use_is_not_added_again() -> None:
+    cells = ("import os\nDEPLOYMENT = 'gpt-4o-prod-01'", "x = 1",
+             "from openai import AzureOpenAI\nclient = AzureOpenAI(api_version='2024-06-01')",
+             "client.chat.completions.create(model=DEPLOYMENT, messages=[])")
+    new = sources(migrate(written_by_hand(*cells)).data)
+    assert sum(text.count("import os") for text in new) == 1 and new[0].startswith("import os\nDEPLOYMENT = os.getenv(")
+
+
+def test_an_import_the_notebook_has_only_after_the_first_use_is_added_before_it() -> None:
+    cells = ("DEPLOYMENT = 'gpt-4o-prod-01'",
+             "import os\nfrom openai import AzureOpenAI\nclient = AzureOpenAI(api_version='2024-06-01')",
+             "client.chat.completions.create(model=DEPLOYMENT, messages=[])")
+    new = sources(migrate(written_by_hand(*cells)).data)
+    assert new[0] == "import os\nDEPLOYMENT = os.getenv(\"AZURE_OPENAI_DEPLOYMENT_GPT_4O_PROD_01\", 'gpt-4o-prod-01')"
+
+
+def test_added_helper_definition_goes_before_a_function_that_uses_it(tmp_path: Path) -> None:
+    """The client is built inside a function defined above the cell with the openai import: the async token
+    adapter the migration adds must be defined before that function runs."""
+    cells = (
+        "import asyncio, os\n\ndef provider():\n    return os.environ['NOTEBOOK_TOKEN']",
+        "def make_client():\n    return AsyncAzureOpenAI(azure_ad_token_provider=provider, api_version='2024-06-01')",
+        "from openai import AsyncAzureOpenAI\nclient = make_client()",
+        "reply = asyncio.run(client.chat.completions.create(model='chat-prod', messages=[]))\nprint(reply.id)",
+    )
+    data = written_by_hand(*cells)
+    new = sources(migrate(data).data)
+    assert "def _aoai_awaitable_token_provider" in new[0] and "_aoai_awaitable_token_provider" not in new[2]
+    (tmp_path / "before.ipynb").write_bytes(data)
+    (tmp_path / "after.ipynb").write_bytes(migrate(data).data)
+    before, dated = run_all_cells(tmp_path / "before.ipynb", tmp_path)
+    after, v1 = run_all_cells(tmp_path / "after.ipynb", tmp_path)
+    assert before.returncode == 0 and after.returncode == 0, before.stderr + after.stderr
+    assert dated == [("dated", "chat/completions", "chat-prod")] and v1 == [("v1", "chat/completions", "chat-prod")]
+
+
+# --- IPython automagic: a line magic written without `%` --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        'pip install -U "openai[datalib]" azure-identity',
+        "conda install -y -c conda-forge numpy",
+        "ls\ncd data\n# and back\ncd ..",
+        "  uv pip install openai  ",
+        "%load_ext dotenv\ndotenv",  # `dotenv` alone parses as Python: an expression
+    ],
+    ids=["pip_with_extras", "conda", "navigation", "indented_uv", "magic_and_name"],
+)
+def test_an_automagic_cell_is_not_reported_and_stays_as_it_is(cell: str) -> None:
+    data = written_by_hand(cell, AZURE_CELL, CALL_CELL)
+    result = migrate(data)
+    assert [f for f in result.findings if f.code == "AOAI000"] == []
+    assert sources(result.data)[0] == cell
+    assert "OpenAI(base_url=" in sources(result.data)[1]
+
+
+def test_an_automagic_pin_of_openai_0x_still_keeps_the_module_settings() -> None:
+    settings = "import openai\nopenai.api_type = 'azure'\nopenai.api_base = 'https://res.openai.azure.com/'\n"
+    data = written_by_hand("pip install openai==0.28.1", settings + "openai.api_version = '2023-05-15'")
+    result = migrate(data)
+    assert result.data == data and any(f.code == "AOAI107" for f in result.findings)
+
+
+def test_a_shell_automagic_line_does_not_hide_a_client_of_the_same_name() -> None:
+    """`cd client` names a folder, not the Python variable: the client is still followed and migrated."""
+    data = written_by_hand(DEPLOYMENT_CLIENT, "cd client", "client.chat.completions.create(model='x', messages=[])")
+    new = sources(migrate(data).data)
+    assert new[1] == "cd client"
+    assert "azure_deployment" not in new[0] and "'chat-prod'" in new[2]
+
+
+def test_a_python_automagic_line_counts_as_out_of_sight() -> None:
+    """`time client.chat...` in a cell of its own runs the request in the kernel (automagic `%time`)."""
+    hidden = "time client.chat.completions.create(model='gpt-4o', messages=[])"
+    data = written_by_hand(DEPLOYMENT_CLIENT, hidden)
+    result = migrate(data)
+    assert result.data == data and any(f.code == "AOAI105" and "cannot see" in f.message for f in result.findings)
+
+
+def test_a_cell_mixing_python_and_an_automagic_line_is_reported_with_the_fix() -> None:
+    result = migrate(written_by_hand("import json\npip install openai\nprint(json)", AZURE_CELL))
+    (error,) = [f for f in result.findings if f.code == "AOAI000"]
+    assert (error.cell, error.line) == (1, 2)
+    assert "written without `%`" in error.message and "`%pip install openai`" in error.message
+
+
+def test_added_helper_skips_setup_cells_and_starts_its_cell_without_blank_lines() -> None:
+    """No `openai` import at the top level: the helper goes into the first cell with code, not a cell of
+    install commands, and opens it without the blank lines that separate it from code above."""
+    client = ("def make(provider):\n    from openai import AsyncAzureOpenAI\n"
+              "    return AsyncAzureOpenAI(azure_endpoint='https://r.openai.azure.com',\n"
+              "                            azure_ad_token_provider=provider, api_version='2024-06-01')")
+    new = sources(migrate(written_by_hand("%pip install openai", "pip install azure-identity", client)).data)
+    assert new[:2] == ["%pip install openai", "pip install azure-identity"]
+    assert new[2].startswith("import asyncio\nimport inspect\nimport typing\n\n\ndef _aoai_awaitable_token_provider(\n")
+    assert "\n\n\ndef make(provider):\n" in new[2]
+
+
+def test_cells_of_another_language_in_a_polyglot_notebook_are_left_alone_and_not_reported() -> None:
+    """.NET Interactive / VS Code notebooks give single cells another kernel in their own metadata."""
+    nb = json.loads(written_by_hand(
+        '#r "nuget: Azure.AI.OpenAI, 1.0.0-beta.14"\nvar client = new OpenAIClient(new Uri(endpoint), key);',
+        "SELECT TOP 5 * FROM tickets",
+        AZURE_CELL,
+        CALL_CELL,
+    ))
+    nb["cells"][0]["metadata"] = {"dotnet_interactive": {"language": "csharp"},
+                                  "polyglot_notebook": {"kernelName": "csharp"},
+                                  "vscode": {"languageId": "polyglot-notebook"}}
+    nb["cells"][1]["metadata"] = {"vscode": {"languageId": "sql"}}
+    nb["cells"][2]["metadata"] = {"vscode": {"languageId": "python"}}
+    data = json.dumps(nb, indent=1).encode()
+    result = migrate(data)
+    new = sources(result.data)
+    assert new[:2] == [nb["cells"][0]["source"], nb["cells"][1]["source"]]
+    assert "OpenAI(base_url=" in new[2] and "os.getenv(" in new[3]
+    assert [f for f in result.findings if f.code == "AOAI000"] == []

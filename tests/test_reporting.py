@@ -234,3 +234,72 @@ def test_every_format_is_rendered_and_unknown_formats_are_refused() -> None:
         assert render(FINDINGS, fmt)
     with pytest.raises(ValueError, match="Unknown output format 'xml'"):
         render(FINDINGS, "xml")
+
+
+# --- the summary of a migrate run counts exactly the findings it lists ------------------------------------
+
+HEADER = re.compile(r"^\S.*?:(?:cell \d+:)?\d+:\d+: (AOAI\d{3}) ", re.MULTILINE)
+SUMMARY = re.compile(r"^\d+ files? (?:migrated|would be migrated), \d+ unchanged.*$", re.MULTILINE)
+
+
+def mixed_project(root: Path) -> Path:
+    """Every kind of finding a run lists: fixed rewrites, information (AOAI301, AOAI307), findings that
+    need a person in code, in a notebook cell and in project files (AOAI306, AOAI308), and a file that
+    cannot be parsed."""
+    root.mkdir()
+    (root / "app.py").write_text(
+        "from openai import AzureOpenAI\n"
+        "settings = {}\n"
+        "legacy = AzureOpenAI(**settings)\n"
+        "def provider():\n    return 'token'\n"
+        "client = AzureOpenAI(azure_endpoint='https://r.openai.azure.com', azure_ad_token_provider=provider,\n"
+        "                     api_version='2024-02-01')\n"
+        "client.chat.completions.create(model='gpt-4o-prod-01', messages=[])\n"
+    )
+    (root / "broken.py").write_text("from openai import AzureOpenAI\ndef (:\n")
+    client = "from openai import AzureOpenAI\nc = AzureOpenAI(api_version='2024-06-01')"
+    cells = [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": s}
+             for s in ("pip install openai", client, "def (:")]
+    (root / "nb.ipynb").write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    (root / "requirements.txt").write_text("openai==1.40.0\n")
+    (root / ".env").write_text("AZURE_OPENAI_ENDPOINT=https://r.openai.azure.com\nOPENAI_API_VERSION=2024-02-01\n")
+    (root / "deploy.yaml").write_text("env:\n  AZURE_OPENAI_API_VERSION: 2024-13-01\n")
+    return root
+
+
+def summary_counts(text: str) -> dict[str, int]:
+    (line,) = SUMMARY.findall(text)
+    counts = {"need": 0, "failed": 0, "info": 0, "fixed": 0}
+    labels = {"need": "needs? a person", "failed": "could not be migrated", "info": "for information", "fixed": "fixed"}
+    for key, label in labels.items():
+        found = re.search(rf"(\d+) (?:findings? |files? )?{label}", line)
+        counts[key] = int(found.group(1)) if found else 0
+    return counts
+
+
+@pytest.mark.parametrize("fmt", ["concise", "full"])
+@pytest.mark.parametrize("flag", [None, "--verbose", "--quiet"])
+@pytest.mark.parametrize("mode", ["--check", "--diff"])
+def test_the_summary_counts_exactly_the_findings_printed(tmp_path: Path, fmt: str, flag: str | None, mode: str) -> None:
+    from click.testing import CliRunner
+
+    from codemod.cli import main
+
+    root = mixed_project(tmp_path / "project")
+    records = json.loads(CliRunner().invoke(main, [mode, "--output-format", "json", str(root)]).stdout)
+    failed = sum(1 for r in records if r["code"] == "AOAI000" and r["cell"] is None)
+    need = sum(1 for r in records if not r["fixed"] and r["level"] != "info") - failed
+    info = sum(1 for r in records if not r["fixed"] and r["level"] == "info")
+    fixed = sum(1 for r in records if r["fixed"])
+    assert failed == 1 and need >= 4 and info >= 2 and fixed >= 4  # every kind is there
+    assert {"AOAI000", "AOAI306", "AOAI307", "AOAI308"} <= {r["code"] for r in records}
+
+    result = CliRunner().invoke(main, [a for a in (mode, "--output-format", fmt, flag, str(root)) if a])
+    printed = HEADER.findall(result.stdout)
+    if flag == "--quiet":
+        assert not SUMMARY.findall(result.output) and len(printed) == need + failed
+        return
+    counts = summary_counts(result.output)
+    listed_fixed = fixed if flag == "--verbose" else 0
+    assert counts == {"need": need, "failed": failed, "info": info, "fixed": listed_fixed}
+    assert len(printed) == sum(counts.values())

@@ -1,6 +1,8 @@
 """Nothing is lost, whatever happens mid-run: atomic replace, files that cannot be migrated, races with other
-writers, failing writes, and Ctrl-C. CI runs as root, so permission failures are simulated (monkeypatched
-reads), never made with chmod."""
+writers, failing writes, and Ctrl-C. CI runs as root, so the tests that need real permission errors run the
+tool with every capability dropped (tests/test_permissions.py); here they are simulated (monkeypatched reads).
+Parser limits: tests/test_parse_limits.py; metadata and the last check before the rename: tests/test_writer.py;
+SIGTERM, SIGKILL and temporary files of a killed run: tests/test_signals.py."""
 
 from __future__ import annotations
 
@@ -53,18 +55,15 @@ def assert_migrated(path: Path) -> None:
 # ---- atomic replace ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("mode", [0o600, 0o644, 0o755, 0o444])
+@pytest.mark.parametrize("mode", [0o600, 0o644, 0o755, 0o444, 0o4755])
 def test_replace_is_atomic_and_keeps_the_mode(good: Path, mode: int) -> None:
     os.chmod(good, mode)
-    link = good.with_name("hard-link.txt")  # another name for the old inode: a rename leaves it alone
-    os.link(good, link)
     inode = good.stat().st_ino
     result = migrate(str(good))
     assert result.exit_code == 0, result.output
     assert_migrated(good)
     assert good.stat().st_ino != inode, "written in place: a crash mid-write could leave half a file"
     assert stat.S_IMODE(good.stat().st_mode) == mode
-    assert link.read_text() == AZURE
     assert temp_files(good.parent) == []
 
 
@@ -128,6 +127,30 @@ def test_all_problem_files_in_one_run(tmp_path: Path, good: Path) -> None:
         assert any(f"{name}.py" in line and reason in line for line in result.output.splitlines()), result.output
     assert_migrated(good)
     assert "4 files could not be migrated" in result.output
+
+
+@pytest.mark.parametrize("cell", [
+    {"cell_type": "code", "source": 5},
+    {"cell_type": "code", "source": ["import openai\n", 3]},
+    {"cell_type": "code", "source": {"text": "import openai"}},
+    {"cell_type": "code", "source": None},
+    "import openai",
+], ids=["number", "list-with-a-number", "object", "null", "cell-not-an-object"])
+def test_a_notebook_cell_that_breaks_the_format_is_a_format_error(tmp_path: Path, good: Path, cell) -> None:
+    """Not "internal error": the report says which cell and what the format needs."""
+    import json
+
+    first = {"cell_type": "code", "source": AZURE, "metadata": {}, "outputs": [], "execution_count": None}
+    notebook = tmp_path / "broken.ipynb"
+    notebook.write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [first, cell]}))
+    before = notebook.read_bytes()
+    result = migrate(str(tmp_path))
+    assert result.exit_code == 3, result.output
+    [report] = [line for line in result.output.splitlines() if "AOAI000" in line]
+    assert "broken.ipynb:1:1" in report and "cell 2" in report and "internal error" not in report, report
+    assert "as the notebook format needs" in report
+    assert notebook.read_bytes() == before
+    assert_migrated(good)
 
 
 def test_empty_files_and_files_without_the_word_are_left_alone(tmp_path: Path, good: Path) -> None:
@@ -238,10 +261,15 @@ def _fail(monkeypatch: pytest.MonkeyPatch, where: str) -> None:
     def failing(*args: object, **kwargs: object) -> None:
         raise error
 
+    if where == "mkstemp":
+        import tempfile
+
+        monkeypatch.setattr(tempfile, where, failing)
+        return
     monkeypatch.setattr(os, where, failing)
 
 
-@pytest.mark.parametrize("where", ["write", "fsync", "chmod", "replace"])
+@pytest.mark.parametrize("where", ["write", "fsync", "fchmod", "replace", "mkstemp"])
 def test_a_failing_write_leaves_the_original_and_no_temporary_file(
     tmp_path: Path, good: Path, where: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -5,6 +5,7 @@ findings, deployments and environment reads as the engine run over the whole mod
 from __future__ import annotations
 
 import ast
+import itertools
 import os
 import re
 import warnings
@@ -200,7 +201,7 @@ def test_the_statement_with_the_first_indented_line_is_kept() -> None:
     ).replace("api_version='2024-02-01'", "api_version='2024-02-01', azure_ad_token_provider=lambda: 't'") + FILLER
     assert "def first():" in _kept_lines(source)
     sliced = migrate_source(source)
-    assert "\n  async def token():" in sliced.source  # the adapter took the module's two-space indent
+    assert "\n  async def token() -> str:" in sliced.source  # the adapter took the module's two-space indent
     _same(sliced, migrate_source(source, whole_module=True))
 
 
@@ -259,9 +260,67 @@ def test_slicing_skips_most_of_a_large_module() -> None:
     source = AZURE + "".join(_named(UNRELATED[0], n) + "\n" for n in range(200))
     sliced = slice_module(source)
     assert sliced is not None
-    assert len(sliced.swaps) == 199  # helper_0 holds the first indented line
+    # helper_0 holds the first indented line; helper_1 to helper_199 become one placeholder, the blank lines
+    # between them included: LibCST sees one statement, not 199
+    assert len(sliced.swaps) == 1
+    assert sliced.swaps[0][1].startswith("def helper_1(") and sliced.swaps[0][1].endswith("    return kept\n")
     assert len(sliced.text) < len(source) / 2
     assert slicing.MIN_SKIPPED_SHARE < 1
+
+
+# Lines at column 0 that do not start a statement of their own: the block parser must not cut there.
+TRICKY = [
+    'TEXT = """\nnot_a_statement = 1\n@not_a_decorator\n"""\n',
+    "CALL = dict(\na=1,\nb=2)\n",
+    "if __name__ == '__main__':\n    x = 1\nelif False:\n    x = 2\nelse:\n    x = 3\n",
+    "try:\n    import json\nexcept ImportError:\n    json = None\nfinally:\n    pass\n",
+    "@staticmethod\n@property\ndef decorated():\n    pass\n",
+    "total = 1 + \\\nvalue_of_something\n",
+    "match command:\n    case [first]:\n        pass\n",
+    "a = 1; b = 2\n",
+    "class Outer:\n    def inner(self):\n        return '''\nlambda_like: 1\n'''\n",
+]
+
+
+@pytest.mark.parametrize("block_chars", [1, 200, 1 << 16])
+def test_block_parsing_finds_the_same_statements_as_one_parse(monkeypatch, block_chars: int) -> None:
+    """`ast` and `symtable` run on blocks of lines (a multi-megabyte module is never held whole); a cut at a
+    line that only looks like a statement start is grown past, so the chunks are those of one parse."""
+    source = AZURE + "".join(TRICKY) + FILLER + "".join(TRICKY[::-1]) + "print(client)\n"
+    monkeypatch.setattr(slicing, "_BLOCK_CHARS", block_chars)
+    lines = _lines(source)
+    chunks, names = slicing._top_level(source, list(itertools.accumulate(map(len, lines))), lines)
+    expected: list[list[int]] = []  # [start, end] of each top-level statement, those sharing a line merged
+    for stmt in ast.parse(source).body:
+        start = min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", []))])
+        if expected and start <= expected[-1][1]:
+            expected[-1][1] = max(expected[-1][1], stmt.end_lineno or stmt.lineno)
+        else:
+            expected.append([start, stmt.end_lineno or stmt.lineno])
+    assert [[c.start, c.end] for c in chunks] == expected
+    assert {"client", "TEXT", "CALL", "x", "json", "decorated", "total", "a", "b", "Outer"} <= names
+    assert "not_a_statement" not in names and "lambda_like" not in names
+    _same(migrate_source(source), migrate_source(source, whole_module=True))
+
+
+def test_symbols_are_read_as_the_standard_library_reads_them() -> None:
+    """slicing._symbols reads the raw flags (symtable's get_symbols is quadratic in the number of functions);
+    every predicate must answer as symtable.Symbol's own."""
+    import symtable
+
+    source = AZURE + "".join(TRICKY) + "".join(LINKED).replace("{n}", "0") + "global late\nK = [w := 1 for _ in []]\n"
+    table = symtable.symtable(source, "<module>", "exec")
+    predicates = ("is_assigned", "is_imported", "is_namespace", "is_declared_global", "is_referenced", "is_annotated")
+
+    def described(symbols) -> list[tuple]:
+        return sorted((s.get_name(), *(getattr(s, p)() for p in predicates)) for s in symbols)
+
+    assert described(slicing._symbols(table)) == described(table.get_symbols())
+
+
+def test_a_syntax_error_after_many_blocks_means_no_slicing(monkeypatch) -> None:
+    monkeypatch.setattr(slicing, "_BLOCK_CHARS", 1)
+    assert slice_module(AZURE + FILLER * 3 + "print 'python 2'\n" + FILLER) is None
 
 
 def test_slicing_prints_no_compiler_warnings() -> None:

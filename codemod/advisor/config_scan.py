@@ -1,69 +1,100 @@
-"""AOAI307/AOAI308 outside Python: dated api-versions in .env, YAML, JSON, TOML, Dockerfile, Bicep and
-Terraform files, found where a key names an api-version (report only)."""
+"""AOAI307/AOAI308 outside Python: dated Azure OpenAI api-versions in .env, Dockerfile, YAML, JSON, TOML,
+Bicep and Terraform files (report only).
+
+Other Azure services (AI Search, Content Safety, Document Intelligence, Key Vault, Resource Manager) use
+the same `YYYY-MM-DD` api-version format, so the date alone says nothing. A value is reported when what
+surrounds it ties it to Azure OpenAI (`config_evidence`): its key names OpenAI (`AZURE_OPENAI_VERSION`,
+`openAiApiVersion`), its section does (`[azure_openai]`, `"AzureOpenAI": {`), it is the `api-version` of
+an Azure OpenAI URL, or it is a plain `api_version` among Azure OpenAI settings. Recorded HTTP
+interactions (test cassettes) are skipped: nobody maintains the versions in them.
+"""
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from dataclasses import dataclass
+from pathlib import Path, PurePath
 
+from codemod.advisor.config_context import Layout
+from codemod.advisor.config_evidence import STRONG, tie_to_azure_openai
+from codemod.advisor.recordings import is_recording
 from codemod.advisor.versions import known_version, unknown_version_message
 from codemod.findings import Finding
 
 _CONFIG_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".toml", ".bicep", ".bicepparam", ".tf", ".tfvars"})
-# A key that names an api-version: OPENAI_API_VERSION, api_version, apiVersion, `api-version=` in a URL.
-_KEY = re.compile(r"api[-_ ]?version", re.IGNORECASE)
+_DOCKERFILE_NAMES = ("Dockerfile", "Containerfile")
+# Package managers' lock files: dates in them are publish times, never settings.
+_LOCK_FILES = frozenset({"package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "yarn.lock", "bun.lock"})
 _VALUE = re.compile(r"(?<![\w@.-])(\d{4}-\d{1,2}-\d{1,2}(?:-[A-Za-z][A-Za-z0-9]*)?)(?![\w.:])")
-# Kubernetes / Bicep style: `name: OPENAI_API_VERSION` on one line, `value: "2024-02-01"` on the next.
-_VALUE_KEY = re.compile(r"""^\s*-?\s*["']?value["']?\s*[:=]""")
-_ARM_TEMPLATE = re.compile(r""""type"\s*:\s*"Microsoft\.""")
-_ARM_API_VERSION_KEY = re.compile(r""""apiVersion"\s*:""")
-_COMMENT_PREFIXES = ("#", "//")
-# ARM control-plane versions share the date format but are not Azure OpenAI api-versions.
-_CONTROL_PLANE_MARK = "management.azure.com"
+# An ARM template: its `apiVersion` keys are resource-provider versions, never Azure OpenAI's.
+_ARM_TEMPLATE = re.compile(r""""type"\s*:\s*"Microsoft\.|/deployment(?:Template|Parameters)\.json""")
 
 
 def is_config_file(path: Path) -> bool:
     name = path.name
-    if name == ".env" or name.startswith(".env.") or name.endswith(".env"):
+    if name in (".env", ".envrc") or name.startswith(".env.") or name.endswith(".env"):
         return True
-    if name == "Dockerfile" or name.startswith("Dockerfile.") or name.endswith(".dockerfile"):
+    if name.startswith(_DOCKERFILE_NAMES) or name.endswith(".dockerfile"):
         return True
     return path.suffix.lower() in _CONFIG_SUFFIXES
 
 
+@dataclass(frozen=True)
+class DatedValue:
+    """A version-like value tied to Azure OpenAI: where it is, the setting that holds it (None for a URL's
+    `api-version=` or when no key can be read), and whether its key, section or URL names Azure OpenAI."""
+
+    value: str
+    line: int
+    column: int
+    key: str | None
+    certain: bool
+
+
 def scan_config_file(path: str | Path, text: str) -> list[Finding]:
-    """Every dated version (AOAI307) and malformed version-like value (AOAI308) set for an api-version key."""
+    """Every dated Azure OpenAI version (AOAI307) and malformed version-like value (AOAI308) set in `text`."""
+    findings = [finding_for(dated, str(path)) for dated in dated_values(path, text)]
+    return [finding for finding in findings if finding is not None]
+
+
+def dated_values(path: str | PurePath, text: str) -> list[DatedValue]:
+    """The version-like values of `text` that belong to Azure OpenAI, known versions or not."""
     shown = str(path)
-    arm_template = str(path).endswith(".json") and _ARM_TEMPLATE.search(text) is not None
-    findings: list[Finding] = []
-    previous = ""
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.lstrip().startswith(_COMMENT_PREFIXES):
-            for column, value in _versions_on(line, previous, arm_template):
-                findings.append(_finding(value, number, column, shown))
-        if line.strip():
-            previous = line
-    return findings
-
-
-def _versions_on(line: str, previous: str, arm_template: bool) -> list[tuple[int, str]]:
-    if _CONTROL_PLANE_MARK in line or (arm_template and _ARM_API_VERSION_KEY.search(line)):
+    if PurePath(shown).name in _LOCK_FILES or _VALUE.search(text) is None or is_recording(path, text):
         return []
-    key = _KEY.search(line)
-    key_on_previous_line = _VALUE_KEY.match(line) is not None and _KEY.search(previous) is not None
-    found = []
-    for match in _VALUE.finditer(line):
-        if key_on_previous_line or (key is not None and key.start() < match.start()):
-            found.append((match.start() + 1, match.group(1)))
+    layout = Layout(text, toml=shown.endswith(".toml"))
+    arm_template = shown.endswith(".json") and _ARM_TEMPLATE.search(text) is not None
+    found: list[DatedValue] = []
+    for index, line in enumerate(layout.lines):
+        if layout.is_comment(index) or not any(ch.isdigit() for ch in line):
+            continue
+        for match in _VALUE.finditer(line):
+            prefix = line[: match.start()]
+            strength = tie_to_azure_openai(layout, index, prefix, arm_template)
+            if strength is not None:
+                key = None if prefix.rstrip().endswith("api-version=") else layout.key_of(index, prefix)
+                found.append(DatedValue(match.group(1), index + 1, match.start() + 1, key, strength == STRONG))
     return found
 
 
-def _finding(value: str, line: int, column: int, path: str) -> Finding:
+def known_message(value: str) -> str | None:
+    """What AOAI307 says about a known dated version; None when `value` is not one."""
     info = known_version(value)
     if info is None:
-        return Finding("AOAI308", unknown_version_message(value), line, column, level="warning", path=path)
-    message = (
+        return None
+    return (
         f"api-version {value} ({info.label}) is set outside Python code. "
         "The migrated code sends no api-version; update or remove this setting where nothing else reads it."
     )
-    return Finding("AOAI307", message, line, column, level="info", path=path)
+
+
+def finding_for(dated: DatedValue, path: str = "") -> Finding | None:
+    """AOAI307 for a known version; AOAI308 (which needs a person) for an unknown one, but only when the
+    value is certainly Azure OpenAI's: a stray date among mixed settings is not worth failing a run."""
+    message = known_message(dated.value)
+    if message is None:
+        if not dated.certain:
+            return None
+        message = unknown_version_message(dated.value)
+        return Finding("AOAI308", message, dated.line, dated.column, level="warning", path=path)
+    return Finding("AOAI307", message, dated.line, dated.column, level="info", path=path)

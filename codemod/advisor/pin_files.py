@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import PurePath
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
@@ -28,7 +28,7 @@ _SETUP_CFG_SECTIONS = frozenset({"options", "options.extras_require"})
 class PinLine:
     """An `openai` requirement as written: `constraint` is PEP 440 (`==1.40.0`) or Poetry (`^1.40`)."""
 
-    path: Path
+    path: PurePath
     line: int
     column: int
     constraint: str
@@ -36,7 +36,7 @@ class PinLine:
     poetry: bool = False
 
 
-def read_pins(path: Path, text: str) -> list[PinLine]:
+def read_pins(path: PurePath, text: str) -> list[PinLine]:
     name = path.name
     if name == "pyproject.toml":
         return _pep621(path, text) + _keyed(path, text, lambda s: bool(_POETRY_SECTION.fullmatch(s)), True)
@@ -44,16 +44,21 @@ def read_pins(path: Path, text: str) -> list[PinLine]:
         return _keyed(path, text, lambda s: s in _PIPFILE_SECTIONS, False)
     if name == "setup.cfg":
         return _setup_cfg(path, text)
-    if name.startswith("requirements") and name.endswith(".txt"):
+    if is_requirements_file(path):
         return _requirements(path, text)
     return []
 
 
-def is_dependency_file(path: Path) -> bool:
-    name = path.name
-    return name in {"pyproject.toml", "Pipfile", "setup.cfg"} or (
-        name.startswith("requirements") and name.endswith(".txt")
-    )
+def is_dependency_file(path: PurePath) -> bool:
+    return path.name in {"pyproject.toml", "Pipfile", "setup.cfg"} or is_requirements_file(path)
+
+
+def is_requirements_file(path: PurePath) -> bool:
+    """pip's requirement files by convention: `requirements*.txt`, pip-tools' `requirements*.in`, and the
+    `.txt` / `.in` files of a `requirements/` folder."""
+    if path.suffix not in (".txt", ".in"):
+        return False
+    return path.name.startswith("requirements") or path.parent.name == "requirements"
 
 
 def _openai_requirement(text: str) -> Requirement | None:
@@ -64,7 +69,7 @@ def _openai_requirement(text: str) -> Requirement | None:
     return requirement if canonicalize_name(requirement.name) == PACKAGE else None
 
 
-def _requirements(path: Path, text: str) -> list[PinLine]:
+def _requirements(path: PurePath, text: str) -> list[PinLine]:
     pins = []
     for number, line in enumerate(text.splitlines(), start=1):
         body = re.split(r"(?:^|\s)#", line, maxsplit=1)[0].rstrip().rstrip("\\").strip()
@@ -77,7 +82,7 @@ def _requirements(path: Path, text: str) -> list[PinLine]:
     return pins
 
 
-def _pep621(path: Path, text: str) -> list[PinLine]:
+def _pep621(path: PurePath, text: str) -> list[PinLine]:
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError:
@@ -109,7 +114,7 @@ def _locate(lines: list[str], item: str, start: int) -> tuple[int, int]:
     return start + 1, 1
 
 
-def _keyed(path: Path, text: str, wanted, poetry: bool) -> list[PinLine]:
+def _keyed(path: PurePath, text: str, wanted, poetry: bool) -> list[PinLine]:
     """`openai = "..."` or `openai = {version = "..."}` inside the sections `wanted` accepts."""
     pins, section = [], ""
     for number, line in enumerate(text.splitlines(), start=1):
@@ -131,7 +136,7 @@ def _keyed(path: Path, text: str, wanted, poetry: bool) -> list[PinLine]:
     return pins
 
 
-def _setup_cfg(path: Path, text: str) -> list[PinLine]:
+def _setup_cfg(path: PurePath, text: str) -> list[PinLine]:
     pins, section = [], ""
     for number, line in enumerate(text.splitlines(), start=1):
         header = _SECTION.match(line)

@@ -1,6 +1,6 @@
-"""Listing a resource's deployments through Azure Resource Manager. The data plane stopped listing them after
-api-version 2023-03-15-preview (reference/api_versions.json `legacy_endpoints.deployments_listing`), so with
-`--resource-id` and Entra ID credentials the control plane is asked instead:
+"""Listing a resource's deployments through Azure Resource Manager. The data-plane listing left the specs after
+api-version 2023-03-15-preview (reference/api_versions.json `legacy_endpoints.deployments_listing`) and may be
+refused, so with `--resource-id` and Entra ID credentials the control plane is asked first:
 `GET {arm}/subscriptions/S/resourceGroups/RG/providers/Microsoft.CognitiveServices/accounts/A/deployments`."""
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ import re
 import socket
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
 from typing import Any
+
+from codemod.doctor.checks import ListedDeployment
 
 DEFAULT_ARM_ENDPOINT = "https://management.azure.com"
 ARM_API_VERSION = "2024-10-01"  # stable Microsoft.CognitiveServices version with accounts/deployments
@@ -26,13 +27,6 @@ class ArmError(Exception):
     def __init__(self, reason: str, fix: str) -> None:
         super().__init__(reason)
         self.reason, self.fix = reason, fix
-
-
-@dataclass(frozen=True)
-class ArmDeployment:
-    name: str
-    model: str  # "gpt-4o 2024-08-06", or "" when ARM does not say
-    state: str  # provisioningState: "Succeeded", "Creating", ...
 
 
 def parse_resource_id(value: str) -> str:
@@ -55,10 +49,10 @@ def account_name(resource_id: str) -> str:
     return resource_id.rsplit("/", 1)[-1]
 
 
-def list_deployments(arm_endpoint: str, resource_id: str, token: str, timeout: float) -> list[ArmDeployment]:
+def list_deployments(arm_endpoint: str, resource_id: str, token: str, timeout: float) -> list[ListedDeployment]:
     base = arm_endpoint.rstrip("/")
     url: str | None = f"{base}{resource_id}/deployments?api-version={ARM_API_VERSION}"
-    found: list[ArmDeployment] = []
+    found: list[ListedDeployment] = []
     for _ in range(MAX_PAGES):
         if url is None:
             break
@@ -71,11 +65,11 @@ def list_deployments(arm_endpoint: str, resource_id: str, token: str, timeout: f
     return found
 
 
-def _deployment(item: dict[str, Any]) -> ArmDeployment:
+def _deployment(item: dict[str, Any]) -> ListedDeployment:
     properties = item.get("properties") or {}
     model = properties.get("model") or {}
-    label = " ".join(str(model[key]) for key in ("name", "version") if model.get(key))
-    return ArmDeployment(str(item.get("name", "")), label, str(properties.get("provisioningState", "")))
+    return ListedDeployment(str(item.get("name", "")), str(model.get("name") or ""), str(model.get("version") or ""),
+                            str(properties.get("provisioningState", "")))
 
 
 def _get(url: str, token: str, timeout: float) -> dict[str, Any]:

@@ -1,21 +1,18 @@
-"""Does each deployment name the code uses exist on the resource? Two methods, and the report names the one
-used: the list from Azure Resource Manager (`--resource-id` with Entra ID), else a zero-token probe per name.
-Missing names get close matches (`gpt-4o` -> did you mean `gpt-4o-prod-01`?)."""
+"""Does each deployment name the code uses exist on the resource? Three methods, and the report names the one
+used: a listing (the data plane's, or Azure Resource Manager's with `--resource-id`), else a zero-token probe
+per name. Missing names get the best existing deployment and why (suggestions.py)."""
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from codemod.doctor.arm import ArmDeployment
-from codemod.doctor.checks import Check, Deployment
+from codemod.doctor.checks import Check, Deployment, ListedDeployment, Suggestion
 from codemod.doctor.code_names import NameUse
 from codemod.doctor.live import Answer, deployment_missing
+from codemod.doctor.suggestions import SAME_MODEL, suggest
 
-MAX_SUGGESTIONS = 3
-SIMILARITY = 0.6  # difflib ratio; "gpt-4o-prod-01" extends "gpt-4o", which is matched anyway
 PROBE_WORKERS = 4
 
 
@@ -25,17 +22,18 @@ class Verdict:
     evidence: str
 
 
-def from_listing(names: Iterable[str], listed: Sequence[ArmDeployment]) -> dict[str, Verdict]:
+def from_listing(names: Iterable[str], listed: Sequence[ListedDeployment], source: str) -> dict[str, Verdict]:
+    """`source` names the listing in the evidence: "ARM", "the data plane"."""
     by_name = {item.name: item for item in listed}
     verdicts = {}
     for name in names:
         item = by_name.get(name)
         if item is None:
-            verdicts[name] = Verdict(False, f"not among the {len(listed)} deployments ARM lists")
-        elif item.state and item.state.lower() != "succeeded":
-            verdicts[name] = Verdict(None, f"listed through ARM, provisioning state {item.state}")
+            verdicts[name] = Verdict(False, f"not among the {count(listed)} {source} lists")
+        elif not item.usable:
+            verdicts[name] = Verdict(None, f"listed by {source}, provisioning state {item.state}")
         else:
-            verdicts[name] = Verdict(True, "listed through ARM" + (f": {item.model}" if item.model else ""))
+            verdicts[name] = Verdict(True, f"listed by {source}" + (f", model {item.label}" if item.label else ""))
     return verdicts
 
 
@@ -54,18 +52,7 @@ def _probe_verdict(answer: Answer) -> Verdict:
     return Verdict(not missing, f"the zero-token probe got {answer.status}{code}")
 
 
-def suggest(name: str, candidates: Iterable[str]) -> tuple[str, ...]:
-    """Existing names close to `name`: difflib's close matches, then names that extend or shorten it."""
-    pool = sorted({c for c in candidates if c and c != name})
-    close = difflib.get_close_matches(name, pool, n=MAX_SUGGESTIONS, cutoff=SIMILARITY)
-    lowered = name.lower()
-    related = [c for c in pool if c.lower().startswith(lowered) or lowered.startswith(c.lower())]
-    same_case = [c for c in pool if c.lower() == lowered]
-    ordered = dict.fromkeys([*same_case, *close, *related])
-    return tuple(ordered)[:MAX_SUGGESTIONS]
-
-
-def judge(use: NameUse, verdict: Verdict, existing: Iterable[str]) -> tuple[Deployment, Check]:
+def judge(use: NameUse, verdict: Verdict, existing: Iterable[ListedDeployment]) -> tuple[Deployment, Check]:
     """The report entry and the check for one name; missing names get suggestions from `existing`."""
     label = f"deployment {use.name}"
     where = f" Used in {', '.join(use.files)}; {use.origin}." if use.files else f" Given as {use.origin}."
@@ -81,20 +68,25 @@ def judge(use: NameUse, verdict: Verdict, existing: Iterable[str]) -> tuple[Depl
     return found, Check(label, "fail", "does not exist on this resource", reason=reason, fix=_fix(use, suggestions))
 
 
-def _fix(use: NameUse, suggestions: Sequence[str]) -> str:
-    target = f"Set {use.variable}={suggestions[0]}" if use.variable and suggestions else ""
-    if suggestions:
-        quoted = " or ".join(repr(s) for s in suggestions)
-        return f"Did you mean {quoted}? " + (target + "." if target else "Use that name in model=.")
-    where = f"set {use.variable} to" if use.variable else "use"
-    return (f"Create a deployment named {use.name!r} (Azure AI Foundry portal, Deployments), or {where} "
-            "the name of an existing deployment; model= takes the deployment name, not the model name.")
+def _fix(use: NameUse, suggestions: Sequence[Suggestion]) -> str:
+    if not suggestions:
+        where = f"set {use.variable} to" if use.variable else "use"
+        return (f"Create a deployment named {use.name!r} (Azure AI Foundry portal, Deployments), or {where} "
+                "the name of an existing deployment; model= takes the deployment name, not the model name.")
+    best, others = suggestions[0], suggestions[1:]
+    if best.reason == SAME_MODEL:
+        said = f"The code sends the model name {use.name!r}; this resource serves it as deployment {best.name!r}."
+    else:
+        said = f"Did you mean {best.name!r} ({best.reason})?"
+    said += f" Set {use.variable}={best.name}." if use.variable else " Use that name in model=."
+    if others:
+        said += " Other candidates: " + ", ".join(f"{s.name!r} ({s.reason})" for s in others) + "."
+    return said
 
 
-def existing_names(verdicts: Mapping[str, Verdict], listed: Sequence[ArmDeployment] | None) -> list[str]:
-    if listed is not None:
-        return [item.name for item in listed]
-    return [name for name, verdict in verdicts.items() if verdict.exists]
+def count(listed: Sequence[object]) -> str:
+    """"3 deployments", "1 deployment"."""
+    return f"{len(listed)} deployment" + ("" if len(listed) == 1 else "s")
 
 
 def _sentence(text: str) -> str:

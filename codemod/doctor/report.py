@@ -7,15 +7,18 @@ import io
 import json
 from collections import Counter
 from dataclasses import asdict
+from typing import Any
 
 from rich.console import Console
 from rich.text import Text
 
-from codemod.doctor.checks import Report
+from codemod.doctor.checks import Deployment, Report
 
 STATUS_LABEL = {"pass": "PASS", "warn": "WARN", "fail": "FAIL", "skip": "SKIP"}
 STATUS_STYLE = {"pass": "bold green", "warn": "bold yellow", "fail": "bold red", "skip": "dim"}
-METHOD_LABEL = {"arm": "Azure Resource Manager listing", "probe": "zero-token probe"}
+METHOD_LABEL = {"data-plane": "data-plane listing", "arm": "Azure Resource Manager listing",
+                "probe": "zero-token probe"}
+HEADER_INDENT = " " * len("  deployments  ")
 
 
 def header_lines(report: Report) -> list[str]:
@@ -24,6 +27,8 @@ def header_lines(report: Report) -> list[str]:
              f"  credential   {report.credential}"]
     if report.method:
         lines.append(f"  deployments  {METHOD_LABEL[report.method]}: {report.method_note}")
+        if report.method_reason:
+            lines.append(f"{HEADER_INDENT}used because {report.method_reason}")
     return lines
 
 
@@ -67,8 +72,16 @@ def render_json(report: Report) -> str:
         "credential": report.credential,
         "deployment_method": report.method,
         "deployment_method_note": report.method_note,
+        "deployment_method_reason": report.method_reason,
         "checks": [asdict(check) for check in report.checks],
-        "deployments": [asdict(item) for item in report.deployments],
+        "deployments": [_deployment(item) for item in report.deployments],
         "counts": dict(Counter(check.status for check in report.checks)),
     }
     return json.dumps(data, indent=2) + "\n"
+
+
+def _deployment(item: Deployment) -> dict[str, Any]:
+    """A deployment entry; `suggestion` is the best existing deployment for a missing name (None otherwise)."""
+    data = asdict(item)
+    data["suggestion"] = data["suggestions"][0] if data["suggestions"] else None
+    return data

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from codemod.findings import Finding
 from codemod.notebook.cells import NotebookError, join, relocate, split
 from codemod.notebook.json_text import rewrite_sources, split_lines
-from codemod.notebook.masking import PYTHON_CELL_MAGICS, Cell, prepare
+from codemod.notebook.masking import PYTHON_CELL_MAGICS, Cell, is_python_cell, prepare
 
 if TYPE_CHECKING:  # the engine loads LibCST: diffs and `env` read notebooks without it
     from codemod.engine import MigrationResult
@@ -49,9 +49,8 @@ def migrate_notebook(data: bytes, migrate: Callable[[str, str], MigrationResult]
     if not _is_python(notebook):
         return NotebookResult(data, [])
     cells = [
-        Cell(number, _joined(cell.get("source", "")))
-        for number, cell in enumerate(notebook["cells"], start=1)
-        if cell.get("cell_type") == "code"
+        Cell(number, text, other_language=not is_python_cell(metadata))
+        for number, text, metadata in _code_sources(notebook)
     ]
     if not cells:
         return NotebookResult(data, [])
@@ -59,7 +58,7 @@ def migrate_notebook(data: bytes, migrate: Callable[[str, str], MigrationResult]
     findings = [prepare(cell, f"{token}m{cell.number}_") for cell in cells]
     newline = _newline(cells)
     module, starts = join(cells, token, newline)
-    hidden = "".join([c.text for c in cells if c.unparsed] + [line for c in cells for line in c.placeholders.values()])
+    hidden = "".join([c.text for c in cells if c.unparsed] + [line for c in cells for line in c.hidden_lines()])
     result = migrate(module, hidden)
     findings = [f for f in findings if f is not None] + [relocate(f, cells, starts) for f in result.findings]
     new_texts = split(result.source, cells, token, newline)
@@ -97,8 +96,25 @@ def _is_python(notebook: dict) -> bool:
     return not isinstance(language, str) or language.lower() in ("python", "python3", "ipython")
 
 
-def _joined(source: str | list[str]) -> str:
-    return source if isinstance(source, str) else "".join(source)
+def _code_sources(notebook: dict) -> list[tuple[int, str, object]]:
+    """(cell number, source, metadata) of each code cell; a cell that breaks the notebook format is a NotebookError."""
+    found = []
+    for number, cell in enumerate(notebook["cells"], start=1):
+        if not isinstance(cell, dict):
+            raise NotebookError(f"cell {number} is not a JSON object, as the notebook format needs; open and "
+                                "save the notebook in Jupyter to repair it")
+        if cell.get("cell_type") == "code":
+            found.append((number, _joined(cell.get("source", ""), number), cell.get("metadata")))
+    return found
+
+
+def _joined(source: object, number: int) -> str:
+    if isinstance(source, str):
+        return source
+    if isinstance(source, list) and all(isinstance(line, str) for line in source):
+        return "".join(source)
+    raise NotebookError(f"the source of cell {number} is neither a string nor a list of strings, as the notebook "
+                        "format needs; open and save the notebook in Jupyter to repair it")
 
 
 def _unique_token(texts: Iterable[str]) -> str:
@@ -133,9 +149,4 @@ def diff_notebook(path: str, changes: Sequence[tuple[int, str, str]]) -> str:
 
 def code_cells(data: bytes) -> dict[int, str]:
     """The source of each code cell by cell number (for showing findings with their source line)."""
-    notebook = _load(_decode(data)[0])
-    return {
-        number: _joined(cell.get("source", ""))
-        for number, cell in enumerate(notebook["cells"], start=1)
-        if cell.get("cell_type") == "code"
-    }
+    return {number: text for number, text, _ in _code_sources(_load(_decode(data)[0]))}

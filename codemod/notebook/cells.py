@@ -1,16 +1,16 @@
 """All code cells as one module: joined behind marker statements, then split back at them and unmasked; what
-the engine adds at the top of the module (imports, helper definitions) goes into the cell with the `openai` import."""
+the engine adds at the top of the module (imports, helper definitions) goes where it runs before every use
+(`placement`)."""
 
 from __future__ import annotations
 
-import ast
 import bisect
 import dataclasses
-from collections.abc import Iterable
 
 from codemod.findings import Finding
 from codemod.notebook.json_text import split_lines
-from codemod.notebook.masking import Cell, parse
+from codemod.notebook.masking import Cell
+from codemod.notebook.placement import PlacementError, insert_prelude
 
 
 class NotebookError(Exception):
@@ -47,7 +47,10 @@ def split(module: str, cells: list[Cell], token: str, newline: str) -> list[str]
     bodies = [lines[a + 1 : b] for a, b in zip(positions, [*positions[1:], len(lines)], strict=True)]
     prelude = _trim_blank(lines[: positions[0]])
     if prelude:
-        _insert_prelude(bodies, cells, prelude, newline)
+        try:
+            insert_prelude(bodies, cells, prelude, newline)
+        except PlacementError as exc:
+            raise NotebookError(str(exc)) from exc
     return [_restore(cell, body, newline) for cell, body in zip(cells, bodies, strict=True)]
 
 
@@ -57,96 +60,6 @@ def _trim_blank(lines: list[str]) -> list[str]:
     while lines and not lines[-1].strip():
         lines = lines[:-1]
     return lines
-
-
-def _insert_prelude(bodies: list[list[str]], cells: list[Cell], prelude: list[str], newline: str) -> None:
-    """Put what the engine added at the top of the module into the cell with the `openai` import, after
-    that import's block (or, without one, after the first code cell's leading magics). An added import
-    that this cell or an earlier one already has is dropped: the engine only looks above the first
-    statement, and here that is a cell marker."""
-    candidates = [i for i, cell in enumerate(cells) if not cell.skipped]
-    if not candidates:
-        raise NotebookError("the rewrite added code but the notebook has no Python cell to hold it")
-    for i in candidates:
-        after = _after_openai_import("".join(bodies[i]))
-        if after is not None:
-            break
-    else:
-        i, after = candidates[0], 0
-        while after < len(bodies[i]) and (not bodies[i][after].strip() or _placeholder(bodies[i][after], cells[i])):
-            after += 1
-    existing = _top_level_imports("".join(body) for body in bodies[: i + 1])
-    chunk = _spaced(prelude, bodies[i][after:], existing, newline)
-    if chunk and after > 0 and not bodies[i][after - 1].endswith("\n"):
-        bodies[i][after - 1] += newline
-    bodies[i][after:after] = chunk
-
-
-def _spaced(prelude: list[str], following: list[str], existing: set[_Binding], newline: str) -> list[str]:
-    """Added imports (less those in `existing`) go in as they are; added definitions get PEP 8's two
-    blank lines around them."""
-    try:
-        body = parse("".join(prelude)).body
-    except (SyntaxError, ValueError):
-        body = []
-    imports, end = [], 0
-    for stmt in body:
-        if not isinstance(stmt, (ast.Import, ast.ImportFrom)):
-            break
-        if not _bindings(stmt) <= existing:
-            imports += prelude[stmt.lineno - 1 : stmt.end_lineno]
-        end = stmt.end_lineno or end
-    definitions = _trim_blank(prelude[end:])
-    if not definitions:
-        return imports
-    blank = next((n for n, line in enumerate(following) if line.strip()), None)
-    trailing = [] if blank is None else [newline] * max(0, 2 - blank)
-    return [*imports, newline, newline, *definitions, *trailing]
-
-
-_Binding = tuple[str | None, str, str | None]  # (from module or None, name, as-name)
-
-
-def _bindings(stmt: ast.stmt) -> set[_Binding]:
-    if isinstance(stmt, ast.Import):
-        return {(None, alias.name, alias.asname) for alias in stmt.names}
-    if isinstance(stmt, ast.ImportFrom) and stmt.level == 0:
-        return {(stmt.module, alias.name, alias.asname) for alias in stmt.names}
-    return set()
-
-
-def _top_level_imports(sources: Iterable[str]) -> set[_Binding]:
-    found: set[_Binding] = set()
-    for source in sources:
-        try:
-            found.update(*(_bindings(stmt) for stmt in parse(source).body))
-        except (SyntaxError, ValueError):
-            continue
-    return found
-
-
-def _after_openai_import(source: str) -> int | None:
-    """Line count up to the end of the import block holding the first top-level openai import."""
-    try:
-        body = parse(source).body
-    except (SyntaxError, ValueError):
-        return None
-    for index, stmt in enumerate(body):
-        if _imports_openai(stmt):
-            while index + 1 < len(body) and isinstance(body[index + 1], (ast.Import, ast.ImportFrom)):
-                index += 1
-            return body[index].end_lineno
-    return None
-
-
-def _imports_openai(stmt: ast.stmt) -> bool:
-    if isinstance(stmt, ast.ImportFrom):
-        return stmt.level == 0 and (stmt.module or "").split(".")[0] == "openai"
-    return isinstance(stmt, ast.Import) and any(a.name.split(".")[0] == "openai" for a in stmt.names)
-
-
-def _placeholder(line: str, cell: Cell) -> bool:
-    return line.strip() in cell.placeholders
 
 
 def _restore(cell: Cell, body: list[str], newline: str) -> str:

@@ -55,13 +55,32 @@ def apply(ctx: RuleContext) -> None:
 
 
 def sdk_needs_of(ctx: RuleContext) -> dict[str, str]:
-    """Reason -> minimum openai version the migrated module needs (input for AOAI306)."""
-    provider = any(c.azure and c.kwarg("azure_ad_token_provider") for c in ctx.analysis.clients) or any(
-        qual == "openai.azure_ad_token_provider" for _, qual in ctx.analysis.module_settings
-    )
-    requests = [*ctx.analysis.requests, *ctx.analysis.module_requests]
+    """Reason -> minimum openai version the migrated module needs (input for AOAI306). In a migrate run: what the
+    clients that move to v1 need (a token provider given to the constructor or to a copy becomes api_key; their
+    client.responses requests), and the module-level client's requests when its settings were migrated (settings
+    with a token provider never are: rules/module_client.py). With the advisor alone (nothing planned): what
+    every client would need once migrated."""
+    if not ctx.planned:
+        provider = any(c.azure and _gives_provider(ctx, c) for c in ctx.analysis.clients) or any(
+            qual == "openai.azure_ad_token_provider" for _, qual in ctx.analysis.module_settings
+        )
+        requests = [*ctx.analysis.requests, *ctx.analysis.module_requests]
+    else:
+        provider = any(_gives_provider(ctx, c) for c in ctx.migrated)
+        requests = [r for c in ctx.migrated for r in c.requests]
+        if any(f.code == "AOAI106" and f.fixed for f in ctx.findings):
+            requests += ctx.analysis.module_requests
     responses = any(r.path[:1] == ("responses",) for r in requests)
-    return checks.sdk_needs(bool(provider), responses)
+    return checks.sdk_needs(provider, responses)
+
+
+def _gives_provider(ctx: RuleContext, client: Client) -> bool:
+    calls = [client.call, *ctx.reach().of(client).copies] if client.call is not None else []
+    return any(_not_none(keyword_arg(call, "azure_ad_token_provider")) for call in calls)
+
+
+def _not_none(arg: cst.Arg | None) -> bool:
+    return arg is not None and not (isinstance(arg.value, cst.Name) and arg.value.value == "None")
 
 
 def preview_headers(client: Client) -> dict[str, str]:

@@ -91,7 +91,7 @@ def apply(ctx: RuleContext) -> None:
         if not client.azure and ctx.active("AOAI103", client.call):
             if client.base_url_has("/openai/v1"):
                 _drop_query_key(ctx, client.call, "default_query")  # a v1 client: Azure rejects api-version
-            elif client.base_url_has("/deployments"):
+            elif any("/deployments" in text for text in ctx.analysis.base_url_texts(client)):
                 ctx.report(
                     "AOAI102",
                     client.kwarg("base_url") or client.call,
@@ -151,3 +151,8 @@ def _drop_query_key(ctx: RuleContext, call: cst.Call, keyword: str) -> None:
         return updated.with_changes(elements=kept)
 
     ctx.edits.replace(arg.value, without_key)
+
+
+def drop_version_key(ctx: RuleContext, call: cst.Call, keyword: str) -> None:
+    """Remove "api-version" from the dict literal given as `keyword=` to `call` (a migrated client's copy())."""
+    _drop_query_key(ctx, call, keyword)

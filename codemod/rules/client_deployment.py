@@ -1,36 +1,48 @@
 """AOAI105 — a client-level `azure_deployment=D` is removed and every request made through the client on a
 deployment route gets `model=D`: with `azure_deployment` the openai package put D in the URL and ignored
 `model=` on those routes (lib/azure.py, `_deployments_endpoints`). The Responses API is not a deployment
-route: its `model=` was always used, so it is kept. When a use of the client is out of sight (returned,
-passed on, stored where it can't be followed) the client is left alone and reported.
+route: its `model=` was always used, so it is kept. With `base_url=` the package ignored `azure_deployment`
+(the requests went to /deployments/<model>), so the argument is simply dropped; a base_url ending in
+/deployments/NAME names the deployment itself.
+
+D is copied into the requests only when it has the same value there as at the constructor (codemod/stable.py:
+a literal, a name bound once and never rebound, `self.<attr>` set once in `__init__`, and not None). When it
+may not, when a use of the client is out of sight (returned, passed on, stored where it can't be followed), or
+when a request is also made through another client, the client is left alone and reported.
 Fixtures: fixtures/client_deployment/."""
 
 from __future__ import annotations
 
 import libcst as cst
-from libcst.metadata import Assignment, ScopeProvider
-from libcst.metadata.scope_provider import GlobalScope
 
 from codemod import exprs, names
 from codemod.analysis import Client, keyword_arg, string_value
 from codemod.context import RuleContext
 from codemod.escapes import how_it_escapes, module_level_names, out_of_sight_uses
 from codemod.rules import deployment_names
+from codemod.stable import why_not_movable
 
 CODES = ("AOAI105",)
 ORDER = 50
 
 
 def deployment_of(client: Client) -> cst.BaseExpression | None:
-    """The client-level deployment: `azure_deployment=D`, or NAME of a base_url ending in /deployments/NAME."""
-    arg = client.kwarg("azure_deployment")
-    if arg is not None:
-        return arg.value
+    """The deployment the client's deployment-route requests went to, whatever their model= said:
+    `azure_deployment=D` when the client was built from an endpoint (azure_endpoint= or AZURE_OPENAI_ENDPOINT), or
+    NAME of a base_url ending in /deployments/NAME. With base_url= the openai package ignores azure_deployment: it
+    builds the deployment URL only when base_url is None and keeps `_azure_deployment = None` (lib/azure.py)."""
     base_url = client.kwarg("base_url")
-    folded = exprs.base_url_to_v1(base_url.value) if base_url is not None else None
+    if base_url is None or _is_none(base_url.value):
+        arg = client.kwarg("azure_deployment")
+        return arg.value if arg is not None and not _is_none(arg.value) else None
+    folded = exprs.base_url_to_v1(base_url.value)
     if folded is not None and folded[1] is not None:
         return exprs.string(folded[1])
     return None
+
+
+def _is_none(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, cst.Name) and expr.value == "None"
 
 
 def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
@@ -62,30 +74,50 @@ def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
             "deployment as model= on every request made through this client."
         )
     for request in client.requests:
-        if request.path not in names.DEPLOYMENT_ROUTE_REQUESTS:
-            continue
-        spread = next((a for a in request.call.args if a.star == "**"), None)
-        if spread is not None and keyword_arg(request.call, "model") is None:
-            return request.call, (
-                f"this request takes its arguments from **{ctx.code_for(spread.value)}, which may hold model= "
-                "already, so the tool can't give it model=<deployment> (the client's deployment); set model= "
-                "there by hand and drop azure_deployment."
-            )
-        if not _movable(ctx, deployment, client, request):
-            return request.call, (
-                f"{ctx.code_for(deployment)} (the client's deployment) is not visible where this request is "
-                "made; pass the deployment as model= here by hand and drop azure_deployment."
-            )
+        if request.path in names.DEPLOYMENT_ROUTE_REQUESTS:
+            message = _request_problem(ctx, client, deployment, request)
+            if message is not None:
+                return request.call, message
     return None
+
+
+def _request_problem(ctx: RuleContext, client: Client, deployment: cst.BaseExpression, request) -> str | None:
+    """Why this deployment-route request can't be given model=<deployment>, if it can't."""
+    spread = next((a for a in request.call.args if a.star == "**"), None)
+    if spread is not None and keyword_arg(request.call, "model") is None:
+        return (
+            f"this request takes its arguments from **{ctx.code_for(spread.value)}, which may hold model= "
+            "already, so the tool can't give it model=<deployment> (the client's deployment); set model= "
+            "there by hand and drop azure_deployment."
+        )
+    shared = _shared_by(ctx, client, request, deployment)
+    if shared is not None:
+        return (
+            f"this request is made through {shared}, whose deployments differ, so the tool can't give it "
+            "the model= of one of them. Migrate these clients by hand: pass each deployment as model= on the "
+            "requests of its own client."
+        )
+    reason = why_not_movable(ctx, deployment, client, request.call)
+    if reason is None:
+        return None
+    return (
+        f"azure_deployment={ctx.code_for(deployment)} (line {ctx.position(deployment).start.line}) can't "
+        f"move to this request's model=: {reason}; AzureOpenAI read it once, when the client was "
+        "built. Bind the deployment to a name once, before the client, and never rebind it; or migrate by "
+        "hand: drop azure_deployment and pass the deployment as model= on every request through this client."
+    )
 
 
 def apply(ctx: RuleContext) -> None:
     for client in ctx.migrated:
         deployment = deployment_of(client)
+        ignored = client.kwarg("azure_deployment")
+        if ignored is not None:
+            ctx.edits.call(client.call).remove.add("azure_deployment")  # OpenAI takes no such argument
         if deployment is None:
+            if ignored is not None:
+                _report_ignored(ctx, ignored)
             continue
-        if client.kwarg("azure_deployment") is not None:
-            ctx.edits.call(client.call).remove.add("azure_deployment")
         ctx.exported_clients.update(module_level_names(ctx.analysis, client))
         ctx.report(
             "AOAI105",
@@ -114,42 +146,25 @@ def _model_value(ctx: RuleContext, deployment: cst.BaseExpression, request: cst.
     return deployment.deep_clone()
 
 
-def _movable(ctx: RuleContext, deployment: cst.BaseExpression, client: Client, request) -> bool:
-    """Whether evaluating the deployment expression at the request gives what it gave at the constructor."""
-    if string_value(deployment) is not None:
-        return True
-    ctor_scope = ctx.meta.get(ScopeProvider, client.call)
-    request_scope = ctx.meta.get(ScopeProvider, request.call)
-    for node in _names_in(deployment):
-        referents = ctx.analysis.referents(node)
-        if not referents:
-            return False
-        in_global = all(isinstance(r.scope, GlobalScope) for r in referents)
-        same_scope = ctor_scope is request_scope and all(isinstance(r, Assignment) for r in referents)
-        if not (in_global or same_scope or _same_self(ctx, node, client, request)):
-            return False
-    return True
+def _report_ignored(ctx: RuleContext, arg: cst.Arg) -> None:
+    why = (
+        "None means no client-level deployment"
+        if _is_none(arg.value)
+        else "with base_url= the openai package ignored it, and requests went to the deployment their model= names"
+    )
+    ctx.report("AOAI105", arg, f"azure_deployment removed: {why}", fixed=True)
 
 
-def _same_self(ctx: RuleContext, node: cst.Name, client: Client, request) -> bool:
-    owner = ctx.analysis.enclosing_class_of_self(node)
-    if owner is None:
-        return False
-    request_owner = next((a for a in ctx.meta.ancestors(request.call) if isinstance(a, cst.ClassDef)), None)
-    return request_owner is owner
-
-
-def _names_in(expr: cst.CSTNode) -> list[cst.Name]:
-    found: list[cst.Name] = []
-
-    def walk(node: cst.CSTNode) -> None:
-        if isinstance(node, cst.Name):
-            found.append(node)
-        elif isinstance(node, cst.Attribute):
-            walk(node.value)  # `a.b`: only `a` is looked up
-        else:
-            for child in node.children:
-                walk(child)
-
-    walk(expr)
-    return found
+def _shared_by(ctx: RuleContext, client: Client, request, deployment: cst.BaseExpression) -> str | None:
+    """The clients a request may be made through (two constructions assigned to one name or attribute, or a
+    parameter's client), in words, unless they all have the same literal deployment."""
+    literal = string_value(deployment)
+    clients = [r.client for r in ctx.analysis.requests if r.call is request.call and r.client is not None]
+    if len(clients) < 2:
+        return None
+    theirs = [deployment_of(c) if c.call is not None else None for c in clients]
+    if literal is not None and all(d is not None and string_value(d) == literal for d in theirs):
+        return None
+    lines = sorted(ctx.position(c.call).start.line for c in clients if c.call is not None)
+    where = "the clients built at lines " + ", ".join(map(str, lines[:-1])) + f" and {lines[-1]}"
+    return where + (" or a parameter's client" if len(lines) < len(clients) else "")

@@ -3,15 +3,17 @@ callable, openai>=1.106.0) as `api_key`. With no credential the Azure client rea
 the migrated code reads it explicitly (`OpenAI` alone would read `OPENAI_API_KEY`).
 
 `AsyncAzureOpenAI` accepted a synchronous provider, but `AsyncOpenAI` awaits `api_key()`, so a provider not
-known to be async is wrapped in a small adapter that calls it and awaits the result only when it is
-awaitable — the exact behaviour of the Azure client. Fixtures: fixtures/credentials/."""
+known to be async is wrapped in a small adapter: it awaits an async provider, and runs a synchronous one in a
+worker thread (`asyncio.to_thread`), so that fetching a token does not stop the event loop, awaiting what it
+returns when that is awaitable, as the Azure client did. Fixtures: fixtures/credentials/; the end-to-end
+program tests/e2e/programs/entra_async_slow_sync_provider.py proves the loop keeps running."""
 
 from __future__ import annotations
 
 import libcst as cst
 from libcst.metadata import Assignment
 
-from codemod.analysis import Client
+from codemod.analysis import Client, keyword_arg
 from codemod.context import RuleContext
 
 CODES = ("AOAI104",)
@@ -20,17 +22,24 @@ KEY_VAR = "AZURE_OPENAI_API_KEY"
 ADAPTER = "_aoai_awaitable_token_provider"
 ASYNC_PROVIDER_FACTORIES = {"azure.identity.aio.get_bearer_token_provider"}
 
-_ADAPTER_SOURCE = f'''def {ADAPTER}(provider):
+_ADAPTER_SOURCE = f'''def {ADAPTER}(
+    provider: typing.Callable[[], typing.Union[str, typing.Awaitable[str]]],
+) -> typing.Callable[[], typing.Awaitable[str]]:
     """Let AsyncOpenAI await a token provider that may be synchronous (added by aoai-migrate)."""
 
-    async def token():
-        value = provider()
-        if hasattr(value, "__await__"):
-            value = await value
-        return value
+    async def token() -> str:
+        # A synchronous provider may wait on the network for a token: in a worker
+        # thread, that wait does not hold up the event loop.
+        if inspect.iscoroutinefunction(provider):
+            value = provider()
+        else:
+            value = await asyncio.to_thread(provider)
+        return value if isinstance(value, str) else await value
 
     return token
 '''
+# What the adapter's body and annotations name (plain module imports: no name of the user's can clash).
+_ADAPTER_IMPORTS = ("asyncio", "inspect", "typing")
 
 
 # AzureOpenAI chose among its credentials at each request: azure_ad_token if not None, else
@@ -119,6 +128,7 @@ def _adapted(ctx: RuleContext, provider: cst.BaseExpression) -> cst.Call:
     if not any(isinstance(s, cst.FunctionDef) and s.name.value == ADAPTER for s in ctx.module.body):
         if not ctx.edits.prelude:
             ctx.edits.prelude.extend(cst.parse_module(_ADAPTER_SOURCE).body)
+            ctx.edits.imports.update((module, None, None) for module in _ADAPTER_IMPORTS)
     return cst.Call(func=cst.Name(ADAPTER), args=[cst.Arg(provider.deep_clone())])
 
 
@@ -139,3 +149,35 @@ def _known_async(ctx: RuleContext, expr: cst.BaseExpression, depth: int) -> bool
         values = ctx.analysis.bound_values(expr)
         return bool(values) and all(_known_async(ctx, v, depth + 1) for v in values or [])
     return False
+
+
+def is_none_arg(call: cst.Call, name: str) -> bool:
+    """Whether `call` passes `name=None` (the same as leaving the argument out)."""
+    arg = keyword_arg(call, name)
+    return arg is not None and _is_none(arg.value)
+
+
+def migrate_copy(ctx: RuleContext, client: Client, copy: cst.Call) -> None:
+    """copy()/with_options() of a migrated client: OpenAI's copy() takes no azure_ad_token_provider or
+    azure_ad_token, so they become api_key= as in the constructor (the async adapter included); `=None`, which
+    meant "keep the client's", is dropped."""
+    ops = ctx.edits.call(copy)
+    method = copy.func.attr.value if isinstance(copy.func, cst.Attribute) else "copy"
+    converted = False
+    for name in ("azure_ad_token", "azure_ad_token_provider"):
+        arg = keyword_arg(copy, name)
+        if arg is None:
+            continue
+        if _is_none(arg.value):
+            ops.remove.add(name)
+            continue
+        converted = True
+        if name == "azure_ad_token_provider" and client.is_async and not _known_async(ctx, arg.value, 0):
+            ops.replace[name] = ("api_key", _adapted(ctx, arg.value))
+            message = f"{name} -> api_key in {method}(), wrapped in {ADAPTER}() (AsyncOpenAI awaits api_key())"
+        else:
+            ops.replace[name] = ("api_key", None)
+            message = f"{name} -> api_key in {method}() (OpenAI's {method}() takes no {name})"
+        ctx.report("AOAI104", arg, message, fixed=True)
+    if converted and is_none_arg(copy, "api_key"):
+        ops.remove.add("api_key")

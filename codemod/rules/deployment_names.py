@@ -2,6 +2,12 @@
 `os.getenv(NAME, "literal")`: nothing changes until NAME is set, and then dev and prod can use different
 deployments (a wrong name is the classic `404 DeploymentNotFound`). A module-level constant holding the
 literal is rewritten at its assignment. `--require-env` emits `os.environ[NAME]` instead.
+
+Only requests that reach Azure's v1 API are rewritten: through a client that moves in this run, an `OpenAI`
+client already pointed at Azure, or a parameter or attribute annotated with the Azure class alone (built out
+of sight) in a file none of whose constructors of that class stays. A client left on the dated API is left
+wholly alone, its requests included. A `model=` the client ignores (a base_url that names the deployment)
+and placeholders of sample code ("<DEPLOYMENT_NAME>", "YOUR_DEPLOYMENT_NAME") are not deployment names.
 Fixtures: fixtures/deployment_names/."""
 
 from __future__ import annotations
@@ -12,12 +18,18 @@ from typing import cast
 import libcst as cst
 
 from codemod import exprs, names
-from codemod.analysis import Request, keyword_arg
+from codemod.analysis import Client, Request, keyword_arg
 from codemod.context import RuleContext
 
 CODES = ("AOAI201",)
 ORDER = 80
 _NOT_ALNUM = re.compile(r"[^A-Za-z0-9]+")
+# What sample code puts where the deployment name goes: "<MODEL_DEPLOYMENT_NAME>", "{deployment}", "$MODEL",
+# "your-deployment-name", "...", "". Azure deployment names hold no brackets, braces, "$" or spaces.
+_PLACEHOLDER_MARK = re.compile(r"[<>{}\[\]$%\s]")
+_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
+_PLACEHOLDER_WORDS = frozenset({"your", "placeholder", "replace", "changeme", "todo", "tbd", "xxx", "xxxx"})
+_GENERIC_WORDS = frozenset({"model", "deployment", "name", "id", "engine", "here", "the", "my"})
 
 
 def derived_name(literal: str, prefix: str) -> str:
@@ -29,7 +41,19 @@ def variable_for(ctx: RuleContext, literal: str) -> str:
     return ctx.options.deployments.get(literal) or derived_name(literal, ctx.options.deployment_prefix)
 
 
+def is_placeholder(literal: str) -> bool:
+    """Whether a `model=` string is a stand-in for a deployment name rather than one."""
+    if not any(ch.isalnum() for ch in literal) or _PLACEHOLDER_MARK.search(literal):
+        return True
+    words = {word.lower() for word in _WORDS.findall(literal)}
+    if words & _PLACEHOLDER_WORDS:
+        return True
+    return words <= _GENERIC_WORDS and bool(words & {"name", "id"})  # DEPLOYMENT_NAME, model-name
+
+
 def env_lookup(ctx: RuleContext, literal: str, literal_node: cst.BaseExpression) -> cst.BaseExpression:
+    if is_placeholder(literal):
+        return literal_node.deep_clone()  # nothing to read from the environment: the user fills it in
     name = variable_for(ctx, literal)
     ctx.deployments[literal] = name
     ctx.env_reads.add(name)
@@ -60,11 +84,13 @@ def apply(ctx: RuleContext) -> None:
         value = model.value
         if isinstance(value, cst.SimpleString) and isinstance(value.evaluated_value, str):
             literal = value.evaluated_value
+            if is_placeholder(literal):
+                continue
             ctx.edits.call(request.call).replace["model"] = ("model", env_lookup(ctx, literal, value))
             ctx.report("AOAI201", model, f'deployment "{literal}" -> {variable_for(ctx, literal)}', fixed=True)
         elif isinstance(value, cst.Name):
             constant = ctx.analysis.global_constant(value)
-            if constant is not None and ctx.active("AOAI201", constant[1]):
+            if constant is not None and ctx.active("AOAI201", constant[1]) and not _holds_placeholder(constant):
                 by_constant.setdefault(constant[0], []).append((model, request.call))
     for target, uses in by_constant.items():
         _rewrite_constant(ctx, target, uses)
@@ -75,7 +101,7 @@ def constant_model(ctx: RuleContext, name: cst.Name) -> cst.BaseExpression | Non
     environment now, as this rule would do on the next run (so that a second run changes nothing); returns
     the model= value when it must differ from the constant's name."""
     constant = ctx.analysis.global_constant(name)
-    if constant is None or not ctx.active("AOAI201", constant[1]):
+    if constant is None or not ctx.active("AOAI201", constant[1]) or _holds_placeholder(constant):
         return None
     target, literal_node = constant
     literal = literal_node.evaluated_value
@@ -122,18 +148,25 @@ def _other_model(ctx: RuleContext, reader: cst.CSTNode, uses: list[tuple[cst.Arg
     return all(arg is not model for model, _ in uses)
 
 
-def _azure_requests(ctx: RuleContext) -> list[Request]:
-    # `model=` does not choose the deployment of a client whose base_url already names one (AOAI102 says so),
-    # nor of a client-level deployment the tool left in place (AOAI105 says why)
-    from codemod.rules.client_deployment import deployment_of
+def _holds_placeholder(constant: tuple[cst.Name, cst.SimpleString]) -> bool:
+    literal = constant[1].evaluated_value
+    return isinstance(literal, str) and is_placeholder(literal)
 
-    requests = [
-        r
-        for r in ctx.analysis.requests
-        if r.client is not None
-        and not r.client.base_url_has("/deployments")
-        and (r.client in ctx.migrated or deployment_of(r.client) is None)
-    ]
+
+def _azure_requests(ctx: RuleContext) -> list[Request]:
+    staying = {c.qualified.rsplit(".", 1)[1] for c in ctx.analysis.clients if c.azure and not ctx.is_migrated(c)}
+    requests = [r for r in ctx.analysis.requests if r.client is not None and _on_v1(ctx, r.client, staying)]
     if ctx.module_client_azure:
         requests.extend(ctx.analysis.module_requests)
     return requests
+
+
+def _on_v1(ctx: RuleContext, client: Client, staying: set[str]) -> bool:
+    """Whether the client's requests reach Azure's v1 API after this run, with `model=` as their deployment."""
+    if client.call is None:  # annotated with the Azure class: built out of sight, unless built here and kept
+        return not client.mixed and client.qualified.rsplit(".", 1)[1] not in staying
+    if client.azure:
+        return ctx.is_migrated(client)
+    # an OpenAI client already on Azure's v1 API, unless its base_url is a dated URL that names the
+    # deployment: there the URL chooses it and `model=` is ignored (AOAI102 says so)
+    return not any("/deployments" in text for text in ctx.analysis.base_url_texts(client))

@@ -24,7 +24,6 @@ def apply(ctx: RuleContext) -> None:
     has_endpoint = any(q in ("openai.azure_endpoint",) for _, q in settings)
     if not api_type and not has_endpoint:
         return
-    ctx.module_client_azure = True
     if ctx.analysis.legacy_calls:
         return  # openai<1.0 code (AOAI107): the 1.x client comes first
     hidden = ctx.hidden_legacy_call()
@@ -48,6 +47,7 @@ def apply(ctx: RuleContext) -> None:
     anchor_stmt = (api_type or [s for s in settings if s[1] == "openai.azure_endpoint"])[0][0]
     if not ctx.active("AOAI106", anchor_stmt):
         return
+    ctx.module_client_azure = True  # only now: settings left on the dated API leave their requests alone too
     seen = {q for _, q in settings}
     for stmt, qual in settings:
         _rewrite(ctx, stmt, qual, seen)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from codemod.cli import main
-from tests.advisor.helpers import FIXTURES
+from tests.advisor.helpers import FIXTURES, sidecar
 
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
 
@@ -174,3 +175,18 @@ def test_notebook_cells_are_advised(tmp_path: Path) -> None:
     found = {(r["cell"], r["line"], r["code"]) for r in json.loads(out)}
     assert code == 1
     assert found == {(2, 2, "AOAI301"), (3, 2, "AOAI302")}
+
+
+@pytest.mark.parametrize("folder", ["config_other_azure_services", "config_recorded_cassettes"])
+@pytest.mark.parametrize("command", [("--check",), ("advise",)], ids=["migrate", "advise"])
+def test_other_azure_services_and_recorded_cassettes_never_fail_a_run(folder: str, command: tuple[str, ...]) -> None:
+    """Their api-versions are not Azure OpenAI's: the run exits 0 and reports only the Azure OpenAI settings
+    mixed in among them (AOAI307, information)."""
+    root = FIXTURES / folder
+    code, out, _ = run(*command, str(root))
+    assert code == 0
+    reported = [
+        (Path(path).relative_to(root).as_posix(), line, finding)
+        for path, line, finding in re.findall(r"^(.+?):(\d+):\d+: (AOAI30[678]) ", out, re.MULTILINE)
+    ]
+    assert sorted(reported) == sorted(sidecar(root / "expected.findings"))

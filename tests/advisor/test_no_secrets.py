@@ -23,7 +23,7 @@ KEYS = (
 # Long enough to identify a key, short enough to catch a partly printed one.
 FRAGMENT = 12
 ADVISE_FORMATS = ("concise", "json", "sarif", "github")
-MIGRATE_FORMATS = ("concise", "full", "json", "sarif", "github")
+MIGRATE_FORMATS = ("concise", "full", "json", "sarif", "github", "markdown")
 FOLDERS = ("python", "config", "repo")  # the folders that hold the keys
 def output_of(*args: str) -> str:
     result = CliRunner().invoke(main, list(args), catch_exceptions=False)
@@ -71,5 +71,6 @@ def test_migrate_diff_output(tree: Path) -> None:
     assert_no_key(output_of("--diff", "--jobs", "1", str(tree)))
 
 
-def test_migrate_write_output(tree: Path) -> None:
-    assert_no_key(output_of("--jobs", "1", str(tree)))
+@pytest.mark.parametrize("fmt", ["concise", "markdown"])
+def test_migrate_write_output(tree: Path, fmt: str) -> None:
+    assert_no_key(output_of("--jobs", "1", "--output-format", fmt, str(tree)))

@@ -132,3 +132,36 @@ def test_preview_headers_lists_what_a_client_lacks() -> None:
     assert [preview_headers(c) for c in analysis.clients] == [
         {"aoai-evals": "preview"}, {"aoai-evals": "preview"}, {}, {}
     ]
+
+
+PROVIDER_CLIENT = (
+    "from openai import AzureOpenAI\n"
+    "def provider() -> str:\n"
+    "    return 'token'\n"
+    "client = AzureOpenAI(azure_ad_token_provider=provider, api_version='2024-10-21')\n"
+)
+RESPONSES = "client.responses.create(model='gpt-4o-prod-01', input='Hi')\n"
+
+
+@pytest.mark.parametrize(
+    ("extra", "needs"),
+    [
+        ("", {"a token provider passed as api_key"}),
+        (RESPONSES, {"a token provider passed as api_key", "client.responses, the Responses API"}),
+        ("print(client._azure_ad_token_provider)\n", set()),  # AOAI101 keeps the client dated
+        ("print(client._api_version)\n" + RESPONSES, set()),
+    ],
+)
+def test_migrate_run_needs_only_what_its_migrated_clients_use(extra: str, needs: set[str]) -> None:
+    """AOAI306 speaks of "the migrated code": a client left on the dated API needs nothing new."""
+    result = migrate_source(PROVIDER_CLIENT + extra)
+    assert {reason.split(" (")[0] for reason in result.sdk_needs} == needs
+
+
+def test_copy_given_a_provider_needs_a_callable_api_key() -> None:
+    source = (
+        "from openai import AzureOpenAI\n"
+        "client = AzureOpenAI(api_key='k' * 3, api_version='2024-10-21')\n"
+        "entra = client.copy(azure_ad_token_provider=lambda: 'token')\n"
+    )
+    assert list(migrate_source(source).sdk_needs) == ["a token provider passed as api_key"]

@@ -20,6 +20,9 @@ from tests.doctor.servers import DoctorServer
 API_KEY = "doctor-test-key-9c41e07b52d8"
 SECRETS = (API_KEY, stand_ins.DATA_PLANE_TOKEN, stand_ins.ARM_TOKEN)
 DEPLOYMENTS = {"gpt-4o-prod-01", "gpt-4o-mini-eu", "text-embedding-3-small"}
+# The base model each deployment serves, as the listings report it.
+MODEL_OF = {"gpt-4o-prod-01": "gpt-4o", "gpt-4o-mini-eu": "gpt-4o-mini",
+            "text-embedding-3-small": "text-embedding-3-small"}
 STAND_IN = "tests.doctor.stand_ins:StandInCredential"
 
 APP = '''\
@@ -80,8 +83,10 @@ def _is_address(host: object) -> bool:
 
 @pytest.fixture
 def server() -> Iterator[DoctorServer]:
-    with DoctorServer(deployments=set(DEPLOYMENTS), api_keys={API_KEY},
-                      tokens={stand_ins.DATA_PLANE_TOKEN}, arm_tokens={stand_ins.ARM_TOKEN}) as running:
+    """A resource that lists its deployments on the data plane; set `server.listing_refusal = 404` (or 400,
+    401, 403) to make doctor fall back to probes."""
+    with DoctorServer(deployments=set(DEPLOYMENTS), api_keys={API_KEY}, tokens={stand_ins.DATA_PLANE_TOKEN},
+                      arm_tokens={stand_ins.ARM_TOKEN}, model_of=dict(MODEL_OF)) as running:
         yield running
 
 

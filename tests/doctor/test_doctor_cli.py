@@ -81,12 +81,17 @@ def test_a_hanging_sign_in_ends_at_the_timeout(server: DoctorServer) -> None:
     assert outcome.exit_code == 1 and "within 1 s" in outcome.stdout
 
 
-def test_entra_id_without_a_resource_id_probes_with_the_token(server: DoctorServer) -> None:
+@pytest.mark.parametrize(("refusal", "method", "operation"), [
+    (None, "data-plane listing", "deployments"), (404, "zero-token probe", "chat/completions")])
+def test_entra_id_without_a_resource_id_lists_or_probes_with_the_token(
+        server: DoctorServer, refusal: int | None, method: str, operation: str) -> None:
+    server.listing_refusal = refusal
     args = ["--credential-factory", STAND_IN, "--deployment", "gpt-4o-prod-01"]
     outcome = run_doctor(args, {"AZURE_OPENAI_ENDPOINT": server.endpoint})
     assert outcome.exit_code == 0, outcome.stdout
     assert {r.auth for r in server.requests} == {"bearer-token"}
-    assert "zero-token probe" in outcome.stdout
+    assert f"deployments  {method}" in outcome.stdout
+    assert operation in {r.operation for r in server.requests}
 
 
 def test_auth_entra_checks_the_token_even_when_a_key_is_set(server: DoctorServer) -> None:

@@ -1,11 +1,13 @@
-"""The small pure parts of doctor: redaction, close matches, reading a probe's answer, ARM resource IDs."""
+"""The small pure parts of doctor: redaction, reading a probe's answer, listing verdicts, ARM resource IDs
+(suggestions: test_suggestions.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from codemod.doctor.arm import ArmDeployment, parse_resource_id
-from codemod.doctor.deployments import from_listing, suggest
+from codemod.doctor.arm import parse_resource_id
+from codemod.doctor.checks import ListedDeployment
+from codemod.doctor.deployments import from_listing
 from codemod.doctor.live import Answer, deployment_missing
 from codemod.doctor.redact import Scrubber, redact
 from tests.doctor.servers import RESOURCE_ID
@@ -20,16 +22,6 @@ def test_scrubber_replaces_every_occurrence_and_ignores_tiny_strings() -> None:
     key = "0123456789abcdef0123456789abcdef"
     scrubber = Scrubber([key, "abc", None])  # type: ignore[list-item]
     assert scrubber.scrub(f"key={key}; again {key}; abc") == "key=012…cdef; again 012…cdef; abc"
-
-
-@pytest.mark.parametrize(("name", "candidates", "expected"), [
-    ("gpt-4o", ["gpt-4o-prod-01", "text-embedding-3-small"], ("gpt-4o-prod-01",)),
-    ("GPT-4o-Prod-01", ["gpt-4o-prod-01"], ("gpt-4o-prod-01",)),
-    ("gpt-4o-prod-1", ["gpt-4o-prod-01", "dall-e-3"], ("gpt-4o-prod-01",)),
-    ("whisper", ["gpt-4o-prod-01", "text-embedding-3-small"], ()),
-])
-def test_suggest(name: str, candidates: list[str], expected: tuple[str, ...]) -> None:
-    assert suggest(name, candidates) == expected
 
 
 @pytest.mark.parametrize(("answer", "missing"), [
@@ -48,10 +40,15 @@ def test_reading_a_probe_answer(answer: Answer, missing: bool | None) -> None:
 
 
 def test_listing_verdicts_include_provisioning_state() -> None:
-    listed = [ArmDeployment("a", "gpt-4o 2024-08-06", "Succeeded"), ArmDeployment("b", "", "Creating")]
-    verdicts = from_listing(["a", "b", "c"], listed)
-    assert (verdicts["a"].exists, verdicts["b"].exists, verdicts["c"].exists) == (True, None, False)
+    listed = [ListedDeployment("a", "gpt-4o", "2024-08-06", "Succeeded"), ListedDeployment("b", "", "", "Creating"),
+              ListedDeployment("d", "gpt-4o-mini", state="succeeded")]
+    verdicts = from_listing(["a", "b", "c", "d"], listed, "ARM")
+    assert [verdicts[name].exists for name in "abcd"] == [True, None, False, True]
+    assert verdicts["a"].evidence == "listed by ARM, model gpt-4o 2024-08-06"
     assert "Creating" in verdicts["b"].evidence
+    assert verdicts["c"].evidence == "not among the 3 deployments ARM lists"
+    assert from_listing(["c"], listed[:1], "the data plane")["c"].evidence == (
+        "not among the 1 deployment the data plane lists")
 
 
 def test_resource_id_is_normalised_and_checked() -> None:

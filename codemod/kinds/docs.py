@@ -1,0 +1,105 @@
+"""Documentation: the Python code blocks of Markdown (`.md`, `.markdown`) and reStructuredText (`.rst`, `.txt`)
+files migrated by the engine, with the text around them, their indentation and every unchanged line kept
+byte for byte (as blacken-docs does for formatting).
+
+- Each code block is migrated on its own, as a reader copies it: it keeps its own imports.
+- Doctest sessions (`>>>`) are migrated together, as doctest runs a file's examples in one namespace
+  (`doctests`), prompts and expected output kept.
+- A block that does not parse is left alone without a finding: documentation holds fragments.
+- Findings point at the document's lines and columns.
+- `<!-- aoai-migrate: off -->` / `<!-- aoai-migrate: on -->` (Markdown) and `.. aoai-migrate: off` /
+  `.. aoai-migrate: on` (reST) leave the blocks between them alone, like blacken-docs' switches: a guide
+  that shows the dated API on purpose keeps it.
+
+Fixtures: fixtures/kinds/docs/."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import PurePath
+
+import libcst as cst
+
+from codemod.advisor.pin_files import is_requirements_file
+from codemod.findings import Finding
+from codemod.kinds import Kind, KindResult, Migrate, RunFacts
+from codemod.kinds.code_block import Block, could_hold_azure_openai, parses, reindented
+from codemod.kinds.doctests import migrate_session
+from codemod.kinds.markdown_blocks import markdown_blocks
+from codemod.kinds.rest_blocks import rest_blocks
+
+SUFFIXES = (".md", ".markdown", ".rst", ".txt")
+WALKED_BY_DEFAULT = (".md", ".rst")  # `.markdown` and `.txt` when named, or added by configuration
+_MARKDOWN = (".md", ".markdown")
+_SWITCH_TEXT = "aoai-migrate:"
+_SWITCH = re.compile(r"^\s*(?:<!--|\.\.)\s*aoai-migrate:\s*(off|on)\b", re.IGNORECASE)
+
+
+def handles(path: PurePath) -> bool:
+    return path.suffix.lower() in SUFFIXES and not is_requirements_file(path)
+
+
+def rewrite(text: str, path: PurePath, facts: RunFacts) -> KindResult:
+    if facts.migrate is None or not could_hold_azure_openai(text):
+        return KindResult(text)
+    lines = text.splitlines(keepends=True)
+    blocks = markdown_blocks(lines) if path.suffix.lower() in _MARKDOWN else rest_blocks(lines)
+    if _SWITCH_TEXT in text.lower():
+        off = _switched_off(lines)
+        blocks = [block for block in blocks if not off[block.start]]
+    replaced: dict[int, list[str]] = {}
+    findings: list[Finding] = []
+    for block in blocks:
+        if not block.doctest:
+            new_lines, found = _migrate_block(block, facts.migrate)
+            findings += found
+            if new_lines is not None:
+                replaced[block.start] = new_lines
+    session, found = migrate_session([b for b in blocks if b.doctest], facts.migrate)
+    replaced.update(session)
+    findings += found
+    lengths = {block.start: len(block.lines) for block in blocks}
+    for start in sorted(replaced, reverse=True):
+        lines[start : start + lengths[start]] = replaced[start]
+    return KindResult("".join(lines), sorted(findings, key=Finding.sort_key))
+
+
+def _switched_off(lines: list[str]) -> list[bool]:
+    """For each line, whether the last switch above it is `aoai-migrate: off` (a "before" example, a guide that
+    shows the dated API on purpose): `<!-- aoai-migrate: off -->` in Markdown, `.. aoai-migrate: off` in rST."""
+    off, state = [], False
+    for line in lines:
+        off.append(state)
+        switch = _SWITCH.search(line)
+        if switch is not None:
+            state = switch.group(1).lower() == "off"
+    return off
+
+
+def _migrate_block(block: Block, migrate: Migrate) -> tuple[list[str] | None, list[Finding]]:
+    """The block's new lines (None: unchanged) and its findings on document lines."""
+    code = block.code
+    if not could_hold_azure_openai(code) or not parses(code):
+        return None, []
+    try:
+        result = migrate(code)
+    except cst.ParserSyntaxError:
+        return None, []  # Python's parser accepts it, LibCST's does not: a fragment all the same
+    findings = [_on_document(f, block) for f in result.findings]
+    return (reindented(block, result.source) if result.source != code else None), findings
+
+
+def _on_document(finding: Finding, block: Block) -> Finding:
+    shift = len(block.indent)
+    return dataclasses.replace(
+        finding,
+        line=finding.line + block.start,
+        column=finding.column + shift,
+        end_line=finding.end_line + block.start if finding.end_line is not None else None,
+        end_column=finding.end_column + shift if finding.end_column is not None else None,
+        path="",
+    )
+
+
+KIND = Kind("docs", handles, rewrite, after_code=False, edits=True)

@@ -1,0 +1,136 @@
+"""Worker processes for large runs, in which one file can only ever cost itself.
+
+A worker that dies (LibCST's native parser overflowing its stack on a file that nothing screened out, the
+kernel's out-of-memory killer) breaks a `ProcessPoolExecutor`: every unfinished file fails with it. Each
+worker therefore records the file it starts on; after a break the files that had started run again one per
+process, so the one that kills its process again is reported as crashed, and the files that had not started
+go to a fresh pool. Workers die with the process that started them (a killed run leaves no worker behind
+holding the caller's output pipes), and an interrupted run stops its workers at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
+
+from codemod import parsing
+
+Task = TypeVar("Task")
+Result = TypeVar("Result")
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def run(
+    work: Callable[[Task], Result],
+    tasks: Iterable[tuple[int, Task]],
+    jobs: int,
+    crashed: Callable[[Task, str], Result],
+) -> Iterator[tuple[int, Result]]:
+    """`(position, work(task))` for each `(position, task)`, in order of position within each pass; a task
+    whose process dies twice, the second time alone, gives `(position, crashed(task, why))` instead."""
+    failed, started = yield from _one_pass(work, tasks, jobs)
+    suspects = [(p, t) for p, t in failed if p in started]
+    for position, task in suspects:  # alone, so that a second death names the guilty file
+        again, _ = yield from _one_pass(work, [(position, task)], 1)
+        if again:
+            yield position, crashed(task, "the process parsing it died")
+    rest = [(p, t) for p, t in failed if p not in started]
+    if rest and not suspects:  # died before starting anything: a second pool would too
+        for position, task in rest:
+            yield position, crashed(task, "a worker process died before it could start")
+    elif rest:
+        yield from run(work, rest, jobs, crashed)
+
+
+def _one_pass(
+    work: Callable[[Task], Result], tasks: Iterable[tuple[int, Task]], jobs: int
+) -> Iterator[tuple[int, Result]]:
+    """One pool over `tasks`; returns the (position, task) pairs lost to a broken pool, and the positions
+    the workers were on. Each worker writes the position it starts on into its own slot of shared memory:
+    no lock per task that a dying worker could leave held."""
+    context = multiprocessing.get_context()
+    current = context.Array("q", [-1] * jobs, lock=False)
+    slots = context.Value("i", 0)
+    submitted: list[tuple[int, Task, Future[Result]]] = []
+    failed: list[tuple[int, Task]] = []
+    initargs = (current, slots, os.getpid())
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=initargs) as pool:
+        try:
+            remaining = iter(tasks)
+            for position, task in remaining:  # workers start on the first tasks while the rest are still read
+                try:
+                    submitted.append((position, task, pool.submit(_run_one, work, position, task)))
+                except BrokenProcessPool:
+                    failed += [(position, task), *remaining]
+            for position, task, future in submitted:
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    failed.append((position, task))
+                    continue
+                yield position, result
+        except BaseException:  # Ctrl-C, SIGTERM, or the caller stopped: no worker may outlive this
+            stop(pool)
+            raise
+    return failed, set(current) - {-1}
+
+
+def stop(pool: ProcessPoolExecutor) -> None:
+    """Kill the workers, which may be in the middle of a long parse, and cancel what has not started."""
+    processes = getattr(pool, "_processes", None) or {}  # the executor has no public way to reach them
+    for process in list(processes.values()):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+_slot: tuple[Any, int] | None = None  # in a worker: the shared array and this worker's index in it
+
+
+def _run_one(work: Callable[[Task], Result], position: int, task: Task) -> Result:
+    if _slot is not None and _slot[1] < len(_slot[0]):
+        _slot[0][_slot[1]] = position
+    return work(task)
+
+
+def _init_worker(current: Any, slots: Any, parent: int) -> None:
+    global _slot
+    with slots.get_lock():
+        _slot, slots.value = (current, slots.value), slots.value + 1
+    # A forked worker inherits the CLI's handlers: Ctrl-C reaches it as KeyboardInterrupt, as before, and a
+    # SIGTERM sent to it alone ends it (its file is retried) instead of stopping the run from inside it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    parsing.mark_isolated()
+    die_with_parent(parent)
+
+
+def die_with_parent(parent: int) -> None:
+    """End this process when `parent` ends, however it ends (even SIGKILL): on Linux the kernel sends SIGKILL
+    (prctl PR_SET_PDEATHSIG); elsewhere a thread polls the parent's id once a second."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
+                if os.getppid() != parent:  # the parent died before the request was made
+                    os._exit(1)
+                return
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)

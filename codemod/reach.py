@@ -1,0 +1,104 @@
+"""Everything a client reaches besides its constructor and its requests: the copies made from it (`copy()` /
+`with_options()`, through names, `self.<attr>` and chains such as `client.with_options(timeout=5).chat...`), the
+private Azure attributes used on it or on a copy (`client._api_version`, `getattr(c, "_azure_endpoint")`) and the
+attributes whose value the migration changes (`client.base_url`, names.CHANGED_ATTRIBUTES).
+
+A migrated client is an `OpenAI` client at every one of these places: OpenAI's `copy()` takes no `api_version`,
+`azure_ad_token` or `azure_ad_token_provider`, and it has none of AzureOpenAI's private attributes. Uses whose
+receiver the tool cannot follow (a parameter, a factory's result) are kept apart: they may be any client that
+goes out of sight. Read by rules/client_reach.py and the engine's planning."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from codemod import names
+from codemod.analysis import Analysis, Client, string_value
+
+# builtins that read, test, set or delete an attribute named by a string: getattr(client, "_api_version")
+_ATTRIBUTE_BUILTINS = frozenset({"builtins.getattr", "builtins.hasattr", "builtins.setattr", "builtins.delattr"})
+
+
+@dataclass
+class ClientReach:
+    copies: list[cst.Call] = field(default_factory=list)  # copy()/with_options() of the client or of a copy
+    private: list[cst.CSTNode] = field(default_factory=list)  # private Azure attribute uses (Attribute or Call)
+    changed: list[cst.Attribute] = field(default_factory=list)  # attributes whose value the migration changes
+
+
+@dataclass
+class Reach:
+    by_client: dict[Client, ClientReach]
+    loose_copies: list[cst.Call]  # copies with Azure-only arguments on a receiver that is no client in sight
+    loose_private: list[cst.CSTNode]  # private Azure attribute uses on such a receiver
+
+    def of(self, client: Client) -> ClientReach:
+        return self.by_client.get(client) or ClientReach()
+
+    def shared(self, analysis: Analysis) -> list[tuple[cst.CSTNode, list[Client]]]:
+        """Requests, copies and private attribute uses reached through more than one Azure constructor (one name or
+        attribute assigned in two branches): those clients move to v1 together or stay together."""
+        holders: dict[cst.CSTNode, list[Client]] = {}
+        for request in analysis.requests:
+            client = request.client
+            if client is not None and client.call is not None and client.azure:
+                holders.setdefault(request.call, []).append(client)
+        for client, reach in self.by_client.items():
+            for node in [*reach.copies, *reach.private, *reach.changed]:
+                holders.setdefault(node, []).append(client)
+        return [(node, clients) for node, clients in holders.items() if len(set(clients)) > 1]
+
+
+def reach_of(analysis: Analysis) -> Reach:
+    reach = Reach({}, [], [])
+    for call in analysis.calls:
+        func = call.func
+        if isinstance(func, cst.Attribute) and func.attr.value in names.CLIENT_COPY_METHODS:
+            _place(analysis, reach, call, func.value, "copies")
+        elif private_name(analysis, call) is not None:
+            _place(analysis, reach, call, call.args[0].value, "private")
+    for attribute in analysis.watched_attributes:
+        kind = "private" if names.is_private_azure_attribute(attribute.attr.value) else "changed"
+        _place(analysis, reach, attribute, attribute.value, kind)
+    return reach
+
+
+def private_name(analysis: Analysis, node: cst.CSTNode) -> str | None:
+    """The private Azure attribute a node uses: `x._api_version`, or `getattr(x, "_api_version")` and its kin."""
+    if isinstance(node, cst.Attribute):
+        return node.attr.value if names.is_private_azure_attribute(node.attr.value) else None
+    if not isinstance(node, cst.Call) or len(node.args) < 2 or not isinstance(node.func, cst.Name):
+        return None
+    if node.func.value not in ("getattr", "hasattr", "setattr", "delattr"):
+        return None
+    if not analysis.qualified(node.func) & _ATTRIBUTE_BUILTINS:
+        return None
+    name = string_value(node.args[1].value)
+    return name if name is not None and names.is_private_azure_attribute(name) else None
+
+
+def azure_copy_args(call: cst.Call) -> list[cst.Arg]:
+    """The arguments of a copy() call that only AzureOpenAI's copy() understood (or that neither takes)."""
+    return [
+        arg
+        for arg in call.args
+        if arg.keyword is not None and arg.keyword.value in names.AZURE_COPY_ARGS | names.UNCOPYABLE_ARGS
+    ]
+
+
+def _place(analysis: Analysis, reach: Reach, node: cst.CSTNode, receiver: cst.BaseExpression, kind: str) -> None:
+    clients = [c for c, path in analysis.clients_of(receiver) if path == () and c.call is not None]
+    for client in dict.fromkeys(clients):
+        getattr(reach.by_client.setdefault(client, ClientReach()), kind).append(node)
+    if clients or _is_self(analysis, receiver):
+        return  # a private attribute of the user's own class (`self._azure_endpoint`) is no client's
+    if kind == "private":  # only AzureOpenAI has these; `x.base_url` of an unknown x may be anything's
+        reach.loose_private.append(node)
+    elif isinstance(node, cst.Call) and azure_copy_args(node):
+        reach.loose_copies.append(node)
+
+
+def _is_self(analysis: Analysis, receiver: cst.BaseExpression) -> bool:
+    return isinstance(receiver, cst.Name) and analysis.enclosing_class_of_self(receiver) is not None
