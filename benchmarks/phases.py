@@ -16,8 +16,8 @@ from pathlib import Path
 
 def main(directory: Path) -> dict[str, float]:
     start = time.perf_counter()
-    from codemod.discovery import discover
-    from codemod.runner import could_match
+    from codemod.run.discovery import discover
+    from codemod.run.runner import could_match
 
     imported = time.perf_counter()
     files = [f.path for f in discover([directory]).files]
@@ -28,9 +28,9 @@ def main(directory: Path) -> dict[str, float]:
     filtered = time.perf_counter()
     import libcst
 
-    from codemod.engine import migrate_source
-    from codemod.slicing import slice_module
-    from codemod.source import SourceError, decode
+    from codemod.engine.slicing import slice_module
+    from codemod.migration import migrate_source
+    from codemod.run.source import SourceError, decode
 
     engine_loaded = time.perf_counter()
     texts = []

@@ -30,7 +30,7 @@ def _handle_signals() -> dict[int, object]:
     Returns the handlers they replace (none outside the main thread, where Python cannot set handlers)."""
 
     def interrupted(signum: int, frame: object) -> None:
-        writer = sys.modules.get("codemod.writer")  # not loaded: nothing is being written
+        writer = sys.modules.get("codemod.run.writer")  # not loaded: nothing is being written
         stop = _raise_for(signum)
         if writer is None:
             stop()
@@ -56,7 +56,7 @@ def _raise_for(signum: int):
 LAZY_COMMANDS = {
     "advise": ("codemod.advisor.cli:advise", "Explain api-versions and check code against them."),
     "versions": ("codemod.advisor.cli:versions", "List every known dated api-version."),
-    "env": ("codemod.envfile:env", "Print the environment variables the migrated code reads (.env.example)."),
+    "env": ("codemod.commands.env:env", "Print the environment variables the migrated code reads (.env.example)."),
     "doctor": ("codemod.doctor:doctor", "Check a live Azure OpenAI resource against the code."),
     "rules": ("codemod.cli:rules", "List the rule codes."),
 }
@@ -169,7 +169,7 @@ class MigrateArgs:
 @click.option("--clean-temp", is_flag=True, help="Remove temporary files (*.aoai-tmp) a killed earlier run left.")
 def migrate_command(**kwargs: object) -> None:
     """Migrate PATH... (files, directories, or - for standard input) to the v1 API."""
-    from codemod.migrate_cmd import run_migrate
+    from codemod.commands.migrate import run_migrate
 
     kwargs["mode"] = kwargs["mode"] or "write"
     sys.exit(run_migrate(MigrateArgs(**kwargs)))  # type: ignore[arg-type]

@@ -158,12 +158,12 @@ def test_a_named_path_that_is_not_a_regular_file_is_a_read_error(tmp_path: Path)
 def test_an_engine_crash_is_reported_as_internal_error_not_as_a_parse_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import codemod.engine
+    import codemod.migration
 
     def broken(*args: object, **kwargs: object) -> None:
         raise ValueError("boom")
 
-    monkeypatch.setattr(codemod.engine, "migrate_source", broken)
+    monkeypatch.setattr(codemod.migration, "migrate_source", broken)
     (tmp_path / "app.py").write_text(AZURE)
     result = CliRunner().invoke(main, [str(tmp_path / "app.py")])
     assert result.exit_code == 3

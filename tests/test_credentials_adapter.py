@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from codemod.engine import migrate_source
+from codemod.migration import migrate_source
 from codemod.rules.credentials import _ADAPTER_SOURCE, ADAPTER
 
 

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from codemod.cli import main
-from codemod.importers import imports_name, module_name
+from codemod.run.importers import imports_name, module_name
 
 LLM = '''import os
 

@@ -10,9 +10,9 @@ from click.testing import CliRunner
 from dotenv import dotenv_values
 
 from codemod.cli import main
-from codemod.engine import Options
+from codemod.migration import Options
 from codemod.rules.deployment_names import derived_name
-from codemod.runner import run
+from codemod.run.runner import run
 from tests.fixture_cases import FIXTURES
 
 CHAT = (

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from codemod import discovery
-from codemod.discovery import DiscoveredFile, discover, suffix_filter
+from codemod.run import discovery
+from codemod.run.discovery import DiscoveredFile, discover, suffix_filter
 
 
 def make_tree(root: Path, files: list[str]) -> None:

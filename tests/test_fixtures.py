@@ -8,9 +8,9 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from codemod.config import _from_table, tomllib
-from codemod.engine import Options
-from codemod.runner import migrate_file
+from codemod.migration import Options
+from codemod.run.config import _from_table, tomllib
+from codemod.run.runner import migrate_file
 from tests.fixture_cases import Case, cases
 
 ALL = cases()

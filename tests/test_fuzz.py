@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, event, given, reject, settings
 from hypothesis import strategies as st
 
-from codemod.engine import migrate_source
+from codemod.migration import migrate_source
 from codemod.options import Options
-from codemod.runner import migrate_file
-from codemod.source import decode
+from codemod.run.runner import migrate_file
+from codemod.run.source import decode
 
 EXAMPLES = int(os.environ.get("AOAI_FUZZ_EXAMPLES", "100"))
 # Built once: each call builds a Lark parser for the whole Python grammar (seconds).

@@ -16,9 +16,9 @@ from pathlib import Path, PurePath
 
 import pytest
 
-from codemod.config import tomllib
-from codemod.engine import migrate_source
 from codemod.kinds import RunFacts, all_kinds, kinds_for, rewrite_file
+from codemod.migration import migrate_source
+from codemod.run.config import tomllib
 
 ROOT = Path(__file__).resolve().parent.parent / "fixtures" / "kinds"
 TOKEN = {"a token provider passed as api_key": "1.106.0"}

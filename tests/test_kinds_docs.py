@@ -9,12 +9,12 @@ from pathlib import PurePath
 import libcst as cst
 import pytest
 
-from codemod.engine import migrate_source
 from codemod.kinds import RunFacts, rewrite_file
 from codemod.kinds.code_block import Block
 from codemod.kinds.doctests import examples_of
 from codemod.kinds.markdown_blocks import markdown_blocks
 from codemod.kinds.rest_blocks import rest_blocks
+from codemod.migration import migrate_source
 from tests.test_kinds import ROOT, read
 
 CLIENT = (

@@ -26,9 +26,9 @@ from codemod.advisor.checks import Place as AdvisorPlace
 from codemod.advisor.checks import version_finding
 from codemod.advisor.config_scan import scan_config_file
 from codemod.cli import main
+from codemod.commands.markdown_report import MAX_CHARS, cell, code, escape, render
+from codemod.commands.pr_body import Place, PullRequestBody, Setting, Verdict, version_named
 from codemod.findings import Finding
-from codemod.markdown_report import MAX_CHARS, cell, code, escape, render
-from codemod.pr_body import Place, PullRequestBody, Setting, Verdict, version_named
 
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
 KEY = "3f9a1c2e4b5d6f708192a3b4c5d6e7f8"  # an Azure-key-shaped literal: must never reach the body

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from codemod.engine import migrate_source
+from codemod.migration import migrate_source
 from codemod.options import Options
 
 CLIENT = (

@@ -14,7 +14,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from codemod.engine import MigrationResult, migrate_source
+from codemod.migration import MigrationResult, migrate_source
 from codemod.notebook import NotebookError, code_cells, diff_notebook, migrate_notebook
 from tests.azure_server import AzureServer
 

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from codemod import parsing, runner
+from codemod.engine import parsing
 from codemod.options import Options
+from codemod.run import runner
 from tests.test_robustness import AZURE, ROOT, assert_migrated, migrate
 
 DEEP_LIST = "VALUES = " + "[" * 150 + "]" * 150 + "\n"  # CPython's tokenizer allows 200 brackets
@@ -197,7 +198,7 @@ def test_the_native_parser_gets_a_stack_deep_enough(tmp_path: Path) -> None:
     code = textwrap.dedent("""
         import sys, threading
         import libcst
-        from codemod import parsing
+        from codemod.engine import parsing
         source = "x = " + " and ".join(["a"] * 10000) + "\\n"
         if sys.argv[1] == "guarded":
             parsing.deep_stack(libcst.parse_module, source)

@@ -7,10 +7,10 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider, ScopeProvider
 
-from codemod.analysis import Analysis
-from codemod.metadata import Metadata
-from codemod.slicing import slice_module
-from codemod.source import decode
+from codemod.engine.analysis import Analysis
+from codemod.engine.metadata import Metadata
+from codemod.engine.slicing import slice_module
+from codemod.run.source import decode
 from tests.fixture_cases import cases
 
 LAYOUTS = {

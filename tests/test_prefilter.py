@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, event, given, reject, settings
 from hypothesis import strategies as st
 
-from codemod import runner
 from codemod.options import Options
-from codemod.runner import could_match, migrate_file
-from codemod.source import decode
+from codemod.run import runner
+from codemod.run.runner import could_match, migrate_file
+from codemod.run.source import decode
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted(ROOT.glob("fixtures/**/*.in.py")) + sorted(ROOT.glob("tests/e2e/programs/*.py"))

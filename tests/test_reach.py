@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from codemod.context import FindingList
-from codemod.engine import migrate_source
+from codemod.engine.context import FindingList
 from codemod.findings import Finding
+from codemod.migration import migrate_source
 
 CLIENT = (
     "import os\n"

@@ -11,14 +11,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from codemod.findings import RULES, Finding
-from codemod.reporting import (
+from codemod.commands.reporting import (
     FORMATS,
     RunCounts,
     escape_data,
     escape_property,
     render,
 )
+from codemod.findings import RULES, Finding
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
 

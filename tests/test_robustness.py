@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from codemod import runner
 from codemod.cli import main
 from codemod.options import Options
-from codemod.source import MAX_BYTES
+from codemod.run import runner
+from codemod.run.source import MAX_BYTES
 
 AZURE = (
     "import os\n\nfrom openai import AzureOpenAI\n\n"
@@ -187,16 +187,16 @@ def test_special_files_do_not_hang_the_run(tmp_path: Path, good: Path) -> None:
 
 def _engine_then(monkeypatch: pytest.MonkeyPatch, action) -> None:
     """Run `action(path)` right after the engine migrated a file: another program edits it meanwhile."""
-    import codemod.engine
+    import codemod.migration
 
-    real = codemod.engine.migrate_source
+    real = codemod.migration.migrate_source
 
     def migrate_source(text: str, options: Options | None = None, path: str = "<string>"):
         result = real(text, options, path)
         action(path)
         return result
 
-    monkeypatch.setattr(codemod.engine, "migrate_source", migrate_source)  # the runner imports it lazily
+    monkeypatch.setattr(codemod.migration, "migrate_source", migrate_source)  # the runner imports it lazily
 
 
 def test_a_file_changed_after_it_was_read_is_not_overwritten(
@@ -327,7 +327,7 @@ main()
 
 def _tree(root: Path) -> dict[Path, tuple[str, str]]:
     """A few hundred files; path -> (original text, migrated text)."""
-    from codemod.engine import migrate_source
+    from codemod.migration import migrate_source
 
     migrated = {t: migrate_source(t).source for t in TEMPLATES}
     expected = {}

@@ -15,7 +15,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from codemod.cli import main
-from codemod.writer import TEMP_NAME
+from codemod.run.writer import TEMP_NAME
 from tests.test_robustness import (
     ROOT,
     SLOW_WRITES,

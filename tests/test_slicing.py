@@ -14,11 +14,12 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from codemod import engine, slicing
-from codemod.engine import MigrationResult, migrate_source
+from codemod import migration as engine
+from codemod.engine import slicing
+from codemod.engine.slicing import slice_module
+from codemod.migration import MigrationResult, migrate_source
 from codemod.options import Options
-from codemod.slicing import slice_module
-from codemod.source import decode
+from codemod.run.source import decode
 from tests.fixture_cases import cases
 from tests.test_fixtures import options_for
 

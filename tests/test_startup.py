@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from codemod.runner import POOL_THRESHOLD
+from codemod.run.runner import POOL_THRESHOLD
 
 ROOT = Path(__file__).resolve().parent.parent
 AZURE = (

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from codemod import writer
-from codemod.writer import WriteError, write_atomic
+from codemod.run import writer
+from codemod.run.writer import WriteError, write_atomic
 from tests.test_robustness import AZURE, assert_migrated, migrate, temp_files
 
 NEW = AZURE.replace("AzureOpenAI", "OpenAI").encode()

@@ -120,7 +120,7 @@ def _report_record(report: VersionReport | UnknownVersion) -> dict[str, object]:
 
 def _advise_paths(paths: list[str], output_format: str, quiet: bool) -> int:
     from codemod.advisor.tree import advise_paths
-    from codemod.reporting import render
+    from codemod.commands.reporting import render
 
     advice = advise_paths(paths)
     for missing in advice.missing:

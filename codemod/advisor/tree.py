@@ -11,7 +11,7 @@ from pathlib import Path
 from codemod.advisor.config_scan import is_config_file, scan_config_file
 from codemod.advisor.pin_files import is_dependency_file
 from codemod.findings import Finding
-from codemod.runner import could_match  # the migrate run's pre-filter: one definition of "cannot match"
+from codemod.run.runner import could_match  # the migrate run's pre-filter: one definition of "cannot match"
 
 _MAX_CONFIG_BYTES = 2 * 1024 * 1024
 
@@ -41,7 +41,7 @@ def _is_env_name(name: str) -> bool:
 
 def advised_files(paths: Sequence[str | Path]) -> tuple[list[Path], list[Path]]:
     """(the Python, notebook, configuration and dependency files under `paths`, the named paths missing)."""
-    from codemod.discovery import discover
+    from codemod.run.discovery import discover
 
     discovery = discover(paths, include=wanted)
     # `.env` files are usually gitignored, yet they are where a deployment's api-version lives.
@@ -93,7 +93,7 @@ def _advise_python(path: Path, out: _Collected) -> None:
         if path.suffix == ".ipynb":
             findings, needs = _advise_notebook(data, shown)
         else:
-            from codemod.source import decode
+            from codemod.run.source import decode
 
             findings, needs = advise_source(decode(data).text, shown)
     except Exception as exc:  # noqa: BLE001 - read, decode and LibCST syntax errors all end here
@@ -105,7 +105,7 @@ def _advise_python(path: Path, out: _Collected) -> None:
 
 
 def _advise_notebook(data: bytes, shown: str) -> tuple[list[Finding], dict[str, str]]:
-    from codemod.engine import MigrationResult
+    from codemod.migration import MigrationResult
     from codemod.notebook import migrate_notebook
 
     needs: dict[str, str] = {}
@@ -129,10 +129,10 @@ def _error_message(exc: Exception) -> str:
 def advise_source(source: str, path: str = "<string>") -> tuple[list[Finding], dict[str, str]]:
     """The advisor alone on one module (`aoai-migrate advise PATH`): its findings, nothing rewritten, and
     what the module needs from the openai package (input for AOAI306). Raises on unparseable source."""
-    from codemod.engine import prepare
+    from codemod.engine.slicing import slice_module
+    from codemod.migration import prepare
     from codemod.options import Options
     from codemod.rules import advisor_checks
-    from codemod.slicing import slice_module
 
     sliced = slice_module(source)  # findings keep their lines and columns in the sliced text
     try:

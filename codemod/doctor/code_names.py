@@ -42,10 +42,10 @@ class CodeScan:
 
 
 def scan_code(paths: Sequence[str], environ: Mapping[str, str]) -> CodeScan:
-    from codemod import config as config_mod
-    from codemod.envfile import collect
-    from codemod.migrate_cmd import build_options, discover_files, load_config
-    from codemod.runner import run
+    from codemod.commands.env import collect
+    from codemod.commands.migrate import build_options, discover_files, load_config
+    from codemod.run import config as config_mod
+    from codemod.run.runner import run
 
     try:
         options = build_options(None, None, None, load_config(None, tuple(paths)))

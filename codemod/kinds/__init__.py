@@ -51,7 +51,7 @@ class KindResult:
 
 
 class Migrated(Protocol):
-    """What the engine returns for a piece of Python (`codemod.engine.MigrationResult` is one)."""
+    """What the engine returns for a piece of Python (`codemod.migration.MigrationResult` is one)."""
 
     source: str
     findings: list[Finding]

@@ -26,7 +26,7 @@ from codemod.notebook.json_text import rewrite_sources, split_lines
 from codemod.notebook.masking import PYTHON_CELL_MAGICS, Cell, is_python_cell, prepare
 
 if TYPE_CHECKING:  # the engine loads LibCST: diffs and `env` read notebooks without it
-    from codemod.engine import MigrationResult
+    from codemod.migration import MigrationResult
 
 __all__ = ["PYTHON_CELL_MAGICS", "NotebookError", "NotebookResult", "code_cells", "diff_notebook", "migrate_notebook"]
 

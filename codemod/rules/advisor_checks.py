@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import libcst as cst
 
 from codemod.advisor import checks
-from codemod.analysis import Client, Request, keyword_arg, string_value
-from codemod.context import RuleContext
+from codemod.engine.analysis import Client, Request, keyword_arg, string_value
+from codemod.engine.context import RuleContext
 from codemod.findings import Finding
 
 CODES = ("AOAI301", "AOAI302", "AOAI303", "AOAI304", "AOAI305", "AOAI308")

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import libcst as cst
 
-from codemod.analysis import Client, has_key, keyword_arg, sends_api_version, string_value
-from codemod.context import RuleContext
-from codemod.edits import drop_items
-from codemod.escapes import module_level_names, out_of_sight_uses
+from codemod.engine.analysis import Client, has_key, keyword_arg, sends_api_version, string_value
+from codemod.engine.context import RuleContext
+from codemod.engine.edits import drop_items
+from codemod.engine.escapes import module_level_names, out_of_sight_uses
 
 CODES = ("AOAI103",)
 ORDER = 30

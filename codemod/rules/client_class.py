@@ -14,12 +14,12 @@ from typing import cast
 
 import libcst as cst
 
-from codemod import names
-from codemod.analysis import ClassRef, Client
-from codemod.class_imports import import_of, plan_import, rename_unused_imports
-from codemod.context import RuleContext
-from codemod.escapes import how_it_escapes, out_of_sight_uses
-from codemod.type_exprs import collapse_duplicates, drop_unused_unions
+from codemod.engine import names
+from codemod.engine.analysis import ClassRef, Client
+from codemod.engine.context import RuleContext
+from codemod.engine.escapes import how_it_escapes, out_of_sight_uses
+from codemod.rules._class_imports import import_of, plan_import, rename_unused_imports
+from codemod.rules._type_exprs import collapse_duplicates, drop_unused_unions
 
 CODES = ("AOAI101",)
 ORDER = 10

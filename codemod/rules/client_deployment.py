@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import libcst as cst
 
-from codemod import exprs, names
-from codemod.analysis import Client, keyword_arg, string_value
-from codemod.context import RuleContext
-from codemod.escapes import how_it_escapes, module_level_names, out_of_sight_uses
+from codemod.engine import exprs, names
+from codemod.engine.analysis import Client, keyword_arg, string_value
+from codemod.engine.context import RuleContext
+from codemod.engine.escapes import how_it_escapes, module_level_names, out_of_sight_uses
+from codemod.engine.stable import why_not_movable
 from codemod.rules import deployment_names
-from codemod.stable import why_not_movable
 
 CODES = ("AOAI105",)
 ORDER = 50

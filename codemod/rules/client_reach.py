@@ -22,11 +22,11 @@ import re
 
 import libcst as cst
 
-from codemod import names
-from codemod.analysis import Client, keyword_arg, string_value
-from codemod.context import RuleContext
-from codemod.escapes import how_it_escapes, module_level_names, out_of_sight_uses
-from codemod.reach import azure_copy_args, private_name
+from codemod.engine import names
+from codemod.engine.analysis import Client, keyword_arg, string_value
+from codemod.engine.context import RuleContext
+from codemod.engine.escapes import how_it_escapes, module_level_names, out_of_sight_uses
+from codemod.engine.reach import azure_copy_args, private_name
 from codemod.rules import api_version, credentials
 
 CODES = ("AOAI101",)

@@ -13,8 +13,8 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import Assignment
 
-from codemod.analysis import Client, keyword_arg
-from codemod.context import RuleContext
+from codemod.engine.analysis import Client, keyword_arg
+from codemod.engine.context import RuleContext
 
 CODES = ("AOAI104",)
 ORDER = 40
@@ -117,7 +117,7 @@ def apply(ctx: RuleContext) -> None:
 
 
 def _getenv(ctx: RuleContext) -> cst.BaseExpression:
-    from codemod import exprs
+    from codemod.engine import exprs
 
     ctx.edits.imports.add(("os", None, None))
     ctx.env_reads.add(KEY_VAR)

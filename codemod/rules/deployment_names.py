@@ -17,9 +17,9 @@ from typing import cast
 
 import libcst as cst
 
-from codemod import exprs, names
-from codemod.analysis import Client, Request, keyword_arg
-from codemod.context import RuleContext
+from codemod.engine import exprs, names
+from codemod.engine.analysis import Client, Request, keyword_arg
+from codemod.engine.context import RuleContext
 
 CODES = ("AOAI201",)
 ORDER = 80

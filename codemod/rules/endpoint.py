@@ -11,9 +11,9 @@ from urllib.parse import urlsplit
 
 import libcst as cst
 
-from codemod import exprs
-from codemod.analysis import Client, string_value
-from codemod.context import RuleContext
+from codemod.engine import exprs
+from codemod.engine.analysis import Client, string_value
+from codemod.engine.context import RuleContext
 
 CODES = ("AOAI102",)
 ORDER = 20

@@ -5,9 +5,9 @@ TypeError before anything is sent. Fixtures: fixtures/legacy_sdk/."""
 
 from __future__ import annotations
 
-from codemod import names
-from codemod.analysis import keyword_arg
-from codemod.context import RuleContext
+from codemod.engine import names
+from codemod.engine.analysis import keyword_arg
+from codemod.engine.context import RuleContext
 
 CODES = ("AOAI107",)
 ORDER = 70

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from codemod import exprs
-from codemod.analysis import string_value
-from codemod.context import RuleContext
+from codemod.engine import exprs
+from codemod.engine.analysis import string_value
+from codemod.engine.context import RuleContext
 
 CODES = ("AOAI106",)
 ORDER = 60

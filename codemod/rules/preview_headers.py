@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from codemod import exprs
-from codemod.context import RuleContext
+from codemod.engine import exprs
+from codemod.engine.context import RuleContext
 from codemod.rules.advisor_checks import preview_headers
 
 CODES = ("AOAI303",)

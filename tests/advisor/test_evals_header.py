@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from codemod.analysis import string_value
-from codemod.engine import migrate_source
+from codemod.engine.analysis import string_value
+from codemod.migration import migrate_source
 from tests.advisor.helpers import FIXTURES
 
 SOURCE = (FIXTURES / "migrate" / "evals_header.py").read_text(encoding="utf-8")

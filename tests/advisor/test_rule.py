@@ -12,7 +12,7 @@ import libcst.metadata
 import pytest
 
 from codemod.advisor.tree import advise_source
-from codemod.engine import Options, migrate_source
+from codemod.migration import Options, migrate_source
 from tests.advisor.helpers import FIXTURES, sidecar
 
 PYTHON = sorted((FIXTURES / "python").glob("*.py"))
@@ -106,7 +106,7 @@ def test_the_migrate_path_does_not_need_packaging() -> None:
     """Every migrate run imports this rule; `packaging` is needed only by `advise` (AOAI306)."""
     code = (
         "import sys\n"
-        "from codemod.engine import migrate_source\n"
+        "from codemod.migration import migrate_source\n"
         "migrate_source('from openai import AzureOpenAI\\nc = AzureOpenAI(api_version=\"2024-06-01\")\\n')\n"
         "assert 'packaging' not in sys.modules, sorted(m for m in sys.modules if m.startswith('packaging'))\n"
     )
@@ -115,9 +115,9 @@ def test_the_migrate_path_does_not_need_packaging() -> None:
 
 def test_preview_headers_lists_what_a_client_lacks() -> None:
     """The input of the AOAI303 default_headers edit."""
-    from codemod.analysis import Analysis
-    from codemod.engine import PROVIDERS
-    from codemod.metadata import Metadata
+    from codemod.engine.analysis import Analysis
+    from codemod.engine.metadata import Metadata
+    from codemod.migration import PROVIDERS
     from codemod.rules.advisor_checks import preview_headers
 
     source = (FIXTURES / "migrate" / "evals_header.py").read_text() + (

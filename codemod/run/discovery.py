@@ -29,7 +29,7 @@ from pathlib import Path
 
 from pathspec import GitIgnoreSpec
 
-from codemod.writer import TEMP_NAME, TEMP_SUFFIX
+from codemod.run.writer import TEMP_NAME, TEMP_SUFFIX
 
 DEFAULT_EXCLUDES: tuple[str, ...] = (
     ".git",

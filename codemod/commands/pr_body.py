@@ -22,7 +22,7 @@ from codemod.findings import Finding
 
 if TYPE_CHECKING:
     from codemod.cli import MigrateArgs
-    from codemod.runner import FileOutcome, RunResult
+    from codemod.run.runner import FileOutcome, RunResult
 
 # (cell or None, line in the file as read) -> line in the file as written
 LineMover = Callable[[int | None, int], int]
@@ -74,7 +74,7 @@ class PullRequestBody:
 
 def build(result: RunResult, mode: str, command: str, root: Path | None = None,
           link_base: str | None = None) -> PullRequestBody:
-    from codemod.envfile import collect
+    from codemod.commands.env import collect
 
     root = root if root is not None else repository_root(Path.cwd())
     relative = _relativiser(root)
@@ -158,7 +158,7 @@ def _line_map(old: str, new: str) -> Callable[[int], int]:
 
 def _settings(variables: Mapping) -> tuple[Setting, ...]:
     from codemod.advisor.credentials import looks_like_secret, redact
-    from codemod.envfile import describe
+    from codemod.commands.env import describe
 
     settings = []
     for name in sorted(variables):

@@ -9,8 +9,8 @@ from collections import Counter
 from collections.abc import Mapping
 from urllib.parse import quote
 
+from codemod.commands.pr_body import Place, PullRequestBody, Setting, Verdict
 from codemod.findings import RULES, Finding
-from codemod.pr_body import Place, PullRequestBody, Setting, Verdict
 
 # GitHub refuses a pull-request body longer than 65,536 characters: long lists are cut to stay below that.
 MAX_CHARS = 60_000

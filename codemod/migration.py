@@ -8,16 +8,16 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import MetadataWrapper, ScopeProvider
 
-from codemod.analysis import Analysis, Client
-from codemod.context import CLIENT_GROUP, RuleContext, suppressions
-from codemod.edits import ApplyEdits
+from codemod.engine.analysis import Analysis, Client
+from codemod.engine.context import CLIENT_GROUP, RuleContext, suppressions
+from codemod.engine.edits import ApplyEdits
+from codemod.engine.imports import add_imports
+from codemod.engine.metadata import Metadata
+from codemod.engine.parsing import parse_module
+from codemod.engine.slicing import slice_module
 from codemod.findings import Finding
-from codemod.imports import add_imports
-from codemod.metadata import Metadata
 from codemod.options import Options
-from codemod.parsing import parse_module
 from codemod.rules import rule_modules
-from codemod.slicing import slice_module
 
 # Parents come from the analysis pass, qualified names from the scopes, and positions only where something is
 # reported (Metadata.position): three traversals fewer.

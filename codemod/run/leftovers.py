@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from codemod.cli import display_path
-from codemod.writer import TEMP_NAME
+from codemod.run.writer import TEMP_NAME
 
 
 def report_leftovers(found: list[Path], files: list[Path], remove: bool) -> None:

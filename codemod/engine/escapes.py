@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import libcst as cst
 from libcst.metadata import ScopeProvider
 
-from codemod import names
-from codemod.analysis import Analysis, Client
+from codemod.engine import names
+from codemod.engine.analysis import Analysis, Client
 
 
 def out_of_sight_uses(analysis: Analysis, client: Client) -> list[cst.CSTNode]:

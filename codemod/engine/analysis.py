@@ -14,9 +14,9 @@ from libcst.metadata import (
 )
 from libcst.metadata.scope_provider import GlobalScope
 
-from codemod import annotated, hosts, names
-from codemod.annotated import is_type_expression
-from codemod.metadata import Metadata
+from codemod.engine import annotated, hosts, names
+from codemod.engine.annotated import is_type_expression
+from codemod.engine.metadata import Metadata
 
 
 @dataclass(eq=False)

@@ -11,14 +11,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from codemod import parsing
+from codemod.engine import parsing
 from codemod.findings import Finding
 from codemod.options import Options
-from codemod.source import Decoded, SourceError, decode, encode
-from codemod.writer import WriteError, write_atomic
+from codemod.run.source import Decoded, SourceError, decode, encode
+from codemod.run.writer import WriteError, write_atomic
 
 if TYPE_CHECKING:
-    from codemod.engine import MigrationResult
+    from codemod.migration import MigrationResult
 
 Mode = Literal["write", "diff", "check"]
 Status = Literal["unchanged", "changed", "skipped", "error"]
@@ -102,7 +102,7 @@ def migrate_bytes(path: Path, data: bytes, options: Options, shown: str) -> File
     `parsing.guarded`; a file whose nesting cannot be measured is parsed in a child process."""
     if path.suffix == ".ipynb":
         return _migrate_notebook(path, shown, data, options)
-    from codemod.engine import migrate_source  # loads LibCST: only for files that can match
+    from codemod.migration import migrate_source  # loads LibCST: only for files that can match
 
     text = None
     try:
@@ -138,7 +138,7 @@ def _outcome(path: Path, data: bytes, decoded: Decoded, result: MigrationResult)
 
 def _migrate_notebook(path: Path, shown: str, data: bytes, options: Options) -> FileOutcome:
     from codemod import notebook
-    from codemod.engine import migrate_source
+    from codemod.migration import migrate_source
 
     def migrate(text: str, hidden: str) -> MigrationResult:
         return migrate_source(text, options, shown, hidden=hidden)
@@ -185,7 +185,7 @@ def _crashed(args: tuple[Path, bytes, Options, str], why: str) -> FileOutcome:
 def _in_child(path: Path, data: bytes, options: Options, shown: str) -> FileOutcome:
     """Migrate one file in a process of its own: CPython rejects its text, so LibCST must judge it without
     a measure of its depth, and a crash must cost only this file."""
-    from codemod import pool
+    from codemod.run import pool
 
     return next(pool.run(_work, [(0, (path, data, options, shown))], 1, _crashed))[1]
 
@@ -219,7 +219,7 @@ def migrate_files(
     if jobs <= 1 or len(files) < POOL_THRESHOLD:
         results: Iterable[tuple[int, FileOutcome]] = ((index, _work(args)) for index, args in candidates())
     else:
-        from codemod import pool
+        from codemod.run import pool
 
         results = pool.run(_work, candidates(), jobs, _crashed)  # a worker's crash costs its file only
     try:
@@ -298,7 +298,7 @@ def _imported_clients(outcomes: list[FileOutcome], files: Sequence[tuple[Path, s
     exporting = {o.path: o.exported_clients for o in outcomes if o.exported_clients}
     if not exporting:
         return {}
-    from codemod.importers import importers_of
+    from codemod.run.importers import importers_of
 
     return importers_of([(p, s, exporting[p]) for p, s in files if p in exporting], files)
 

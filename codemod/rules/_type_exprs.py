@@ -10,8 +10,8 @@ from typing import cast
 import libcst as cst
 from libcst.metadata import ImportAssignment
 
-from codemod.context import RuleContext
-from codemod.edits import drop_items
+from codemod.engine.context import RuleContext
+from codemod.engine.edits import drop_items
 
 
 def collapse_duplicates(ctx: RuleContext, node: cst.CSTNode, new_name: str) -> cst.BaseExpression | None:

@@ -22,7 +22,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
-from codemod import parsing
+from codemod.engine import parsing
 
 Task = TypeVar("Task")
 Result = TypeVar("Result")

@@ -93,9 +93,9 @@ def _quote(value: str) -> str:
 @click.option("--config", metavar="FILE", help="Read [tool.aoai-migrate] from FILE.")
 def env(paths: tuple[str, ...], output: str | None, force: bool, config: str | None) -> None:
     """Print the environment variables the migrated code reads, as a .env.example."""
-    from codemod import config as config_mod
-    from codemod.migrate_cmd import build_options, discover_files, load_config
-    from codemod.runner import run
+    from codemod.commands.migrate import build_options, discover_files, load_config
+    from codemod.run import config as config_mod
+    from codemod.run.runner import run
 
     try:
         options = build_options(None, None, None, load_config(config, paths))

@@ -9,16 +9,16 @@ from typing import TYPE_CHECKING
 
 import click
 
-from codemod import config as config_mod
-from codemod import exit_policy
 from codemod.cli import EXIT_FILE_ERROR, EXIT_OK, EXIT_PENDING, EXIT_USAGE, display_path, use_color
-from codemod.diffs import colour, unified_diff
+from codemod.commands import exit_policy
+from codemod.commands.diffs import colour, unified_diff
 from codemod.findings import RULES, Finding
 from codemod.options import Options
+from codemod.run import config as config_mod
 
 if TYPE_CHECKING:
     from codemod.cli import MigrateArgs
-    from codemod.runner import FileOutcome, RunResult
+    from codemod.run.runner import FileOutcome, RunResult
 
 PROGRESS_MIN_FILES = 200
 
@@ -47,11 +47,11 @@ def run_migrate(args: MigrateArgs) -> int:
                            args.verbose, project, unreadable, temp_files)
     if files is None:
         return EXIT_USAGE
-    from codemod.leftovers import report_leftovers
+    from codemod.run.leftovers import report_leftovers
 
     report_leftovers(temp_files, [Path(p) for p in args.paths if os.path.isfile(p)], args.clean_temp)
     mode = "diff" if args.interactive else args.mode
-    from codemod import runner
+    from codemod.run import runner
 
     jobs = args.jobs or cfg.jobs
     with _progress(len(files), args.quiet) as on_done:
@@ -158,7 +158,7 @@ def discover_files(
     the advisor reads are collected into it by the same walk; named paths that are not regular files and
     directories that cannot be listed go into `unreadable`, with why; temporary files of an interrupted
     earlier run into `temp_files`. None (after printing why) when a named path does not exist."""
-    from codemod.discovery import discover
+    from codemod.run.discovery import discover
 
     include = None
     if project is not None:
@@ -189,7 +189,7 @@ def discover_files(
 
 def _run_stdin(options: Options) -> int:
     """`aoai-migrate -`: source on stdin, the result on stdout (the input unchanged when it cannot be migrated)."""
-    from codemod import runner
+    from codemod.run import runner
 
     data = sys.stdin.buffer.read()
     outcome = runner.migrate_bytes(Path("-"), data, options, "-")
@@ -214,7 +214,7 @@ class _NoProgress:
 def _progress(total: int, quiet: bool):
     if quiet or total < PROGRESS_MIN_FILES or os.environ.get("CI") or not sys.stderr.isatty():
         return _NoProgress()
-    from codemod.progress import Progress
+    from codemod.commands.progress import Progress
 
     return Progress(total)
 
@@ -235,7 +235,7 @@ def _shown(outcome: FileOutcome) -> str:
 
 def _report(result: RunResult, fmt: str, args: MigrateArgs, mode: str) -> None:
     """The findings in `fmt`, then (text formats) the summary, which counts exactly the findings listed."""
-    from codemod import reporting
+    from codemod.commands import reporting
 
     findings = result.findings
     if fmt in ("concise", "full") and not args.verbose:
@@ -248,7 +248,7 @@ def _report(result: RunResult, fmt: str, args: MigrateArgs, mode: str) -> None:
     )
     sources = _sources(result) if fmt == "full" else {}
     if fmt == "markdown":
-        from codemod import markdown_report, pr_body
+        from codemod.commands import markdown_report, pr_body
 
         body = pr_body.build(result, mode, pr_body.command_line(args), link_base=args.link_base)
         text = markdown_report.render(body)
@@ -320,7 +320,7 @@ def exit_code(result: RunResult, mode: str) -> int:
 
 
 def _interactive(result: RunResult, policy: exit_policy.ExitPolicy) -> int:
-    from codemod.writer import WriteError, write_atomic
+    from codemod.run.writer import WriteError, write_atomic
 
     coloured = use_color(sys.stdout)
     skipped = applied = 0

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from codemod.runner import FileOutcome
+    from codemod.run.runner import FileOutcome
 
 
 def unified_diff(outcome: FileOutcome, name: str) -> str:

@@ -17,9 +17,9 @@ import libcst as cst
 from libcst.metadata import Assignment, ScopeProvider
 from libcst.metadata.scope_provider import GlobalScope
 
-from codemod import names
-from codemod.analysis import Client, string_value
-from codemod.context import RuleContext
+from codemod.engine import names
+from codemod.engine.analysis import Client, string_value
+from codemod.engine.context import RuleContext
 
 _GETENV = frozenset({"os.getenv", "os.environ.get"})
 _BINDERS = (cst.FunctionDef, cst.ClassDef, cst.Lambda, cst.Module)

@@ -10,15 +10,15 @@ from typing import TYPE_CHECKING
 import libcst as cst
 from libcst.metadata import CodeRange
 
-from codemod import names
-from codemod.analysis import Analysis, Client
-from codemod.edits import Edits
+from codemod.engine import names
+from codemod.engine.analysis import Analysis, Client
+from codemod.engine.edits import Edits
+from codemod.engine.metadata import Metadata
+from codemod.engine.reach import Reach, reach_of
 from codemod.findings import Finding, Level
-from codemod.metadata import Metadata
-from codemod.reach import Reach, reach_of
 
 if TYPE_CHECKING:
-    from codemod.engine import Options
+    from codemod.migration import Options
 
 # openai<1.0 calls (the resources AOAI107 knows) or an `openai==0.x` pin, in code the engine cannot see
 _LEGACY_HIDDEN = re.compile(

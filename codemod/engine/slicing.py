@@ -39,7 +39,7 @@ import unicodedata
 import warnings
 from dataclasses import dataclass
 
-from codemod.parsing import paused_gc
+from codemod.engine.parsing import paused_gc
 
 SEED = "openai"
 _IDENTIFIER = re.compile(r"[^\W\d]\w*")

@@ -7,11 +7,11 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import ImportAssignment, ScopeProvider
 
-from codemod import names
-from codemod.analysis import ClassRef
-from codemod.context import RuleContext
-from codemod.edits import drop_items
-from codemod.type_exprs import collapse_duplicates
+from codemod.engine import names
+from codemod.engine.analysis import ClassRef
+from codemod.engine.context import RuleContext
+from codemod.engine.edits import drop_items
+from codemod.rules._type_exprs import collapse_duplicates
 
 
 def _renamed_reference(node: cst.CSTNode, new_class: str) -> cst.CSTNode:

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from codemod import names
-from codemod.analysis import Analysis, Client, string_value
+from codemod.engine import names
+from codemod.engine.analysis import Analysis, Client, string_value
 
 # builtins that read, test, set or delete an attribute named by a string: getattr(client, "_api_version")
 _ATTRIBUTE_BUILTINS = frozenset({"builtins.getattr", "builtins.hasattr", "builtins.setattr", "builtins.delattr"})

@@ -1,0 +1,1 @@
+"""Files: discovery, configuration, reading and the pre-filter, the process pool, atomic writes."""
