@@ -29,6 +29,7 @@ Status = Literal["unchanged", "changed", "skipped", "error"]
 # `bytes.lower()` + `in` runs at memory speed, several times faster than a case-insensitive regex.
 PREFILTER_WORD = b"openai"
 POOL_THRESHOLD = 64  # below this many files a process pool costs more than it saves (pre-commit)
+PARSE_LOG = "AOAI_MIGRATE_PARSE_LOG"  # benchmarks/: a file that gets one line per file handed to LibCST
 
 
 @dataclass
@@ -105,6 +106,7 @@ def migrate_bytes(path: Path, data: bytes, options: Options, shown: str) -> File
 
     try:
         decoded = decode(data)
+        _log_parse(shown)
         result = migrate_source(decoded.text, options, shown)
     except SourceError as exc:
         return _error(path, shown, str(exc))
@@ -132,9 +134,17 @@ def _outcome(path: Path, data: bytes, decoded: Decoded, result: MigrationResult)
     )
 
 
+def _log_parse(shown: str) -> None:
+    if log := os.environ.get(PARSE_LOG):  # appends of one short line: whole lines even from several workers
+        with open(log, "a", encoding="utf-8") as out:
+            out.write(shown + "\n")
+
+
 def _migrate_notebook(path: Path, shown: str, data: bytes, options: Options) -> FileOutcome:
     from codemod import notebook
     from codemod.engine import migrate_source
+
+    _log_parse(shown)
 
     try:
         result = notebook.migrate_notebook(
