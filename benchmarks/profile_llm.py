@@ -1,0 +1,128 @@
+"""Where aoai-migrate's time goes on a checkout, and what issue 14's second filter could win there.
+
+    python benchmarks/profile_llm.py DIR [DIR...] [--json OUT]      # one process, one core, CPU seconds
+
+Per tree: discovery, read, the byte pre-filter, then for every file that passes it the engine's steps timed
+one by one (slicing, LibCST parse, metadata/scope, analysis, rules, codegen; engine_steps.py), the engine's
+real outcome (codemod.runner.migrate_bytes: changed, findings, deployments...), `ast.parse` and LibCST's
+parse of the whole module, and the reasons the prototype second filter (astfilter.py) finds. Times are CPU
+seconds of this process (time.process_time), so the load of the machine changes them less than wall time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import astfilter  # noqa: E402
+
+
+@dataclass
+class FileProfile:
+    path: str
+    notebook: bool
+    bytes: int
+    acts: list[str]  # what the engine produced: "changed", finding codes, "deployments", ...
+    reasons: list[str]  # the prototype filter's reasons to keep it (empty: it would be ruled out)
+    steps: dict[str, float]  # CPU seconds per engine step
+    engine: float  # CPU seconds of the real engine call (runner.migrate_bytes)
+    ast_parse: float
+    ast_reasons: float  # the filter's walk after ast.parse
+    libcst_whole: float  # LibCST's parse of the whole module (the engine parses the sliced one)
+    faithful: bool  # engine_steps produced the engine's output
+
+
+@dataclass
+class TreeProfile:
+    directory: str
+    files: int = 0
+    megabytes: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)
+    survivors: list[FileProfile] = field(default_factory=list)
+
+
+def profile_tree(directory: Path) -> TreeProfile:
+    clock = time.process_time
+    start = clock()
+    from codemod.discovery import discover
+    from codemod.runner import could_match
+
+    tree = TreeProfile(str(directory))
+    tree.phases["import the CLI modules"] = clock() - start
+    began = clock()
+    files = [f.path for f in discover([directory]).files]
+    tree.phases["discovery"] = clock() - began
+    began = clock()
+    data = [path.read_bytes() for path in files]
+    tree.phases["read"] = clock() - began
+    began = clock()
+    survivors = [(path, d) for path, d in zip(files, data, strict=True) if could_match(d)]
+    tree.phases["byte pre-filter"] = clock() - began
+    began = clock()
+    import engine_steps  # noqa: F401 - loads LibCST and the engine (timed: what each worker pays once)
+
+    tree.phases["import the engine (LibCST)"] = clock() - began
+    tree.files, tree.megabytes = len(files), sum(map(len, data)) / 1e6
+    for number, (path, raw) in enumerate(survivors, start=1):
+        if number % 25 == 0:
+            print(f"{directory.name}: {number} of {len(survivors)}", file=sys.stderr)
+        tree.survivors.append(profile_file(path, raw))
+    return tree
+
+
+def profile_file(path: Path, raw: bytes) -> FileProfile:
+    import engine_steps
+
+    from codemod.options import Options
+    from codemod.runner import migrate_bytes
+
+    clock = time.process_time
+    began = clock()
+    outcome = migrate_bytes(path, raw, Options(), str(path))
+    engine = clock() - began
+    acts = engine_steps.acts(outcome)
+    text, hidden = engine_steps.engine_input(path, raw)
+    if text is None:  # not decodable or not a notebook the engine reads: the engine reported it (or not)
+        return FileProfile(str(path), path.suffix == ".ipynb", len(raw), acts, [astfilter.UNPARSEABLE], {}, engine,
+                           0.0, 0.0, 0.0, True)
+    steps, faithful = engine_steps.timed(text, hidden, str(path), outcome)
+    gc.collect()  # the engine's garbage is not the filter's cost
+    began = clock()
+    try:
+        parsed = astfilter.ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        parsed = None
+    ast_parse = clock() - began
+    began = clock()
+    reasons = astfilter.reasons_of_tree(parsed, text) if parsed is not None else {astfilter.UNPARSEABLE}
+    if hidden and "openai" in hidden.lower():
+        reasons.add("notebook code the engine cannot parse mentions openai")
+    ast_reasons = clock() - began
+    gc.collect()
+    whole = engine_steps.libcst_parse_seconds(text)
+    return FileProfile(str(path), path.suffix == ".ipynb", len(raw), acts, sorted(reasons), steps, engine,
+                       ast_parse, ast_reasons, whole, faithful)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("directories", nargs="+", type=Path)
+    parser.add_argument("--json", type=Path, help="write every file's profile to this file")
+    args = parser.parse_args(argv)
+    trees = [profile_tree(directory.resolve()) for directory in args.directories]
+    if args.json:
+        args.json.write_text(json.dumps([asdict(t) for t in trees], indent=1))
+    for tree in trees:
+        print(json.dumps({"directory": tree.directory, "files": tree.files, "survivors": len(tree.survivors)}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
