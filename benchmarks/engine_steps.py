@@ -55,10 +55,16 @@ def engine_input(path, raw: bytes) -> tuple[str | None, str]:
     return None, ""
 
 
-def acts(outcome: FileOutcome) -> list[str]:
-    """What the engine produced for a file: a rewrite, findings (their codes), or data for the run."""
+def acts(outcome: FileOutcome | MigrationResult | None, text: str = "") -> list[str]:
+    """What the engine produced for a file (the runner's outcome, or the result of `timed` on `text`): a
+    rewrite, findings (their codes), or data for the run."""
+    if outcome is None:
+        return ["error"]
     found = sorted({f.code for f in outcome.findings})
-    if outcome.status in ("changed", "error"):
+    if isinstance(outcome, MigrationResult):
+        if outcome.source != text:
+            found.insert(0, "changed")
+    elif outcome.status in ("changed", "error"):
         found.insert(0, outcome.status)
     for name in ("deployments", "env_reads", "sdk_needs", "exported_clients"):
         if getattr(outcome, name):
@@ -66,19 +72,25 @@ def acts(outcome: FileOutcome) -> list[str]:
     return found
 
 
-def timed(text: str, hidden: str, path: str, outcome: FileOutcome) -> tuple[dict[str, float], bool]:
-    """CPU seconds per step of migrate_source(text), and whether the result is the engine's `outcome`."""
+def timed(text: str, hidden: str, path: str) -> tuple[dict[str, float], MigrationResult | None]:
+    """CPU seconds per step of migrate_source(text), and its result (None when it raised)."""
     steps = dict.fromkeys(STEPS, 0.0)
     try:
-        result = _migrate_source(text, hidden, path, steps)
-    except Exception:  # noqa: BLE001 - the engine failed on it too, or this copy went wrong: compared below
-        return steps, outcome.status == "error"
+        return steps, _migrate_source(text, hidden, path, steps)
+    except Exception:  # noqa: BLE001 - the engine fails on it too (agrees() checks), or this copy went wrong
+        return steps, None
+
+
+def agrees(result: MigrationResult | None, text: str, path: str, outcome: FileOutcome) -> bool:
+    """Whether `timed` produced what the engine did (`outcome` from codemod.runner.migrate_bytes)."""
+    if result is None:
+        return outcome.status == "error"
     findings = sorted(f.code for f in result.findings)
     engine_findings = sorted(f.code for f in outcome.findings)
-    if outcome.cells is not None or path.endswith(".ipynb"):
-        return steps, findings == engine_findings  # notebook findings are moved to their cells
+    if path.endswith(".ipynb"):
+        return findings == engine_findings or outcome.status == "changed"  # findings moved to cells, cells split
     expected = outcome.new_text if outcome.status == "changed" else text
-    return steps, result.source == expected and findings == engine_findings
+    return result.source == expected and findings == engine_findings
 
 
 def _migrate_source(text: str, hidden: str, path: str, steps: dict[str, float]) -> MigrationResult:

@@ -51,7 +51,7 @@ def _acts(f: dict) -> bool:
 def files_table(trees: dict[str, dict]) -> str:
     lines = ["### Files", "",
              "| repository | files | pass the byte filter (.py + .ipynb) | a rule acts on | kept by the prototype"
-             " filter | ruled out | acted on, yet ruled out | profile faithful to the engine |",
+             " filter | ruled out | acted on, yet ruled out | timed steps = the engine's result |",
              "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for name, tree in trees.items():
         survivors = tree["survivors"]
@@ -59,10 +59,11 @@ def files_table(trees: dict[str, dict]) -> str:
         acting = [f for f in survivors if _acts(f)]
         kept = [f for f in survivors if f["reasons"]]
         missed = [f for f in acting if not f["reasons"]]
-        faithful = sum(f["faithful"] for f in survivors)
+        compared = [f for f in survivors if f["faithful"] is not None]
+        agree = sum(f["faithful"] for f in compared)
         lines.append(f"| {name} | {tree['files']:,} | {len(survivors)} ({len(survivors) - notebooks} + {notebooks}) |"
                      f" {len(acting)} | {len(kept)} | {len(survivors) - len(kept)} ({_share(survivors, kept)}) |"
-                     f" {len(missed)} | {faithful} of {len(survivors)} |")
+                     f" {len(missed)} | {agree} of {len(compared)} compared |")
     return "\n".join(lines)
 
 
