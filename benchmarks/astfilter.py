@@ -20,6 +20,9 @@ VERSION_NAME = re.compile(r"openai.*version", re.IGNORECASE | re.ASCII)
 LEGACY_ARGUMENTS = frozenset({"engine", "deployment_id"})  # codemod/rules/legacy_sdk.py
 AZURE_URL = re.compile(r"/openai/v1|\.openai\.azure\.com|\.services\.ai\.azure\.com|azure", re.IGNORECASE)
 OPENAI_MODULES = ("openai",)
+# Module settings that only hold a credential or the OpenAI URL: no rule acts on them alone.
+CREDENTIAL_SETTINGS = frozenset({"openai.api_key", "openai.azure_ad_token", "openai.base_url"})
+NOT_LITERAL = (ast.Call, ast.Subscript, ast.Attribute)
 
 # Reasons, as reported (profile_llm.py counts files per reason).
 AZURE_CLASS = "Azure client class of openai"
@@ -45,6 +48,7 @@ def reasons_of_tree(tree: ast.Module, source: str) -> set[str]:
     if bound is None:
         return {STAR}
     found: set[str] = set()
+    values = _assigned_values(tree)
     for node in ast.walk(tree):
         if isinstance(node, (ast.Name, ast.Attribute)):
             _name_reasons(node, bound, found)
@@ -54,6 +58,8 @@ def reasons_of_tree(tree: ast.Module, source: str) -> set[str]:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             if any(isinstance(t, ast.Name) and VERSION_NAME.search(t.id) for t in targets):
                 found.add(VERSION)
+            if any(_acting_setting(t, node.value, bound, values) for t in targets):
+                found.add(MODULE_SETTING)
         elif isinstance(node, ast.Dict):
             if any(isinstance(k, ast.Constant) and isinstance(k.value, str) and (
                     VERSION_NAME.search(k.value) or k.value == "api-version") for k in node.keys):
@@ -97,8 +103,6 @@ def _name_reasons(node: ast.Name | ast.Attribute, bound: dict[str, set[str]], fo
         return
     if quals & names.AZURE_CLIENT_CLASSES.keys():
         found.add(AZURE_CLASS)
-    if isinstance(node.ctx, ast.Store) and quals & names.MODULE_SETTINGS:
-        found.add(MODULE_SETTING)
     if any(q == r or q.startswith(r + ".") for q in quals for r in names.LEGACY_RESOURCES):
         found.add(LEGACY)
 
@@ -126,6 +130,35 @@ def _call_reasons(call: ast.Call, bound: dict[str, set[str]], source: str, found
     if len(call.args) >= 2 and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str) \
             and VERSION_NAME.search(call.args[0].value):
         found.add(VERSION)  # os.getenv("OPENAI_API_VERSION", "2024-02-01")
+
+
+def _acting_setting(target: ast.expr, value: ast.expr | None, bound: dict[str, set[str]],
+                    values: dict[str, list[ast.expr]]) -> bool:
+    """An assignment to a module setting of openai a rule reads. A credential (`openai.api_key = ...`) only
+    matters when its value can be a literal (AOAI305; an Azure setting beside it is a reason of its own):
+    a call (`os.getenv(...)`, whose default the check skips), a subscript or an attribute never is one, nor
+    a name that is only ever assigned such values (`key = getpass()`)."""
+    quals = qualified(target, bound) & names.MODULE_SETTINGS
+    if not quals:
+        return False
+    if quals <= CREDENTIAL_SETTINGS:
+        if isinstance(value, ast.Name) and values.get(value.id):
+            return not all(isinstance(v, NOT_LITERAL) for v in values[value.id])
+        return not isinstance(value, NOT_LITERAL)
+    return True
+
+
+def _assigned_values(tree: ast.Module) -> dict[str, list[ast.expr]]:
+    """Name -> every value assigned to it by `name = value` anywhere in the module."""
+    values: dict[str, list[ast.expr]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    values.setdefault(target.id, []).append(node.value)
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign, ast.NamedExpr)) and isinstance(node.target, ast.Name):
+            values.setdefault(node.target.id, []).append(node.value if node.value is not None else node.target)
+    return values
 
 
 def _has_key(node: ast.Dict, key: str) -> bool:

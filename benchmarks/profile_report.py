@@ -151,14 +151,14 @@ def estimate_table(trees: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
-def acting_files(trees: dict[str, dict]) -> str:
+def acting_files(trees: dict[str, dict], limit: int = 16) -> str:
     lines = ["### The files a rule acts on", ""]
     for name, tree in trees.items():
         root = tree["directory"].rstrip("/") + "/"
         acting = [f for f in tree["survivors"] if _acts(f)]
-        lines.append(f"- **{name}** ({len(acting)}): " + "; ".join(
-            f"`{f['path'].removeprefix(root)}` ({', '.join(f['acts'])})" for f in acting) if acting else
-            f"- **{name}**: none")
+        shown = "; ".join(f"`{f['path'].removeprefix(root)}` ({', '.join(f['acts'])})" for f in acting[:limit])
+        more = f"; and {len(acting) - limit} more" if len(acting) > limit else ""
+        lines.append(f"- **{name}** ({len(acting)}): {shown}{more}" if acting else f"- **{name}**: none")
     return "\n".join(lines)
 
 
