@@ -35,6 +35,22 @@ UNPARSEABLE = "ast cannot parse it"
 STAR = "star import from openai"
 
 
+# A word screen before ast: every reason above needs one of these spellings in the text (an Azure class, a
+# setting's attribute, an openai<1.0 resource or argument, an api-version name, a module-client responses
+# request, a star import), so a module without any of them has no reason and needs no ast.parse.
+SCREEN = re.compile(
+    r"(?i:azure)|/openai/v1|api-version|api_version|default_query|(?i:openai[^\n]*version)"
+    r"|\.(?:api_key|azure_ad_token|base_url|api_type|api_base)\s*=(?!=)"
+    r"|\b(?:ChatCompletion|Completion|Embedding|Image|Audio|Edit|Moderation|FineTune|Deployment)\b"
+    r"|\b(?:engine|deployment_id)\s*=|\bresponses\b|import\s*\*"
+)
+
+
+def screen(source: str) -> bool:
+    """Whether the text has a word some reason needs (False: no reason, without parsing)."""
+    return SCREEN.search(source) is not None
+
+
 def reasons(source: str) -> set[str]:
     try:
         tree = ast.parse(source)

@@ -41,6 +41,8 @@ class FileProfile:
     ast_reasons: float  # the filter's walk after ast.parse
     libcst_whole: float  # LibCST's parse of the whole module (the engine parses the sliced one)
     faithful: bool | None  # engine_steps produced the real engine's output (None: not compared)
+    screened: bool = True  # the word screen (astfilter.screen) lets it through to ast
+    screen_seconds: float = 0.0
 
 
 @dataclass
@@ -119,13 +121,20 @@ def profile_file(path: Path, raw: bytes, compare: bool) -> FileProfile:
     ast_reasons = clock() - began
     gc.collect()
     whole = engine_steps.libcst_parse_seconds(text)
+    screened, screen_seconds = _screen(text)
     return FileProfile(str(path), path.suffix == ".ipynb", len(raw), acts, sorted(reasons), steps, engine,
-                       ast_parse, ast_reasons, whole, faithful)
+                       ast_parse, ast_reasons, whole, faithful, screened, screen_seconds)
+
+
+def _screen(text: str) -> tuple[bool, float]:
+    began = time.process_time()
+    passed = astfilter.screen(text)
+    return passed, time.process_time() - began
 
 
 def update_reasons(profile: Path) -> None:
-    """Recompute only the prototype filter's reasons in a profile written earlier (after astfilter.py changed):
-    seconds instead of the engine's minutes."""
+    """Recompute only the prototype filter's reasons and word screen in a profile written earlier (after
+    astfilter.py changed): seconds instead of the engine's minutes."""
     import engine_steps
 
     trees = json.loads(profile.read_text())
@@ -134,6 +143,7 @@ def update_reasons(profile: Path) -> None:
             path = Path(entry["path"])
             text, _ = engine_steps.engine_input(path, path.read_bytes())
             entry["reasons"] = sorted(astfilter.reasons(text)) if text is not None else [NO_MODULE]
+            entry["screened"], entry["screen_seconds"] = _screen(text) if text is not None else (True, 0.0)
     profile.write_text(json.dumps(trees, indent=1))
 
 
