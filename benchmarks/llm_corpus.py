@@ -21,16 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
+from llm_azure import AZURE_KINDS, AZURE_VERSIONS, AZURE_WEIGHTS, SHARED_CLIENT_USER
 from llm_blocks import BLOCKS, IMPORT_POOL, TEST_BLOCKS
-from llm_openai import (
-    AZURE_KINDS,
-    AZURE_VERSIONS,
-    AZURE_WEIGHTS,
-    MODELS,
-    OPENAI_KINDS,
-    OPENAI_WEIGHTS,
-    SHARED_CLIENT_USER,
-)
+from llm_openai import MODELS, OPENAI_KINDS, OPENAI_WEIGHTS
 
 FILES_PER_COPY = 1000
 OPENAI_SHARE = 0.25  # files that mention openai (any case), the Azure ones included
