@@ -4,7 +4,14 @@
     python benchmarks/run.py --quick         # a 300-file sample of it, under a minute
     python benchmarks/run.py --results benchmarks/RESULTS.md
 
-The corpus (benchmarks/corpus/, gitignored) is rebuilt only when its parameters change.
+LLM repositories, where a quarter of the files mention openai (against grep -rli and ruff check --select UP):
+
+    python benchmarks/run.py --llm                          # the generated LLM-application corpus, 1x 2x 4x
+    python benchmarks/run.py --corpus haystack=/tmp/haystack --corpus /tmp/camel   # any checkouts
+    python benchmarks/run.py --llm --corpus ... --results benchmarks/RESULTS.md --section llm
+
+The corpora (benchmarks/corpus/, gitignored) are rebuilt only when their parameters change. --results
+replaces only its own section of the file (the standard-library tables, or --section NAME).
 """
 
 from __future__ import annotations
@@ -18,9 +25,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import big_files  # noqa: E402
 import corpus  # noqa: E402
+import llm_run  # noqa: E402
 import tools  # noqa: E402
+from llm_report import write_section  # noqa: E402
 from measure import measure, warm_cache  # noqa: E402
 from report import Row, render  # noqa: E402
 
@@ -33,22 +41,33 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help=f"use a seeded sample of {QUICK_LIMIT} stdlib files")
     parser.add_argument("--limit", type=int, help="use a seeded sample of this many stdlib files")
     parser.add_argument("--sizes", default="1,2,4", help="corpus copies for the growth table (default 1,2,4)")
-    parser.add_argument("--repeats", type=int, default=5, help="runs of aoai-migrate and grep per size (median)")
+    parser.add_argument("--repeats", type=int, help="runs of each command per corpus (median; 5, with --llm or"
+                        " --corpus 3)")
     parser.add_argument("--libcst-repeats", type=int, default=1, help="runs of the LibCST no-op (1x only)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes for both codemods")
-    parser.add_argument("--corpus", type=Path, default=HERE / "corpus", help="where to build the corpus")
+    parser.add_argument("--build-dir", type=Path, default=HERE / "corpus", help="where to build the corpora")
+    parser.add_argument("--llm", action="store_true", help="time the generated LLM-application corpus")
+    parser.add_argument("--corpus", action="append", default=[], metavar="[NAME=]DIR",
+                        help="time this checkout (repeatable) against grep and ruff")
     parser.add_argument("--results", type=Path, help="also write the tables as Markdown to this file")
+    parser.add_argument("--section", default="llm", help="with --llm/--corpus: the section of --results to replace")
+    parser.add_argument("--title", default="LLM repositories", help="with --llm/--corpus: the section's heading")
     parser.add_argument("--seed", type=int, default=7)
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.repeats is None:
+        args.repeats = 3 if args.llm or args.corpus else 5
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.llm or args.corpus:
+        return llm_run.main(args)
     load_before = os.getloadavg()[0]
     limit = args.limit or (QUICK_LIMIT if args.quick else None)
     factors = sorted({int(f) for f in args.sizes.split(",")} | {1})
-    print(f"building corpus in {args.corpus} ...", file=sys.stderr)
-    built = corpus.build(args.corpus, limit, factors, args.seed)
+    print(f"building corpus in {args.build_dir / 'stdlib'} ...", file=sys.stderr)
+    built = corpus.build(args.build_dir / "stdlib", limit, factors, args.seed)
     print(f"{built.base_files} files ({built.azure_files} Azure), {built.base_bytes / 1e6:.1f} MB per copy",
           file=sys.stderr)
     startup = measure("aoai-migrate --version", tools.aoai_version(), HERE, 10, {0})
@@ -58,9 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     text = render(built, rows, startup, python, phases, args, limit, load_before)
     print(text)
     if args.results:
-        kept = args.results.read_text() if args.results.exists() else ""
-        big = kept.find(big_files.SECTION)  # written by benchmarks/big_files.py: kept as it is
-        args.results.write_text(text + ("\n" + kept[big:] if big >= 0 else ""))
+        write_section(args.results, "stdlib", text)  # the other sections (big files, LLM corpora) are kept
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -34,6 +35,26 @@ def libcst_noop(jobs: int) -> list[str]:
 def grep() -> list[str]:
     exe = shutil.which("grep") or "grep"
     return [exe, "-rli", "--include=*.py", "--exclude-dir=.git", WORD, "."]
+
+
+def grep_tree(excludes: tuple[str, ...]) -> list[str]:
+    """`grep -rli` over the files aoai-migrate walks by default: `.py` and `.ipynb`, its excluded folders pruned."""
+    exe = shutil.which("grep") or "grep"
+    return [exe, "-rli", "--include=*.py", "--include=*.ipynb", *[f"--exclude-dir={d}" for d in excludes], WORD, "."]
+
+
+def ruff_up() -> list[str]:
+    """`ruff check --select UP --isolated`, without its cache (aoai-migrate has none, and a warm cache would
+    time nothing) and with one line per violation (printing code frames is not the work being compared)."""
+    script = Path(sys.executable).with_name("ruff")
+    exe = str(script) if script.exists() else (shutil.which("ruff") or "ruff")
+    return [exe, "check", "--select", "UP", "--isolated", "--no-cache", "--output-format", "concise", "."]
+
+
+def ruff_files(directory: Path) -> int:
+    """How many files ruff checks in `directory` (not timed)."""
+    listed = subprocess.run([*ruff_up()[:-1], "--show-files", "."], cwd=directory, capture_output=True, text=True)
+    return len([line for line in listed.stdout.splitlines() if line.strip()])
 
 
 def python_startup() -> list[str]:

@@ -29,6 +29,7 @@ Status = Literal["unchanged", "changed", "skipped", "error"]
 # `bytes.lower()` + `in` runs at memory speed, several times faster than a case-insensitive regex.
 PREFILTER_WORD = b"openai"
 POOL_THRESHOLD = 64  # below this many files a process pool costs more than it saves (pre-commit)
+PARSE_LOG = "AOAI_MIGRATE_PARSE_LOG"  # benchmarks/: a file that gets one line per file handed to LibCST
 
 
 @dataclass
@@ -107,6 +108,7 @@ def migrate_bytes(path: Path, data: bytes, options: Options, shown: str) -> File
     text = None
     try:
         text = decode(data).text
+        _log_parse(shown)
         result = parsing.guarded(migrate_source, text, options, shown)
     except (SourceError, parsing.TooDeep) as exc:
         return _error(path, shown, str(exc))
@@ -136,12 +138,20 @@ def _outcome(path: Path, data: bytes, decoded: Decoded, result: MigrationResult)
     )
 
 
+def _log_parse(shown: str) -> None:
+    if log := os.environ.get(PARSE_LOG):  # appends of one short line: whole lines even from several workers
+        with open(log, "a", encoding="utf-8") as out:
+            out.write(shown + "\n")
+
+
 def _migrate_notebook(path: Path, shown: str, data: bytes, options: Options) -> FileOutcome:
     from codemod import notebook
     from codemod.migration import migrate_source
 
     def migrate(text: str, hidden: str) -> MigrationResult:
         return migrate_source(text, options, shown, hidden=hidden)
+
+    _log_parse(shown)
 
     try:
         result = parsing.guarded(notebook.migrate_notebook, data, migrate)
