@@ -13,7 +13,7 @@ import ast
 import json
 import re
 
-from codemod import names
+from codemod.engine import names
 
 # Names that hold an api-version outside a client call (codemod/rules/advisor_checks.py _VERSION_NAME).
 VERSION_NAME = re.compile(r"openai.*version", re.IGNORECASE | re.ASCII)

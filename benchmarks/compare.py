@@ -44,7 +44,7 @@ class Comparison:
 
 def excludes() -> tuple[str, ...]:
     """aoai-migrate's default excludes (so grep reads the same files)."""
-    from codemod.discovery import DEFAULT_EXCLUDES
+    from codemod.run.discovery import DEFAULT_EXCLUDES
 
     return DEFAULT_EXCLUDES
 

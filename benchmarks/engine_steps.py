@@ -11,18 +11,18 @@ import time
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
-from codemod.analysis import Analysis
-from codemod.context import RuleContext, suppressions
-from codemod.edits import ApplyEdits
-from codemod.engine import PROVIDERS, MigrationResult, _plan_clients
+from codemod.engine.analysis import Analysis
+from codemod.engine.context import RuleContext, suppressions
+from codemod.engine.edits import ApplyEdits
+from codemod.engine.imports import add_imports
+from codemod.engine.metadata import Metadata
+from codemod.engine.slicing import slice_module
 from codemod.findings import Finding
-from codemod.imports import add_imports
-from codemod.metadata import Metadata
+from codemod.migration import PROVIDERS, MigrationResult, _plan_clients
 from codemod.options import Options
 from codemod.rules import rule_modules
-from codemod.runner import FileOutcome
-from codemod.slicing import slice_module
-from codemod.source import SourceError, decode
+from codemod.run.runner import FileOutcome
+from codemod.run.source import SourceError, decode
 
 STEPS = ("slicing", "LibCST parse", "metadata (scopes)", "analysis", "rules", "codegen")
 
@@ -82,7 +82,7 @@ def timed(text: str, hidden: str, path: str) -> tuple[dict[str, float], Migratio
 
 
 def agrees(result: MigrationResult | None, text: str, path: str, outcome: FileOutcome) -> bool:
-    """Whether `timed` produced what the engine did (`outcome` from codemod.runner.migrate_bytes)."""
+    """Whether `timed` produced what the engine did (`outcome` from codemod.run.runner.migrate_bytes)."""
     if result is None:
         return outcome.status == "error"
     findings = sorted(f.code for f in result.findings)

@@ -5,7 +5,7 @@
 
 Per tree: discovery, read, the byte pre-filter, then for every file that passes it the engine's steps timed
 one by one (slicing, LibCST parse, metadata/scope, analysis, rules, codegen; engine_steps.py), the engine's
-real outcome (codemod.runner.migrate_bytes: changed, findings, deployments...), `ast.parse` and LibCST's
+real outcome (codemod.run.runner.migrate_bytes: changed, findings, deployments...), `ast.parse` and LibCST's
 parse of the whole module, and the reasons the prototype second filter (astfilter.py) finds. Times are CPU
 seconds of this process (time.process_time), so the load of the machine changes them less than wall time.
 """
@@ -57,8 +57,8 @@ class TreeProfile:
 def profile_tree(directory: Path) -> TreeProfile:
     clock = time.process_time
     start = clock()
-    from codemod.discovery import discover
-    from codemod.runner import could_match
+    from codemod.run.discovery import discover
+    from codemod.run.runner import could_match
 
     tree = TreeProfile(str(directory))
     tree.phases["import the CLI modules"] = clock() - start
@@ -90,7 +90,7 @@ def profile_file(path: Path, raw: bytes, compare: bool) -> FileProfile:
     import engine_steps
 
     from codemod.options import Options
-    from codemod.runner import migrate_bytes
+    from codemod.run.runner import migrate_bytes
 
     clock = time.process_time
     text, hidden = engine_steps.engine_input(path, raw)

@@ -112,7 +112,7 @@ def phase_table(trees: dict[str, dict]) -> str:
             cells.append(f"{seconds:.2f} ({seconds / totals[n]:.0%})" if totals[n] else "-")
         lines.append(f"| engine: {step}, summed over the files that pass | " + " | ".join(cells) + " |")
     lines.append("| engine, all steps | " + " | ".join(f"{totals[n]:.2f}" for n in names) + " |")
-    lines.append("| engine as the runner calls it (codemod.runner.migrate_bytes) | "
+    lines.append("| engine as the runner calls it (codemod.run.runner.migrate_bytes) | "
                  + " | ".join(f"{sum(f['engine'] for f in trees[n]['survivors']):.2f}" for n in names) + " |")
     return "\n".join(lines)
 
@@ -184,7 +184,7 @@ def legend() -> str:
         " yet ruled out* must be 0 for a sound filter; *notebook cell errors* are AOAI000 findings for notebook"
         " cells that do not parse, which the notebook reader reports before the engine runs (a filter placed"
         " after that step keeps them). *Timed steps = the engine's result*: `benchmarks/engine_steps.py` repeats"
-        " the engine step by step; it is compared with `codemod.runner.migrate_bytes` on every fifth file and on"
+        " the engine step by step; it is compared with `codemod.run.runner.migrate_bytes` on every fifth file and on"
         " every file where anything happens (the cell errors above are the only differences). *Word screen*:"
         " `astfilter.screen`, a regular expression for the words every reason needs; it can spare the walk, not"
         " `ast.parse`, which every file needs so that one that does not parse is still reported. The estimate"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from codemod import runner
 from codemod.options import Options
+from codemod.run import runner
 
 AZURE = 'from openai import AzureOpenAI\n\nclient = AzureOpenAI(api_version="2024-02-01")\n'
 MENTION = '"""Answers come from an OpenAI model."""\n\nVALUE = 1\n'
