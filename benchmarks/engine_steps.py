@@ -18,9 +18,10 @@ from codemod.engine.imports import add_imports
 from codemod.engine.metadata import Metadata
 from codemod.engine.slicing import slice_module
 from codemod.findings import Finding
-from codemod.migration import PROVIDERS, MigrationResult, _plan_clients
+from codemod.migration import PROVIDERS, MigrationResult
 from codemod.options import Options
-from codemod.rules import rule_modules
+from codemod.plan import plan
+from codemod.rules import module_rules
 from codemod.run.runner import FileOutcome
 from codemod.run.source import SourceError, decode
 
@@ -122,26 +123,25 @@ def _migrate(source: str, hidden: str, path: str, steps: dict[str, float]) -> Mi
     resolved = clock()
     analysis = Analysis(meta)
     module.visit(analysis)
-    ctx = RuleContext(module, meta, analysis, Options(), path, suppressions(source))
-    ctx.hidden_code = hidden
+    ctx = RuleContext(module, meta, analysis, Options(), path, suppressions(source), hidden)
     analysed = clock()
-    _plan_clients(ctx)
-    for rule in rule_modules():
-        rule.apply(ctx)
+    ctx, out = plan(ctx)
+    for rule in module_rules():
+        if rule.apply is not None:
+            out.merge(rule.apply(ctx))
     ruled = clock()
     new_source = source
-    if ctx.edits:
-        new_module = module.visit(ApplyEdits(ctx.edits, ctx.meta.parents))
+    if out.edits:
+        new_module = module.visit(ApplyEdits(out.edits, ctx.meta.parents))
         new_source = new_module.code
-        if ctx.edits.imports and new_source != source:
-            new_source = add_imports(new_module, ctx.edits.imports).code
-    findings = sorted(ctx.findings, key=Finding.sort_key)
+        if out.edits.imports and new_source != source:
+            new_source = add_imports(new_module, out.edits.imports).code
+    findings = sorted(out.findings, key=Finding.sort_key)
     done = clock()
     times = (parsed - began, resolved - parsed, analysed - resolved, ruled - analysed, done - ruled)
     for step, seconds in zip(STEPS[1:], times, strict=True):
         steps[step] += seconds
-    return MigrationResult(new_source, findings, dict(ctx.deployments), set(ctx.env_reads), ctx.sdk_needs,
-                           frozenset(ctx.exported_clients))
+    return MigrationResult(new_source, findings, out.record)
 
 
 def libcst_parse_seconds(text: str) -> float:

@@ -178,9 +178,9 @@ def migrate_command(**kwargs: object) -> None:
 @click.command("rules")
 def rules() -> None:
     """List the rule codes and what each does."""
-    from codemod.findings import RULES
+    from codemod.rule_index import summaries
 
-    for code, summary in RULES.items():
+    for code, summary in summaries().items():
         click.echo(f"{code}  {summary}")
 
 

@@ -1,4 +1,4 @@
-"""What a rule reports: `Finding`, plus the table of rule codes and their one-line summaries."""
+"""What a rule reports: `Finding`."""
 
 from __future__ import annotations
 
@@ -7,26 +7,10 @@ from typing import Literal
 
 Level = Literal["error", "warning", "info"]
 
-# Every code the tool can emit, with a one-line summary (shown by `aoai-migrate rules`).
-RULES: dict[str, str] = {
-    "AOAI000": "A file could not be read, decoded or parsed.",
-    "AOAI101": "AzureOpenAI / AsyncAzureOpenAI of the openai package become OpenAI / AsyncOpenAI.",
-    "AOAI102": "azure_endpoint (or the AZURE_OPENAI_ENDPOINT fallback) becomes base_url ending in /openai/v1/.",
-    "AOAI103": "api_version and 'api-version' query parameters are removed (the v1 API rejects them).",
-    "AOAI104": "Token providers and tokens become api_key; the AZURE_OPENAI_API_KEY fallback is made explicit.",
-    "AOAI105": "Client-level azure_deployment moves to model= on every request made through that client.",
-    "AOAI106": "Module-level openai.api_type/azure_endpoint/api_version settings move to the v1 form.",
-    "AOAI107": "openai<1.0 calls (openai.ChatCompletion.create(engine=...)) need the 1.x client first.",
-    "AOAI201": "A hard-coded deployment name in model= becomes an environment variable with the literal as default.",
-    "AOAI301": "A dated api-version is pinned: what it is and what moving to v1 brings.",
-    "AOAI302": "A request uses a parameter or API newer than the client's pinned api-version.",
-    "AOAI303": "A v1 preview path needs its preview header.",
-    "AOAI304": "An API outside the v1 GA list is used: check it by hand.",
-    "AOAI305": "A hard-coded API key or token is passed to the client.",
-    "AOAI306": "The openai dependency pin is too old for the migrated code.",
-    "AOAI307": "A dated api-version outside Python code (.env, YAML, JSON, TOML, Dockerfile, Bicep, Terraform).",
-    "AOAI308": "An unknown or malformed api-version string.",
-}
+# The code of a file that could not be read, decoded or parsed; every other code belongs to a rule
+# (codemod/rules/, listed without importing them by codemod/rule_index.py).
+FILE_ERROR = "AOAI000"
+FILE_ERROR_SUMMARY = "A file could not be read, decoded or parsed."
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from dotenv import dotenv_values
 
 from codemod.cli import main
 from codemod.migration import Options
-from codemod.rules.deployment_names import derived_name
+from codemod.rules._deployment_vars import derived_name
 from codemod.run.runner import run
 from tests.fixture_cases import FIXTURES
 
@@ -51,7 +51,7 @@ def test_different_literals_never_share_a_name(tmp_path: Path) -> None:
     (tmp_path / "b.py").write_text(CHAT.format("gpt_4o"))
     (tmp_path / "c.py").write_text(CHAT.format("GPT-4o"))
     result = run(_files(tmp_path), Options(), "write")
-    used = {lit: name for o in result.outcomes for lit, name in o.deployments.items()}
+    used = {lit: name for o in result.outcomes for lit, name in o.record.deployments.items()}
     assert sorted(used) == ["GPT-4o", "gpt-4o", "gpt_4o"]
     assert len(set(used.values())) == 3
     assert used["GPT-4o"] == "AZURE_OPENAI_DEPLOYMENT_GPT_4O"  # the first literal, sorted, keeps the name

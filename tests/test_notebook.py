@@ -120,7 +120,7 @@ def test_client_built_in_one_cell_is_followed_into_later_cells() -> None:
     assert "ça va" in text and outside_sources(after) == outside_sources(before)
     by_code = {(f.code, f.cell, f.line) for f in result.findings}
     assert ("AOAI201", 4, 2) in by_code and ("AOAI201", 5, 1) in by_code and ("AOAI101", 3, 1) in by_code
-    assert result.deployments == {
+    assert result.record.deployments == {
         "gpt-4o-prod-01": "AZURE_OPENAI_DEPLOYMENT_GPT_4O_PROD_01",
         "text-embedding-3-large-prod": "AZURE_OPENAI_DEPLOYMENT_TEXT_EMBEDDING_3_LARGE_PROD",
     }

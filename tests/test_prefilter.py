@@ -151,7 +151,8 @@ def full_pipeline(data: bytes, directory: Path):
     """What the runner does with a file when the pre-filter lets it through."""
     path = directory / "candidate.py"
     path.write_bytes(data)
-    with mock.patch.object(runner, "could_match", lambda _: True):
+    unfiltered = mock.patch.object(runner, "could_match", lambda *_: True)
+    with unfiltered, mock.patch.object(runner, "may_act", lambda *_: True):
         return migrate_file(path, Options(), "candidate.py")
 
 

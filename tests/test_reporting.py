@@ -18,7 +18,8 @@ from codemod.commands.reporting import (
     escape_property,
     render,
 )
-from codemod.findings import RULES, Finding
+from codemod.findings import Finding
+from codemod.rule_index import summaries
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
 
@@ -69,6 +70,8 @@ FINDINGS = [
         path="a,b:c.py",
     ),
 ]
+
+RULES = summaries()  # every code with its one-line summary, from the rules' declarations
 
 
 def test_concise_lists_sorted_findings_with_cells_and_summary() -> None:

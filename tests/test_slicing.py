@@ -102,9 +102,9 @@ def _splice(text: str, insertions: dict[int, list[str]]) -> str:
 def _same(sliced: MigrationResult, whole: MigrationResult) -> None:
     assert sliced.source == whole.source
     assert sliced.findings == whole.findings
-    assert sliced.deployments == whole.deployments
-    assert sliced.env_reads == whole.env_reads
-    assert sliced.sdk_needs == whole.sdk_needs
+    assert sliced.record.deployments == whole.record.deployments
+    assert sliced.record.env_reads == whole.record.env_reads
+    assert sliced.record.sdk_needs == whole.record.sdk_needs
 
 
 def _text(case) -> str:

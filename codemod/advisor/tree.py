@@ -62,7 +62,7 @@ def advise_paths(paths: Sequence[str | Path]) -> TreeAdvice:
 
 def outside_python(files: Sequence[Path], needs: dict[str, str]) -> list[Finding]:
     """AOAI307/308 for the configuration files and AOAI306 for the dependency files among `files`, given
-    what the Python code needs (reason -> minimum openai version, from `advisor_checks.sdk_needs_of`).
+    what the Python code needs (reason -> minimum openai version, from each module's record: rules/dependency_pins.py).
     A migrate run calls this once at the end with the union of its files' needs."""
     from codemod.advisor.pins import check_openai_pins  # needs `packaging`, only for the dependency check
 
@@ -105,18 +105,11 @@ def _advise_python(path: Path, out: _Collected) -> None:
 
 
 def _advise_notebook(data: bytes, shown: str) -> tuple[list[Finding], dict[str, str]]:
-    from codemod.migration import MigrationResult
+    from codemod.migration import advise_module
     from codemod.notebook import migrate_notebook
 
-    needs: dict[str, str] = {}
-
-    def advise(text: str, hidden: str) -> MigrationResult:
-        findings, found = advise_source(text, shown)
-        needs.update(found)
-        return MigrationResult(text, findings, {}, set())
-
-    result = migrate_notebook(data, advise)
-    return [f.with_path(shown) for f in result.findings], needs
+    result = migrate_notebook(data, lambda text, hidden: advise_module(text, shown, hidden))
+    return [f.with_path(shown) for f in result.findings], result.record.sdk_needs
 
 
 def _error_message(exc: Exception) -> str:
@@ -127,19 +120,9 @@ def _error_message(exc: Exception) -> str:
 
 
 def advise_source(source: str, path: str = "<string>") -> tuple[list[Finding], dict[str, str]]:
-    """The advisor alone on one module (`aoai-migrate advise PATH`): its findings, nothing rewritten, and
-    what the module needs from the openai package (input for AOAI306). Raises on unparseable source."""
-    from codemod.engine.slicing import slice_module
-    from codemod.migration import prepare
-    from codemod.options import Options
-    from codemod.rules import advisor_checks
+    """The advisor alone on one module: its findings, nothing rewritten, and what the module needs from the
+    openai package (input for AOAI306). Raises on unparseable source."""
+    from codemod.migration import advise_module
 
-    sliced = slice_module(source)  # findings keep their lines and columns in the sliced text
-    try:
-        ctx = prepare(sliced.text if sliced is not None else source, Options(), path)
-    except Exception:
-        if sliced is None:
-            raise
-        ctx = prepare(source, Options(), path)
-    advisor_checks.apply(ctx)
-    return sorted(ctx.findings, key=Finding.sort_key), advisor_checks.sdk_needs_of(ctx)
+    result = advise_module(source, path)
+    return result.findings, result.record.sdk_needs

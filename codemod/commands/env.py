@@ -114,8 +114,8 @@ def env(paths: tuple[str, ...], output: str | None, force: bool, config: str | N
         text = outcome.new_text or outcome.old_text
         if text is not None:
             texts[shown] = text
-            deployments[shown] = outcome.deployments
-            implicit[shown] = outcome.env_reads
+            deployments[shown] = outcome.record.deployments
+            implicit[shown] = outcome.record.env_reads
     text = render(collect(texts, deployments, implicit), "aoai-migrate env " + " ".join(paths))
     if output:
         Path(output).write_text(text, encoding="utf-8")

@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from urllib.parse import quote
 
 from codemod.commands.pr_body import Place, PullRequestBody, Setting, Verdict
-from codemod.findings import RULES, Finding
+from codemod.findings import Finding
+from codemod.rule_index import summaries
 
 # GitHub refuses a pull-request body longer than 65,536 characters: long lists are cut to stay below that.
 MAX_CHARS = 60_000
@@ -78,7 +79,8 @@ def _changes(body: PullRequestBody, rows: list[str], cut_rows: int) -> list[str]
         totals.update(counts)
         files.update(counts.keys())
     per_rule = ["| rule | what it changes | files | places |", "|---|---|---:|---:|"]
-    per_rule += [f"| {code(c)} | {cell(escape(RULES.get(c, c)))} | {files[c]} | {totals[c]} |" for c in sorted(totals)]
+    known = summaries()
+    per_rule += [f"| {code(c)} | {cell(escape(known.get(c, c)))} | {files[c]} | {totals[c]} |" for c in sorted(totals)]
     per_file = ["| file | changes |", "|---|---|", *rows]
     blocks = ["\n".join(per_rule)] if totals else []
     blocks.append("\n".join(per_file))

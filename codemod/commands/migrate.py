@@ -12,8 +12,9 @@ import click
 from codemod.cli import EXIT_FILE_ERROR, EXIT_OK, EXIT_PENDING, EXIT_USAGE, display_path, use_color
 from codemod.commands import exit_policy
 from codemod.commands.diffs import colour, unified_diff
-from codemod.findings import RULES, Finding
+from codemod.findings import Finding
 from codemod.options import Options
+from codemod.rule_index import summaries
 from codemod.run import config as config_mod
 
 if TYPE_CHECKING:
@@ -126,7 +127,7 @@ def _codes(raw: str | None, fallback: list[str] | None, flag: str) -> list[str] 
     if values is None:
         return None
     for code in values:
-        if code != "ALL" and not any(known.startswith(code) for known in RULES):
+        if code != "ALL" and not any(known.startswith(code) for known in summaries()):
             raise UsageError(f"{flag} {code}: no rule code starts with {code!r} (see `aoai-migrate rules`).")
     return values
 

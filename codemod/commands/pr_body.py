@@ -88,7 +88,7 @@ def build(result: RunResult, mode: str, command: str, root: Path | None = None,
         path = relative(str(outcome.path))
         changes[path] = Counter(f.code for f in outcome.findings if f.fixed)
         texts[path] = outcome.new_text or ""
-        deployments[path], implicit[path] = outcome.deployments, outcome.env_reads
+        deployments[path], implicit[path] = outcome.record.deployments, outcome.record.env_reads
     located = [f.with_path(relative(f.path)) for f in result.project_findings]
     for outcome in result.outcomes:
         move = _line_mover(outcome) if mode == "write" and outcome.status == "changed" else None

@@ -30,7 +30,8 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from codemod import __version__
-from codemod.findings import RULES, Finding
+from codemod.findings import Finding
+from codemod.rule_index import summaries
 
 FORMATS: tuple[str, ...] = ("concise", "full", "json", "sarif", "github")
 
@@ -173,8 +174,8 @@ _SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
 def render_sarif(findings: Sequence[Finding], counts: RunCounts | None = None) -> str:
-    """A SARIF 2.1.0 log with one run; every rule of `RULES` is described in the driver."""
-    codes = list(RULES) + sorted({f.code for f in findings} - RULES.keys())
+    """A SARIF 2.1.0 log with one run; every rule of `summaries()` is described in the driver."""
+    codes = list(summaries()) + sorted({f.code for f in findings} - summaries().keys())
     index = {code: i for i, code in enumerate(codes)}
     run: dict[str, object] = {
         "tool": {
@@ -199,7 +200,7 @@ def render_sarif(findings: Sequence[Finding], counts: RunCounts | None = None) -
 
 
 def _sarif_rule(code: str) -> dict[str, object]:
-    summary_text = RULES.get(code, f"{code} (no description)")
+    summary_text = summaries().get(code, f"{code} (no description)")
     return {"id": code, "shortDescription": {"text": summary_text}, "fullDescription": {"text": summary_text}}
 
 

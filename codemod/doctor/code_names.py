@@ -59,10 +59,10 @@ def scan_code(paths: Sequence[str], environ: Mapping[str, str]) -> CodeScan:
     for outcome, (_, shown) in zip(result.outcomes, files, strict=True):
         text = outcome.new_text or outcome.old_text
         if text is not None:
-            texts[shown], deployments[shown] = text, outcome.deployments
+            texts[shown], deployments[shown] = text, outcome.record.deployments
             originals[shown] = outcome.old_text or text
             model_vars |= _model_variables(text)
-            implicit[shown] = outcome.env_reads | _model_variables(text)
+            implicit[shown] = outcome.record.env_reads | _model_variables(text)
     scan = CodeScan()
     _names(scan, collect(texts, deployments, implicit), model_vars, environ)
     _api_version(scan, texts, originals, [f for f in result.findings if f.code == "AOAI103" and not f.fixed])

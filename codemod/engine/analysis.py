@@ -77,6 +77,16 @@ def keyword_arg(call: cst.Call, name: str) -> cst.Arg | None:
     return None
 
 
+def is_none(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, cst.Name) and expr.value == "None"
+
+
+def is_none_arg(call: cst.Call, name: str) -> bool:
+    """Whether `call` passes `name=None` (the same as leaving the argument out)."""
+    arg = keyword_arg(call, name)
+    return arg is not None and is_none(arg.value)
+
+
 def string_value(node: cst.BaseExpression | None) -> str | None:
     """The value of a plain string literal (no f-string parts), else None."""
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):

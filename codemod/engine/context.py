@@ -1,9 +1,11 @@
-"""What every rule receives: the parsed module, its metadata and analysis, the options, and the places
-where rules put their edits and findings."""
+"""What a rule reads (`RuleContext`: the parsed module, its metadata and analysis, the options, the plan) and
+what it hands back (`Changes`: its findings, its edits, what the file needs). Rules share no mutable state:
+each gets a fresh `Changes` and returns it, and the engine merges them."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -16,9 +18,10 @@ from codemod.engine.edits import Edits
 from codemod.engine.metadata import Metadata
 from codemod.engine.reach import Reach, reach_of
 from codemod.findings import Finding, Level
+from codemod.record import FileRecord
 
 if TYPE_CHECKING:
-    from codemod.migration import Options
+    from codemod.options import Options
 
 # openai<1.0 calls (the resources AOAI107 knows) or an `openai==0.x` pin, in code the engine cannot see
 _LEGACY_HIDDEN = re.compile(
@@ -49,16 +52,17 @@ class FindingList(list[Finding]):
     """The findings of one module, each once: a request reached through two constructions of one attribute
     (`self.client = AzureOpenAI(...)` in two branches) is looked at once per client, and says the same twice."""
 
-    def __init__(self) -> None:
+    def __init__(self, findings: Iterable[Finding] = ()) -> None:
         super().__init__()
         self._seen: set[Finding] = set()
+        self.extend(findings)
 
     def append(self, finding: Finding) -> None:
         if finding not in self._seen:
             self._seen.add(finding)
             super().append(finding)
 
-    def extend(self, findings) -> None:  # type: ignore[override]
+    def extend(self, findings: Iterable[Finding]) -> None:  # type: ignore[override]
         for finding in findings:
             self.append(finding)
 
@@ -67,7 +71,16 @@ class FindingList(list[Finding]):
         return self
 
 
-@dataclass
+@dataclass(frozen=True)
+class Plan:
+    """What moves to the v1 API in this module, decided before any rule rewrites (codemod/plan.py)."""
+
+    migrated: tuple[Client, ...] = ()  # Azure clients that move: all of AOAI101-AOAI105 apply to each
+    module_settings_move: bool = False  # the module-level client's Azure settings move (AOAI106)
+    model_from_client: frozenset[cst.Call] = frozenset()  # requests whose model= the client's deployment sets
+
+
+@dataclass(frozen=True)
 class RuleContext:
     module: cst.Module
     meta: Metadata
@@ -75,23 +88,22 @@ class RuleContext:
     options: Options
     path: str
     suppressed_lines: dict[int, set[str]]
-    edits: Edits = field(default_factory=Edits)
-    findings: list[Finding] = field(default_factory=FindingList)
-    migrated: list[Client] = field(default_factory=list)  # Azure clients moving to v1 in this run
-    deployments: dict[str, str] = field(default_factory=dict)  # literal -> env var NAME
-    env_reads: set[str] = field(default_factory=set)
-    import_renames: dict[cst.ImportFrom, set[str]] = field(default_factory=dict)
-    keep_local_names: set[tuple[cst.ImportFrom, str]] = field(default_factory=set)  # renamed as `OpenAI as X`
-    import_additions: dict[cst.ImportFrom, set[tuple[str, str | None]]] = field(default_factory=dict)
-    model_overridden: set[cst.Call] = field(default_factory=set)  # requests whose model= AOAI105 sets
-    exported_clients: set[str] = field(default_factory=set)  # module-level names of clients AOAI105 moved
-    sdk_needs: dict[str, str] = field(default_factory=dict)  # reason -> minimum openai version (AOAI306)
-    module_client_azure: bool = False  # the module-level client (openai.chat...) moves to Azure's v1 API
     # code that runs with the module but that the engine cannot see: a notebook's magic lines and the cells
     # that do not parse. A client or class named there is out of sight.
     hidden_code: str = ""
-    planned: bool = False  # the engine decided which clients move (the advisor alone does not)
-    _reach: Reach | None = None
+    plan: Plan | None = None  # None: nothing is planned (the advisor alone predicts what a migration needs)
+    _reach: list[Reach] = field(default_factory=list, compare=False, repr=False)
+
+    @property
+    def planned(self) -> bool:
+        return self.plan is not None
+
+    @property
+    def migrated(self) -> tuple[Client, ...]:
+        return self.plan.migrated if self.plan is not None else ()
+
+    def is_migrated(self, client: Client | None) -> bool:
+        return client is not None and any(c is client for c in self.migrated)
 
     def hidden_mentions(self, name: str) -> bool:
         if not self.hidden_code:
@@ -122,34 +134,64 @@ class RuleContext:
     def active(self, code: str, node: cst.CSTNode) -> bool:
         return self.enabled(code) and not self.suppressed(code, node)
 
-    def report(
+    def finding(
         self, code: str, node: cst.CSTNode, message: str, *, fixed: bool = False, level: Level = "warning"
-    ) -> None:
-        if not self.enabled(code) or self.suppressed(code, node):
-            return
+    ) -> Finding | None:
+        """The finding for `node`, or None when its code is not selected or is suppressed on its lines."""
+        if not self.active(code, node):
+            return None
         span = self.position(node)
-        self.findings.append(
-            Finding(
-                code=code,
-                message=message,
-                line=span.start.line,
-                column=span.start.column + 1,
-                end_line=span.end.line,
-                end_column=span.end.column + 1,
-                fixed=fixed,
-                level=level,
-                path=self.path,
-            )
+        return Finding(
+            code=code,
+            message=message,
+            line=span.start.line,
+            column=span.start.column + 1,
+            end_line=span.end.line,
+            end_column=span.end.column + 1,
+            fixed=fixed,
+            level=level,
+            path=self.path,
         )
 
     def code_for(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
 
     def reach(self) -> Reach:
-        """What every client reaches besides its constructor and requests (codemod/reach.py), computed once."""
-        if self._reach is None:
-            self._reach = reach_of(self.analysis)
-        return self._reach
+        """What every client reaches besides its constructor and requests (codemod/engine/reach.py), computed once."""
+        if not self._reach:
+            self._reach.append(reach_of(self.analysis))
+        return self._reach[0]
 
-    def is_migrated(self, client: Client | None) -> bool:
-        return client is not None and any(c is client for c in self.migrated)
+    def changes(self) -> Changes:
+        return Changes(self)
+
+
+class Changes:
+    """One rule's result for one module: the findings it reports, the edits it asks for, and what the module
+    needs from the rest of the run (`record`)."""
+
+    def __init__(self, ctx: RuleContext) -> None:
+        self._ctx = ctx
+        self.findings = FindingList()
+        self.edits = Edits()
+        self.record = FileRecord()
+
+    def report(
+        self, code: str, node: cst.CSTNode, message: str, *, fixed: bool = False, level: Level = "warning"
+    ) -> None:
+        finding = self._ctx.finding(code, node, message, fixed=fixed, level=level)
+        if finding is not None:
+            self.findings.append(finding)
+
+    def add(self, finding: Finding, node: cst.CSTNode) -> None:
+        """A finding built elsewhere (the advisor's checks), kept when its code is active at `node`."""
+        if self._ctx.active(finding.code, node):
+            self.findings.append(finding)
+
+    def needs_import(self, module: str, obj: str | None = None, asname: str | None = None) -> None:
+        self.edits.imports.add((module, obj, asname))
+
+    def merge(self, other: Changes) -> None:
+        self.findings.extend(other.findings)
+        self.edits.merge(other.edits)
+        self.record.merge(other.record)

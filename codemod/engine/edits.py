@@ -40,6 +40,27 @@ class Edits:
     def __bool__(self) -> bool:
         return bool(self.replacements or self.args or self.removed_lines or self.insert_after or self.prelude)
 
+    def merge(self, other: Edits) -> None:
+        """Add another rule's edits. Two replacements of one node compose (this one first, then the other's, which
+        receives the result); argument operations on one call are combined, the other's added arguments last."""
+        for node, replace in other.replacements.items():
+            mine = self.replacements.get(node)
+            self.replacements[node] = replace if mine is None else _composed(mine, replace)
+        for call, ops in other.args.items():
+            mine_ops = self.call(call)
+            mine_ops.remove |= ops.remove
+            mine_ops.replace.update(ops.replace)
+            mine_ops.add.extend(ops.add)
+        self.removed_lines |= other.removed_lines
+        for line, statements in other.insert_after.items():
+            self.insert_after.setdefault(line, []).extend(statements)
+        self.prelude.extend(other.prelude)
+        self.imports |= other.imports
+
+
+def _composed(first: Replace, second: Replace) -> Replace:
+    return lambda updated: second(first(updated))
+
 
 class ApplyEdits(cst.CSTTransformer):
     """Applies the edits in one walk. Given the parent of every node, it enters only the subtrees that hold

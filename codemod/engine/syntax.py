@@ -13,9 +13,10 @@ from __future__ import annotations
 import ast
 import re
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import reduce
+from functools import cache
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,8 @@ def _chain(node: ast.Attribute) -> list[str] | None:
 
 
 # ---- what a rule needs to see ---------------------------------------------------------------------------
+# Declarative, so that a rule's declaration can be written to codemod/data/rules.json and read back by the
+# runner without importing the rule (and LibCST).
 
 
 class Need:
@@ -137,43 +140,55 @@ class Need:
     def met(self, facts: Facts) -> bool:
         raise NotImplementedError
 
+    def data(self) -> dict[str, Any]:
+        raise NotImplementedError
+
     def __and__(self, other: Need) -> Need:
-        return _All((self, other))
+        return AllOf((self, other))
 
     def __or__(self, other: Need) -> Need:
-        return _Any((self, other))
+        return AnyOf((self, other))
 
 
 @dataclass(frozen=True)
-class _All(Need):
+class AllOf(Need):
     parts: tuple[Need, ...]
 
     def met(self, facts: Facts) -> bool:
         return all(part.met(facts) for part in self.parts)
 
+    def data(self) -> dict[str, Any]:
+        return {"all": [part.data() for part in self.parts]}
+
 
 @dataclass(frozen=True)
-class _Any(Need):
+class AnyOf(Need):
     parts: tuple[Need, ...]
 
     def met(self, facts: Facts) -> bool:
         return any(part.met(facts) for part in self.parts)
 
+    def data(self) -> dict[str, Any]:
+        return {"any": [part.data() for part in self.parts]}
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, init=False)
 class Names(Need):
-    """One of these dotted names (or a name below one of them) is reached through an import; a star import
-    from a module on their path counts too."""
+    """One of these dotted names is reached through an import (a star import from a module on their path
+    counts too). Name a module to accept everything below it."""
 
     dotted: tuple[str, ...]
 
     def __init__(self, *dotted: str) -> None:
-        object.__setattr__(self, "dotted", dotted)
+        object.__setattr__(self, "dotted", tuple(sorted(set(dotted))))
 
     def met(self, facts: Facts) -> bool:
         if any(name in facts.names for name in self.dotted):
             return True
         return any(_on_path(star, name) for star in facts.star_imports for name in self.dotted)
+
+    def data(self) -> dict[str, Any]:
+        return {"names": list(self.dotted)}
 
 
 def _on_path(module: str, dotted: str) -> bool:
@@ -182,39 +197,69 @@ def _on_path(module: str, dotted: str) -> bool:
 
 @dataclass(frozen=True)
 class Identifiers(Need):
-    """An identifier matching `pattern` (a compiled regex, `search`)."""
+    """An identifier in which `pattern` (a regular expression) is found, ignoring case."""
 
-    pattern: re.Pattern[str]
+    pattern: str
 
     def met(self, facts: Facts) -> bool:
-        return any(self.pattern.search(name) for name in facts.identifiers)
+        found = _compiled(self.pattern).search
+        return any(found(name) for name in facts.identifiers)
+
+    def data(self) -> dict[str, Any]:
+        return {"identifiers": self.pattern}
 
 
 @dataclass(frozen=True)
 class Strings(Need):
-    """A string constant for which `test` holds."""
+    """A string constant in which `pattern` (a regular expression) is found, ignoring case."""
 
-    test: Callable[[str], bool]
-    label: str = ""
+    pattern: str
 
     def met(self, facts: Facts) -> bool:
-        return any(self.test(value) for value in facts.strings)
+        found = _compiled(self.pattern).search
+        return any(found(value) for value in facts.strings)
+
+    def data(self) -> dict[str, Any]:
+        return {"strings": self.pattern}
 
 
 @dataclass(frozen=True)
 class Always(Need):
-    """For a rule that reads something the facts do not hold: the module always goes to LibCST."""
+    """For a rule that reads something the facts do not hold: every module goes to LibCST."""
 
     def met(self, facts: Facts) -> bool:
         return True
 
+    def data(self) -> dict[str, Any]:
+        return {"always": True}
+
+
+ALWAYS = Always()
+NEVER = AnyOf(())
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
 
 def any_of(needs: Iterable[Need]) -> Need:
     parts = tuple(needs)
-    return reduce(lambda a, b: a | b, parts) if parts else _Any(())
+    return parts[0] if len(parts) == 1 else AnyOf(parts)
 
 
-def contains(*fragments: str) -> Callable[[str], bool]:
-    """A `Strings` test: the string contains one of `fragments`, ignoring case."""
-    lowered = tuple(f.lower() for f in fragments)
-    return lambda value: any(f in value.lower() for f in lowered)
+def need_from_data(data: dict[str, Any]) -> Need:
+    """The inverse of `Need.data()`."""
+    if "all" in data:
+        return AllOf(tuple(need_from_data(part) for part in data["all"]))
+    if "any" in data:
+        return AnyOf(tuple(need_from_data(part) for part in data["any"]))
+    if "names" in data:
+        return Names(*data["names"])
+    if "identifiers" in data:
+        return Identifiers(data["identifiers"])
+    if "strings" in data:
+        return Strings(data["strings"])
+    if data.get("always"):
+        return ALWAYS
+    raise ValueError(f"not a need: {data!r}")

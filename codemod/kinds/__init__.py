@@ -64,7 +64,7 @@ Migrate = Callable[[str], Migrated]
 class RunFacts:
     """What the Python files of a run tell the other kinds.
 
-    - `needs`: reason -> minimum `openai` version, the union of `MigrationResult.sdk_needs` over the run.
+    - `needs`: reason -> minimum `openai` version, the union of the records' `sdk_needs` over the run.
     - `mentioned`: upper-case names the run's migrated code may still read from the environment: the union
       of `env_samples.mentioned_names(text)` over every migrated module and notebook. None (the default):
       not known, so environment samples are only reported on, never edited.

@@ -18,15 +18,12 @@ import difflib
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from codemod.findings import Finding
 from codemod.notebook.cells import NotebookError, join, relocate, split
 from codemod.notebook.json_text import rewrite_sources, split_lines
 from codemod.notebook.masking import PYTHON_CELL_MAGICS, Cell, is_python_cell, prepare
-
-if TYPE_CHECKING:  # the engine loads LibCST: diffs and `env` read notebooks without it
-    from codemod.migration import MigrationResult
+from codemod.record import FileRecord, MigrationResult
 
 __all__ = ["PYTHON_CELL_MAGICS", "NotebookError", "NotebookResult", "code_cells", "diff_notebook", "migrate_notebook"]
 
@@ -35,8 +32,7 @@ __all__ = ["PYTHON_CELL_MAGICS", "NotebookError", "NotebookResult", "code_cells"
 class NotebookResult:
     data: bytes  # the new file; the very same bytes object when nothing changed
     findings: list[Finding]  # `cell` set, lines relative to the cell, `path` left to the caller
-    deployments: dict[str, str] = field(default_factory=dict)
-    env_reads: set[str] = field(default_factory=set)
+    record: FileRecord = field(default_factory=FileRecord)  # what the cells' code needs from the rest of the run
     cell_changes: list[tuple[int, str, str]] = field(default_factory=list)  # (cell number, before, after)
 
 
@@ -63,7 +59,7 @@ def migrate_notebook(data: bytes, migrate: Callable[[str, str], MigrationResult]
     findings = [f for f in findings if f is not None] + [relocate(f, cells, starts) for f in result.findings]
     new_texts = split(result.source, cells, token, newline)
     changes = [(c.number, c.text, new) for c, new in zip(cells, new_texts, strict=True) if new != c.text]
-    out = NotebookResult(data, findings, dict(result.deployments), set(result.env_reads), changes)
+    out = NotebookResult(data, findings, result.record, changes)
     if changes:
         new_text = rewrite_sources(text, {number: new for number, _, new in changes}, notebook)
         out.data = bom + new_text.encode("utf-8")

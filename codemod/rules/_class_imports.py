@@ -4,14 +4,33 @@ an annotation of a client left on the dated API, code the tool cannot see), with
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import libcst as cst
 from libcst.metadata import ImportAssignment, ScopeProvider
 
 from codemod.engine import names
 from codemod.engine.analysis import ClassRef
-from codemod.engine.context import RuleContext
+from codemod.engine.context import Changes, RuleContext
 from codemod.engine.edits import drop_items
 from codemod.rules._type_exprs import collapse_duplicates
+
+
+@dataclass
+class ImportState:
+    """AOAI101's working state for the imports of one module (kept to the rule, not shared)."""
+
+    ctx: RuleContext
+    out: Changes
+    renames: dict[cst.ImportFrom, set[str]] = field(default_factory=dict)  # Azure names to rename, per import
+    keep_local_names: set[tuple[cst.ImportFrom, str]] = field(default_factory=set)  # renamed as `OpenAI as X`
+    additions: dict[cst.ImportFrom, set[tuple[str, str | None]]] = field(default_factory=dict)
+
+    def finish(self) -> None:
+        """The module-level imports the renamed import statements need (`from openai.lib.azure import
+        AzureOpenAI, AzureADTokenProvider` keeps its other name; the v1 class comes from openai)."""
+        for imp, todo in self.renames.items():
+            _renamed_import(self, imp, imp, todo, self.out.edits.imports)
 
 
 def _renamed_reference(node: cst.CSTNode, new_class: str) -> cst.CSTNode:
@@ -29,9 +48,10 @@ def import_of(ctx: RuleContext, name: cst.Name) -> cst.ImportFrom | None:
 
 
 def plan_import(
-    ctx: RuleContext, imp: cst.ImportFrom, local: str, refs: list[ClassRef], renamed_refs: set[ClassRef]
+    state: ImportState, imp: cst.ImportFrom, local: str, refs: list[ClassRef], renamed_refs: set[ClassRef]
 ) -> list[cst.BaseExpression | None]:
     """Rename the references and the import; returns the `Union`s that were unwrapped."""
+    ctx, edits = state.ctx, state.out.edits
     alias = _alias_for(imp, local)
     if alias is None:
         return []
@@ -43,26 +63,26 @@ def plan_import(
     taken = _name_taken(ctx, new_class)
     if taken and not keep_old:
         # `OpenAI` already means another class here (LangChain's, the user's): keep the local name
-        ctx.keep_local_names.add((imp, local))
-        _rewrite_import(ctx, imp, {local})
+        state.keep_local_names.add((imp, local))
+        _rewrite_import(state, imp, {local})
         return []
     aliased = alias.asname is not None
     target = f"V1{new_class}" if taken else new_class
     unwrapped = []
     if keep_old or not aliased:
         for ref in renamed:
-            ctx.edits.replace(ref.node, _renamed_reference(ref.node, target))
-            unwrapped.append(collapse_duplicates(ctx, ref.node, target))
+            edits.replace(ref.node, _renamed_reference(ref.node, target))
+            unwrapped.append(collapse_duplicates(ctx, edits, ref.node, target))
     if keep_old:
         # the old name is still used: the new one joins it in the same import statement (which may be a
         # local or guarded import, so a module-level import would change when openai is imported)
         if _module(imp) == "openai":
-            ctx.import_additions.setdefault(imp, set()).add((new_class, target if taken else None))
-            _rewrite_import(ctx, imp, set())
+            state.additions.setdefault(imp, set()).add((new_class, target if taken else None))
+            _rewrite_import(state, imp, set())
         else:
-            ctx.edits.imports.add(("openai", new_class, target if taken else None))
+            state.out.needs_import("openai", new_class, target if taken else None)
         return unwrapped
-    _rewrite_import(ctx, imp, {local})
+    _rewrite_import(state, imp, {local})
     return unwrapped
 
 
@@ -119,14 +139,19 @@ def _module(imp: cst.ImportFrom) -> str:
     return cst.Module(body=[]).code_for_node(imp.module)
 
 
-def _rewrite_import(ctx: RuleContext, imp: cst.ImportFrom, locals_: set[str]) -> None:
+def _rewrite_import(state: ImportState, imp: cst.ImportFrom, locals_: set[str]) -> None:
     """Rename the Azure names `locals_` in this import statement (all edits of one statement are merged)."""
-    todo = ctx.import_renames.setdefault(imp, set())
+    todo = state.renames.setdefault(imp, set())
     todo.update(locals_)
-    ctx.edits.replace(imp, lambda updated: _renamed_import(ctx, imp, updated, todo))
+    state.out.edits.replace(imp, lambda updated: _renamed_import(state, imp, updated, todo))
 
 
-def _renamed_import(ctx: RuleContext, original: cst.ImportFrom, updated, todo: set[str]):
+def _renamed_import(
+    state: ImportState, original: cst.ImportFrom, updated, todo: set[str], needed: set | None = None
+):
+    """The import statement with the names in `todo` renamed; the module-level imports it needs go into
+    `needed` (ImportState.finish collects them before the transformation)."""
+    ctx = state.ctx
     assert isinstance(updated, cst.ImportFrom) and not isinstance(updated.names, cst.ImportStar)
     module = _module(original)
     only_clients = all(f"{module}.{a.evaluated_name}" in names.AZURE_CLIENT_CLASSES for a in updated.names)
@@ -142,7 +167,7 @@ def _renamed_import(ctx: RuleContext, original: cst.ImportFrom, updated, todo: s
             continue
         new_class = names.AZURE_CLIENT_CLASSES[qualified]
         asname = alias.evaluated_alias if alias.evaluated_alias not in (None, new_class) else None
-        if (original, local) in ctx.keep_local_names:
+        if (original, local) in state.keep_local_names:
             asname = local
         new_local = asname or new_class
         renamed = alias.with_changes(name=cst.Name(new_class), asname=_as(alias, asname))
@@ -155,10 +180,11 @@ def _renamed_import(ctx: RuleContext, original: cst.ImportFrom, updated, todo: s
         elif module != "openai" and not only_clients:
             # `from openai.lib.azure import AzureOpenAI, AzureADTokenProvider`: the v1 class lives in openai
             drop.add(id(renamed))
-            ctx.edits.imports.add(("openai", new_class, asname))
+            if needed is not None:
+                needed.add(("openai", new_class, asname))
         seen.add(new_local)
     result = drop_items(candidates, lambda a: id(a) in drop)
-    for name, asname in sorted(ctx.import_additions.get(original, set()), key=str):
+    for name, asname in sorted(state.additions.get(original, set()), key=str):
         if (asname or name) not in {a.evaluated_alias or a.evaluated_name for a in result}:
             result = _appended(result, name, asname)
     if not result:
@@ -167,8 +193,9 @@ def _renamed_import(ctx: RuleContext, original: cst.ImportFrom, updated, todo: s
     return updated.with_changes(names=result, module=new_module)
 
 
-def rename_unused_imports(ctx: RuleContext, handled: set[cst.ImportFrom]) -> None:
+def rename_unused_imports(state: ImportState, handled: set[cst.ImportFrom]) -> None:
     """Azure classes imported but never referenced: rename the import too (nothing can still need it)."""
+    ctx = state.ctx
     for imp in ctx.analysis.openai_imports:
         if imp in handled or not ctx.active("AOAI101", imp):
             continue
@@ -180,7 +207,7 @@ def rename_unused_imports(ctx: RuleContext, handled: set[cst.ImportFrom]) -> Non
                 if not _has_references(ctx, imp, alias.evaluated_name):
                     unused.add(alias.evaluated_name)
         if unused:
-            _rewrite_import(ctx, imp, unused)
+            _rewrite_import(state, imp, unused)
 
 
 def _has_references(ctx: RuleContext, imp: cst.ImportFrom, local: str) -> bool:

@@ -11,10 +11,10 @@ import libcst as cst
 from libcst.metadata import ImportAssignment
 
 from codemod.engine.context import RuleContext
-from codemod.engine.edits import drop_items
+from codemod.engine.edits import Edits, drop_items
 
 
-def collapse_duplicates(ctx: RuleContext, node: cst.CSTNode, new_name: str) -> cst.BaseExpression | None:
+def collapse_duplicates(ctx: RuleContext, edits: Edits, node: cst.CSTNode, new_name: str) -> cst.BaseExpression | None:
     """`AsyncOpenAI | AsyncAzureOpenAI`, `Union[AsyncOpenAI, AsyncAzureOpenAI]` and `(OpenAI, AzureOpenAI)`
     would name the same class twice after the rename: keep one. A `Union[...]` left with one member becomes
     that member; the `Union` it no longer uses is returned (its import may go)."""
@@ -24,7 +24,7 @@ def collapse_duplicates(ctx: RuleContext, node: cst.CSTNode, new_name: str) -> c
         other = parent.right if parent.left is node else parent.left
         if _unquoted(ctx.code_for(other)) == new_text:
             keep_left = other is parent.left
-            ctx.edits.replace(parent, lambda updated: updated.left if keep_left else updated.right)
+            edits.replace(parent, lambda updated: updated.left if keep_left else updated.right)
         return None
     if isinstance(parent, cst.Index):  # Union[..., X]: X sits in an Index inside a SubscriptElement
         parent = ctx.meta.parent(parent)
@@ -40,7 +40,7 @@ def collapse_duplicates(ctx: RuleContext, node: cst.CSTNode, new_name: str) -> c
     if new_text not in others or len(items) < 2:
         return None
     if isinstance(container, cst.Subscript) and len(items) == 2 and _unwraps(ctx, container, items[1 - index]):
-        ctx.edits.replace(container, lambda updated: cast(cst.Index, updated.slice[1 - index].slice).value)
+        edits.replace(container, lambda updated: cast(cst.Index, updated.slice[1 - index].slice).value)
         return container.value
     field = "slice" if isinstance(container, cst.Subscript) else "elements"
 
@@ -48,7 +48,7 @@ def collapse_duplicates(ctx: RuleContext, node: cst.CSTNode, new_name: str) -> c
         kept = drop_items(getattr(updated, field), lambda item: item is getattr(updated, field)[index])
         return updated.with_changes(**{field: kept})
 
-    ctx.edits.replace(container, without)
+    edits.replace(container, without)
     return None
 
 
@@ -68,14 +68,14 @@ def _unwraps(ctx: RuleContext, union: cst.Subscript, kept: cst.BaseSlice) -> boo
     return in_annotation or not isinstance(kept.slice.value, (cst.SimpleString, cst.ConcatenatedString))
 
 
-def drop_unused_unions(ctx: RuleContext, unwrapped: list[cst.BaseExpression]) -> None:
+def drop_unused_unions(ctx: RuleContext, edits: Edits, unwrapped: list[cst.BaseExpression]) -> None:
     """`from typing import Union` that only the unwrapped `Union[...]`s used: the name goes from the import.
     Kept when the name also appears in text (a string annotation, `__all__`, a comment) that may need it."""
     gone = {node for node in unwrapped if isinstance(node, cst.Name)}
     for node in gone:
         for referent in ctx.analysis.referents(node):
             imp = referent.node if isinstance(referent, ImportAssignment) else None
-            if not isinstance(imp, cst.ImportFrom) or imp.module is None or imp in ctx.edits.replacements:
+            if not isinstance(imp, cst.ImportFrom) or imp.module is None or imp in edits.replacements:
                 continue
             module = cst.Module(body=[]).code_for_node(imp.module)
             if module not in ("typing", "typing_extensions") or isinstance(imp.names, cst.ImportStar):
@@ -84,18 +84,18 @@ def drop_unused_unions(ctx: RuleContext, unwrapped: list[cst.BaseExpression]) ->
             mentions = len(re.findall(rf"(?<![\w.]){re.escape(node.value)}\b", ctx.module.code))
             if all(reader in gone for reader in readers) and mentions == len(readers) + 1:
                 local = node.value
-                ctx.edits.replace(imp, lambda updated, local=local: _without_name(updated, local))
+                edits.replace(imp, lambda updated, local=local: _without_name(updated, local))
                 if len(imp.names) == 1:
-                    _close_gap_at_top(ctx, ctx.meta.parent(imp))
+                    _close_gap_at_top(ctx, edits, ctx.meta.parent(imp))
 
 
-def _close_gap_at_top(ctx: RuleContext, removed: cst.CSTNode | None) -> None:
+def _close_gap_at_top(ctx: RuleContext, edits: Edits, removed: cst.CSTNode | None) -> None:
     """The module's first statement goes: the blank lines after it would open the file."""
     body = ctx.module.body
     if len(body) < 2 or body[0] is not removed:
         return
     following = body[1]
-    before = ctx.edits.replacements.get(following)
+    before = edits.replacements.get(following)
 
     def trimmed(updated: cst.CSTNode) -> cst.CSTNode:
         updated = before(updated) if before is not None else updated
@@ -104,7 +104,7 @@ def _close_gap_at_top(ctx: RuleContext, removed: cst.CSTNode | None) -> None:
             lines.pop(0)
         return updated.with_changes(leading_lines=lines) if hasattr(updated, "leading_lines") else updated
 
-    ctx.edits.replace(following, trimmed)
+    edits.replace(following, trimmed)
 
 
 def _without_name(updated: cst.CSTNode, local: str) -> cst.CSTNode | cst.RemovalSentinel:

@@ -1,18 +1,44 @@
-"""AOAI103 — `api_version=` and `"api-version"` query parameters are removed: the v1 API has no version
-parameter and rejects requests that send one. `default_query` on the client and `extra_query` on a request
-lose the key; an emptied dict drops its argument. Fixtures: fixtures/api_version/."""
+"""AOAI103 — `api_version=` and `"api-version"` query parameters are removed.
+
+## What it does
+For a client that moves to the v1 API, and for its copies (`copy()` / `with_options()`): `api_version=` is
+removed, and so is an `"api-version"` key of `default_query=` / `set_default_query=`; requests made through it lose
+the key from `extra_query=`. An emptied `default_query` or `extra_query` drops its argument; an emptied
+`set_default_query` stays as `{}` (it still replaces the client's query). An `OpenAI` client already on the v1 path
+loses the key too. An `OpenAI` client that sends an api-version to a `base_url` the tool cannot read is reported.
+
+## Why
+The v1 API has no dated versions: a request that carries one is rejected. `OpenAI` and its `copy()` take no
+`api_version` argument (TypeError).
+
+## Example
+```python
+# before
+client = AzureOpenAI(azure_endpoint=endpoint, api_key=key, api_version="2024-02-01")
+client.chat.completions.create(model=deployment, messages=msgs, extra_query={"api-version": "2024-02-01"})
+# after
+client = OpenAI(base_url=endpoint.rstrip("/") + "/openai/v1/", api_key=key)
+client.chat.completions.create(model=deployment, messages=msgs)
+```
+
+## Fix safety
+Safe. The client stays on the dated API, reported, when an api-version it sends cannot be removed: a query that is
+not a dict literal, `**params` carrying an `extra_query`, or requests in code the tool cannot see or follow.
+
+Fixtures: fixtures/api_version/, fixtures/client_reach/.
+"""
 
 from __future__ import annotations
 
 import libcst as cst
 
 from codemod.engine.analysis import Client, has_key, keyword_arg, sends_api_version, string_value
-from codemod.engine.context import RuleContext
+from codemod.engine.context import Changes, RuleContext
 from codemod.engine.edits import drop_items
 from codemod.engine.escapes import module_level_names, out_of_sight_uses
+from codemod.rules import Rule
+from codemod.rules._needs import ANY_CLIENT
 
-CODES = ("AOAI103",)
-ORDER = 30
 KEY = "api-version"
 
 
@@ -80,55 +106,80 @@ def _loose_version_query(ctx: RuleContext) -> cst.Arg | None:
     return None
 
 
-def apply(ctx: RuleContext) -> None:
+def apply(ctx: RuleContext) -> Changes:
+    out = ctx.changes()
     for client in ctx.migrated:
         version = client.kwarg("api_version")
         if version is not None:
-            ctx.edits.call(client.call).remove.add("api_version")
-            ctx.report("AOAI103", version, "api_version removed (the v1 API has none)", fixed=True)
-        _drop_query_key(ctx, client.call, "default_query")
-    for client in ctx.analysis.clients:
-        if not client.azure and ctx.active("AOAI103", client.call):
-            if client.base_url_has("/openai/v1"):
-                _drop_query_key(ctx, client.call, "default_query")  # a v1 client: Azure rejects api-version
-            elif any("/deployments" in text for text in ctx.analysis.base_url_texts(client)):
-                ctx.report(
-                    "AOAI102",
-                    client.kwarg("base_url") or client.call,
-                    "this OpenAI client calls a dated /openai/deployments/ URL, which needs api-version; point "
-                    "base_url at <resource>/openai/v1/, pass the deployment as model= and drop api-version.",
-                )
-            elif sends_api_version(client.call):
-                ctx.report(
-                    "AOAI103",
-                    client.kwarg("default_query") or client.call,
-                    "this OpenAI client sends api-version, which the v1 API rejects, to a base_url the tool "
-                    "cannot read; if base_url is <resource>/openai/v1/, remove 'api-version' from default_query; "
-                    "if it is a dated /openai/deployments/ URL, point it at /openai/v1/ and pass the deployment "
-                    "as model=.",
-                )
+            out.edits.call(client.call).remove.add("api_version")
+            out.report("AOAI103", version, "api_version removed (the v1 API has none)", fixed=True)
+        _drop_query_key(ctx, out, client.call, "default_query")
+        for copy in ctx.reach().of(client).copies:
+            _migrate_copy(ctx, out, copy)
+    _v1_clients(ctx, out)
     for request in ctx.analysis.requests:
         client = request.client
         if client is not None and (ctx.is_migrated(client) or client.base_url_has("/openai/v1")):
             if ctx.active("AOAI103", request.call):
-                _drop_query_key(ctx, request.call, "extra_query")
+                _drop_query_key(ctx, out, request.call, "extra_query")
         elif client is not None and client.call is None:
             extra = keyword_arg(request.call, "extra_query")
             if extra is not None and has_key(extra.value, KEY):
-                ctx.report(
+                out.report(
                     "AOAI103",
                     extra,
                     "this request's client is a parameter built elsewhere; once that client is on the v1 API, "
                     "remove 'api-version' here (the v1 API rejects it).",
                 )
+    return out
 
 
-def _drop_query_key(ctx: RuleContext, call: cst.Call, keyword: str) -> None:
+def _v1_clients(ctx: RuleContext, out: Changes) -> None:
+    for client in ctx.analysis.clients:
+        if client.azure or client.call is None or not ctx.active("AOAI103", client.call):
+            continue
+        if client.base_url_has("/openai/v1"):
+            _drop_query_key(ctx, out, client.call, "default_query")  # a v1 client: Azure rejects api-version
+        elif sends_api_version(client.call) and not any(
+            "/deployments" in text for text in ctx.analysis.base_url_texts(client)
+        ):  # a dated /deployments/ URL is AOAI102's to report
+            out.report(
+                "AOAI103",
+                client.kwarg("default_query") or client.call,
+                "this OpenAI client sends api-version, which the v1 API rejects, to a base_url the tool "
+                "cannot read; if base_url is <resource>/openai/v1/, remove 'api-version' from default_query; "
+                "if it is a dated /openai/deployments/ URL, point it at /openai/v1/ and pass the deployment "
+                "as model=.",
+            )
+
+
+def _migrate_copy(ctx: RuleContext, out: Changes, copy: cst.Call) -> None:
+    """copy() / with_options() of a migrated client: OpenAI's copy() takes no api_version (TypeError)."""
+    method = copy.func.attr.value if isinstance(copy.func, cst.Attribute) else "copy"
+    version = keyword_arg(copy, "api_version")
+    if version is not None:
+        out.edits.call(copy).remove.add("api_version")
+        out.report("AOAI103", version, f"api_version removed from {method}() (the v1 API has none)", fixed=True)
+    # default_query= merges into the client's query, so a key-less one can go; set_default_query= replaces the
+    # client's query, so an emptied one stays as `{}` (it still clears the client's other keys).
+    _drop_query_key(ctx, out, copy, "default_query")
+    replaced = keyword_arg(copy, "set_default_query")
+    if replaced is None or not isinstance(replaced.value, cst.Dict):
+        return
+    keys = [string_value(e.key) if isinstance(e, cst.DictElement) else None for e in replaced.value.elements]
+    if keys and all(key == KEY for key in keys):
+        out.edits.replace(replaced.value, cst.Dict([]))
+        out.report("AOAI103", replaced, "'api-version' removed from set_default_query (now {})", fixed=True)
+    else:
+        _drop_query_key(ctx, out, copy, "set_default_query")
+
+
+def _drop_query_key(ctx: RuleContext, out: Changes, call: cst.Call, keyword: str) -> None:
     arg = keyword_arg(call, keyword)
     if arg is None:
         return
     if not isinstance(arg.value, cst.Dict):
-        ctx.report(
+        out.report(
             "AOAI103",
             arg,
             f"{keyword} is not a dict literal; make sure it carries no 'api-version' (the v1 API rejects it).",
@@ -138,9 +189,9 @@ def _drop_query_key(ctx: RuleContext, call: cst.Call, keyword: str) -> None:
     has_key = [e for e in elements if isinstance(e, cst.DictElement) and string_value(e.key) == KEY]
     if not has_key:
         return
-    ctx.report("AOAI103", has_key[0], f"'api-version' removed from {keyword}", fixed=True)
+    out.report("AOAI103", has_key[0], f"'api-version' removed from {keyword}", fixed=True)
     if len(has_key) == len(elements):
-        ctx.edits.call(call).remove.add(keyword)
+        out.edits.call(call).remove.add(keyword)
         return
 
     def without_key(updated: cst.CSTNode) -> cst.CSTNode:
@@ -150,9 +201,13 @@ def _drop_query_key(ctx: RuleContext, call: cst.Call, keyword: str) -> None:
         )
         return updated.with_changes(elements=kept)
 
-    ctx.edits.replace(arg.value, without_key)
+    out.edits.replace(arg.value, without_key)
 
 
-def drop_version_key(ctx: RuleContext, call: cst.Call, keyword: str) -> None:
-    """Remove "api-version" from the dict literal given as `keyword=` to `call` (a migrated client's copy())."""
-    _drop_query_key(ctx, call, keyword)
+RULE = Rule(
+    __name__,
+    codes={"AOAI103": "api_version and 'api-version' query parameters are removed (the v1 API rejects them)."},
+    apply=apply,
+    blocker=blocker,
+    needs=ANY_CLIENT,
+)

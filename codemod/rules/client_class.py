@@ -1,12 +1,43 @@
 """AOAI101 — `AzureOpenAI` / `AsyncAzureOpenAI` of the openai package become `OpenAI` / `AsyncOpenAI`.
 
-Names are resolved through imports, so a user's own `class AzureOpenAI` or LlamaIndex's class of the same
-name is never touched. Imports are renamed in place (aliases kept, no duplicates); annotations follow,
-unless a constructor of the class in the same file stays on the dated API (then they describe it).
-`isinstance` / `issubclass` checks are reported and left as they are: a migrated client is an `OpenAI`,
-so `isinstance(c, AzureOpenAI)` turns false for it, and `isinstance(c, OpenAI)` would hold for every client
-(`AzureOpenAI` subclasses `OpenAI`). Only a check that already accepts the v1 class, whose meaning cannot
-change, loses its duplicate. Fixtures: fixtures/client_class/."""
+## What it does
+For a client that moves to the v1 API, its constructor's class is renamed; imports are renamed in place (aliases
+kept, no duplicates, `from openai.lib.azure` moved to `openai`) or joined by the v1 class where the Azure class is
+still used. Annotations follow (`Union[X]` left with one member becomes `X`), unless a constructor of the class in
+the same file stays on the dated API: then they describe that client and stay, with an info finding. Names are
+resolved through imports, so a user's own `class AzureOpenAI` or LlamaIndex's class of that name is never touched.
+Reported, not rewritten: `isinstance` / `issubclass` checks with the Azure class, the class used as a value (a
+base class, an argument), and names in strings or in code the tool cannot see.
+
+A client stays on the dated API, reported, when it is built from `**settings`, when a check would flip for it,
+or when something it reaches cannot move (codemod/rules/_client_reach.py): AzureOpenAI's private attributes
+(`_api_version`, `_azure_*`), attributes whose value the migration changes (`base_url`, ...), or a copy whose
+arguments cannot be carried over.
+
+## Why
+The v1 API is served by the plain client. A migrated client is an `OpenAI`, so `isinstance(c, AzureOpenAI)` turns
+false for it, and `isinstance(c, OpenAI)` would hold for every client (`AzureOpenAI` subclasses `OpenAI`): only a
+person knows what such a check meant. OpenAI has none of AzureOpenAI's private attributes (AttributeError).
+
+## Example
+```python
+# before
+from openai import AzureOpenAI
+def make() -> AzureOpenAI:
+    return AzureOpenAI(azure_endpoint=endpoint, api_key=key, api_version="2024-02-01")
+# after
+from openai import OpenAI
+def make() -> OpenAI:
+    return OpenAI(base_url=endpoint.rstrip("/") + "/openai/v1/", api_key=key)
+```
+
+## Fix safety
+Safe where applied: the rename happens only together with AOAI102-AOAI105 for the same client (all or none). A
+check that already accepts the v1 class (`isinstance(c, (OpenAI, AzureOpenAI))`) keeps its meaning and loses its
+duplicate.
+
+Fixtures: fixtures/client_class/, fixtures/client_reach/.
+"""
 
 from __future__ import annotations
 
@@ -16,16 +47,21 @@ import libcst as cst
 
 from codemod.engine import names
 from codemod.engine.analysis import ClassRef, Client
-from codemod.engine.context import RuleContext
+from codemod.engine.context import Changes, RuleContext
 from codemod.engine.escapes import how_it_escapes, out_of_sight_uses
-from codemod.rules._class_imports import import_of, plan_import, rename_unused_imports
+from codemod.rules import Blocked, Rule
+from codemod.rules._class_imports import ImportState, import_of, plan_import, rename_unused_imports
+from codemod.rules._client_reach import reach_blocker
+from codemod.rules._needs import AZURE_CLASSES
 from codemod.rules._type_exprs import collapse_duplicates, drop_unused_unions
 
-CODES = ("AOAI101",)
-ORDER = 10
+
+def blocker(ctx: RuleContext, client: Client) -> list[Blocked]:
+    """Every reason the client cannot be an OpenAI client: its class (settings, checks), and what it reaches."""
+    return [found for found in (_class_blocker(ctx, client), reach_blocker(ctx, client)) if found is not None]
 
 
-def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
+def _class_blocker(ctx: RuleContext, client: Client) -> Blocked | None:
     cls = client.qualified.rsplit(".", 1)[1]
     new = names.AZURE_CLIENT_CLASSES[client.qualified]
     if client.has_star_args:
@@ -78,7 +114,9 @@ def _tests(ctx: RuleContext, check: cst.Call, client: Client) -> bool:
     return any(found is client and path == () for found, path in ctx.analysis.clients_of(tested))
 
 
-def apply(ctx: RuleContext) -> None:
+def apply(ctx: RuleContext) -> Changes:
+    out = ctx.changes()
+    state = ImportState(ctx, out)
     staying = _staying_constructors(ctx)
     renamed_refs = _renamed_refs(ctx, staying)
     groups: dict[tuple[cst.ImportFrom, str], list[ClassRef]] = {}
@@ -88,11 +126,11 @@ def apply(ctx: RuleContext) -> None:
         new_class = names.AZURE_CLIENT_CLASSES[ref.qualified]
         renamed = ref in renamed_refs
         if not renamed:
-            _report_kept(ctx, ref, new_class, staying, checks)
+            _report_kept(ctx, out, ref, new_class, staying, checks)
         if isinstance(ref.node, cst.Attribute):
             if renamed:
-                ctx.edits.replace(ref.node.attr, cst.Name(new_class))
-                unwrapped.append(collapse_duplicates(ctx, ref.node, new_class))
+                out.edits.replace(ref.node.attr, cst.Name(new_class))
+                unwrapped.append(collapse_duplicates(ctx, out.edits, ref.node, new_class))
             continue
         imported = ref.imported or import_of(ctx, ref.node)
         if imported is None:
@@ -100,38 +138,41 @@ def apply(ctx: RuleContext) -> None:
         local = ref.local or (ref.node.value if isinstance(ref.node, cst.Name) else str(ref.node.evaluated_value))
         groups.setdefault((imported, local), []).append(ref)
     for (imp, local), refs in groups.items():
-        unwrapped.extend(plan_import(ctx, imp, local, refs, renamed_refs))
-    drop_unused_unions(ctx, [node for node in unwrapped if node is not None])
-    rename_unused_imports(ctx, {imp for imp, _ in groups})
+        unwrapped.extend(plan_import(state, imp, local, refs, renamed_refs))
+    drop_unused_unions(ctx, out.edits, [node for node in unwrapped if node is not None])
+    rename_unused_imports(state, {imp for imp, _ in groups})
+    state.finish()
     for client in ctx.migrated:
+        assert client.call is not None
         new_class = names.AZURE_CLIENT_CLASSES[client.qualified]
-        ctx.report("AOAI101", client.call.func, f"{ctx.code_for(client.call.func)} -> {new_class}", fixed=True)
+        out.report("AOAI101", client.call.func, f"{ctx.code_for(client.call.func)} -> {new_class}", fixed=True)
+    return out
 
 
 def _report_kept(
-    ctx: RuleContext, ref: ClassRef, new_class: str, staying: dict[str, Client], checks: set[cst.Call]
+    ctx: RuleContext, out: Changes, ref: ClassRef, new_class: str, staying: dict[str, Client], checks: set[cst.Call]
 ) -> None:
     """Say why a reference keeps the Azure class, and what a person does about it."""
     if ref.kind in ("type", "text") and new_class in staying:
-        _report_kept_annotation(ctx, ref, new_class, staying[new_class])
+        _report_kept_annotation(ctx, out, ref, new_class, staying[new_class])
     elif ref.kind == "other":
-        ctx.report(
+        out.report(
             "AOAI101",
             ref.node,
             f"{ctx.code_for(ref.node)} is used here as a value (a base class, an argument, ...); the tool "
             f"does not follow it. Replace it with {new_class} by hand once its construction is migrated.",
         )
     elif ref.kind == "check":
-        _report_check(ctx, ref, new_class, checks)
+        _report_check(ctx, out, ref, new_class, checks)
     elif ref.kind == "hidden":
-        ctx.report(
+        out.report(
             "AOAI101",
             ref.node,
             f"{ref.local} is used in code the tool cannot see (an IPython magic line or a cell that does not "
             f"parse), so its import is kept. Replace it with {new_class} there by hand.",
         )
     elif ref.kind == "text":
-        ctx.report(
+        out.report(
             "AOAI101",
             ref.node,
             f"{ref.local} is named inside the string {ctx.code_for(ref.node)}, which the tool does not "
@@ -193,7 +234,7 @@ def _accepts_v1_already(ctx: RuleContext, ref: ClassRef, new_class: str) -> bool
     return any(f"openai.{new_class}" in ctx.meta.qualified(m.value) for m in members)
 
 
-def _report_check(ctx: RuleContext, ref: ClassRef, new_class: str, reported: set[cst.Call]) -> None:
+def _report_check(ctx: RuleContext, out: Changes, ref: ClassRef, new_class: str, reported: set[cst.Call]) -> None:
     """One finding per check, at the class it names (at the check itself when a type alias names it)."""
     check = ref.check
     assert check is not None and isinstance(check.func, cst.Name)
@@ -202,7 +243,7 @@ def _report_check(ctx: RuleContext, ref: ClassRef, new_class: str, reported: set
     reported.add(check)
     inside = any(a is check for a in ctx.meta.ancestors(ref.node))
     old = ctx.code_for(check.args[1].value)
-    ctx.report(
+    out.report(
         "AOAI101",
         ref.node if inside else check,
         f"{check.func.value}(..., {old}) is left as it is: a client moved to the v1 API is an {new_class}, so "
@@ -225,13 +266,23 @@ def _tests_other_clients_only(ctx: RuleContext, check: cst.Call) -> bool:
     )
 
 
-def _report_kept_annotation(ctx: RuleContext, ref: ClassRef, new_class: str, client: Client) -> None:
+def _report_kept_annotation(ctx: RuleContext, out: Changes, ref: ClassRef, new_class: str, client: Client) -> None:
     assert client.call is not None
     line = ctx.position(client.call).start.line
-    ctx.report(
+    out.report(
         "AOAI101",
         ref.node,
         f"{ctx.code_for(ref.node)} is kept: the {ctx.code_for(client.call.func)}(...) at line {line} stays on the "
         f"dated API in this run, and annotations of its class describe it; they become {new_class} with it.",
         level="info",
     )
+
+
+RULE = Rule(
+    __name__,
+    codes={"AOAI101": "AzureOpenAI / AsyncAzureOpenAI of the openai package become OpenAI / AsyncOpenAI."},
+    apply=apply,
+    blocker=blocker,
+    words=("azureopenai",),
+    needs=AZURE_CLASSES,
+)

@@ -1,48 +1,52 @@
-"""AOAI105 — a client-level `azure_deployment=D` is removed and every request made through the client on a
-deployment route gets `model=D`: with `azure_deployment` the openai package put D in the URL and ignored
-`model=` on those routes (lib/azure.py, `_deployments_endpoints`). The Responses API is not a deployment
-route: its `model=` was always used, so it is kept. With `base_url=` the package ignored `azure_deployment`
-(the requests went to /deployments/<model>), so the argument is simply dropped; a base_url ending in
-/deployments/NAME names the deployment itself.
+"""AOAI105 — a client-level `azure_deployment` moves to `model=` on every request made through that client.
 
-D is copied into the requests only when it has the same value there as at the constructor (codemod/stable.py:
-a literal, a name bound once and never rebound, `self.<attr>` set once in `__init__`, and not None). When it
-may not, when a use of the client is out of sight (returned, passed on, stored where it can't be followed), or
-when a request is also made through another client, the client is left alone and reported.
-Fixtures: fixtures/client_deployment/."""
+## What it does
+For a client that moves to the v1 API: `azure_deployment=D` is removed, and every request made through the
+client on a deployment route (chat completions, completions, embeddings, audio, images) gets `model=D`. The
+Responses API is not a deployment route: its `model=` is kept. With `base_url=` the openai package ignored
+`azure_deployment` (requests went to `/deployments/<model>`), so the argument is simply dropped; a base_url ending
+in `/deployments/NAME` names the deployment itself.
+
+## Why
+With `azure_deployment` (and an endpoint), the openai package put D in the URL and ignored `model=` on those routes
+(lib/azure.py, `_deployments_endpoints`). The v1 API routes by `model=`, so a request that keeps its own `model=`
+would silently go to another deployment.
+
+## Example
+```python
+# before
+client = AzureOpenAI(azure_endpoint=endpoint, azure_deployment="gpt-4o-prod-01", api_version="2024-02-01")
+client.chat.completions.create(model="gpt-4o", messages=msgs)
+# after
+client = OpenAI(base_url=endpoint.rstrip("/") + "/openai/v1/")
+client.chat.completions.create(
+    model=os.getenv("AZURE_OPENAI_DEPLOYMENT_GPT_4O_PROD_01", "gpt-4o-prod-01"), messages=msgs
+)
+```
+
+## Fix safety
+Safe where applied. D is copied into the requests only when it has the same value there as at the constructor
+(codemod/engine/stable.py: a literal, a name bound once and never rebound, `self.<attr>` set once in `__init__`,
+and not None). When it may not, when a use of the client is out of sight (returned, passed on, stored where it
+can't be followed, imported by another file of the run), or when a request is also made through another client,
+the client is left alone and reported.
+
+Fixtures: fixtures/client_deployment/.
+"""
 
 from __future__ import annotations
 
 import libcst as cst
 
-from codemod.engine import exprs, names
-from codemod.engine.analysis import Client, keyword_arg, string_value
-from codemod.engine.context import RuleContext
+from codemod.engine import names
+from codemod.engine.analysis import Client, is_none, keyword_arg, string_value
+from codemod.engine.context import Changes, RuleContext
+from codemod.engine.deployments import deployment_of
 from codemod.engine.escapes import how_it_escapes, module_level_names, out_of_sight_uses
 from codemod.engine.stable import why_not_movable
-from codemod.rules import deployment_names
-
-CODES = ("AOAI105",)
-ORDER = 50
-
-
-def deployment_of(client: Client) -> cst.BaseExpression | None:
-    """The deployment the client's deployment-route requests went to, whatever their model= said:
-    `azure_deployment=D` when the client was built from an endpoint (azure_endpoint= or AZURE_OPENAI_ENDPOINT), or
-    NAME of a base_url ending in /deployments/NAME. With base_url= the openai package ignores azure_deployment: it
-    builds the deployment URL only when base_url is None and keeps `_azure_deployment = None` (lib/azure.py)."""
-    base_url = client.kwarg("base_url")
-    if base_url is None or _is_none(base_url.value):
-        arg = client.kwarg("azure_deployment")
-        return arg.value if arg is not None and not _is_none(arg.value) else None
-    folded = exprs.base_url_to_v1(base_url.value)
-    if folded is not None and folded[1] is not None:
-        return exprs.string(folded[1])
-    return None
-
-
-def _is_none(expr: cst.BaseExpression) -> bool:
-    return isinstance(expr, cst.Name) and expr.value == "None"
+from codemod.rules import Rule
+from codemod.rules._deployment_vars import constant_model, env_lookup
+from codemod.rules._needs import AZURE_CLASSES
 
 
 def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
@@ -108,18 +112,20 @@ def _request_problem(ctx: RuleContext, client: Client, deployment: cst.BaseExpre
     )
 
 
-def apply(ctx: RuleContext) -> None:
+def apply(ctx: RuleContext) -> Changes:
+    out = ctx.changes()
     for client in ctx.migrated:
+        assert client.call is not None
         deployment = deployment_of(client)
         ignored = client.kwarg("azure_deployment")
         if ignored is not None:
-            ctx.edits.call(client.call).remove.add("azure_deployment")  # OpenAI takes no such argument
+            out.edits.call(client.call).remove.add("azure_deployment")  # OpenAI takes no such argument
         if deployment is None:
             if ignored is not None:
-                _report_ignored(ctx, ignored)
+                _report_ignored(out, ignored)
             continue
-        ctx.exported_clients.update(module_level_names(ctx.analysis, client))
-        ctx.report(
+        out.record.exported_clients.update(module_level_names(ctx.analysis, client))
+        out.report(
             "AOAI105",
             client.call,
             f"client-level deployment {ctx.code_for(deployment)} moved to model= on its requests",
@@ -128,31 +134,33 @@ def apply(ctx: RuleContext) -> None:
         for request in client.requests:
             if request.path not in names.DEPLOYMENT_ROUTE_REQUESTS:
                 continue
-            ctx.model_overridden.add(request.call)
-            value = _model_value(ctx, deployment, request.call)
-            ops = ctx.edits.call(request.call)
+            value = _model_value(ctx, out, deployment, request.call)
+            ops = out.edits.call(request.call)
             if keyword_arg(request.call, "model") is not None:
                 ops.replace["model"] = ("model", value)
             else:
                 ops.add.append(("model", value))
+    return out
 
 
-def _model_value(ctx: RuleContext, deployment: cst.BaseExpression, request: cst.Call) -> cst.BaseExpression:
+def _model_value(
+    ctx: RuleContext, out: Changes, deployment: cst.BaseExpression, request: cst.Call
+) -> cst.BaseExpression:
     literal = string_value(deployment)
     if literal is not None and ctx.active("AOAI201", request):
-        return deployment_names.env_lookup(ctx, literal, deployment)
+        return env_lookup(ctx, out, literal, deployment)
     if isinstance(deployment, cst.Name) and ctx.active("AOAI201", request):
-        return deployment_names.constant_model(ctx, deployment) or deployment.deep_clone()
+        return constant_model(ctx, out, deployment) or deployment.deep_clone()
     return deployment.deep_clone()
 
 
-def _report_ignored(ctx: RuleContext, arg: cst.Arg) -> None:
+def _report_ignored(out: Changes, arg: cst.Arg) -> None:
     why = (
         "None means no client-level deployment"
-        if _is_none(arg.value)
+        if is_none(arg.value)
         else "with base_url= the openai package ignored it, and requests went to the deployment their model= names"
     )
-    ctx.report("AOAI105", arg, f"azure_deployment removed: {why}", fixed=True)
+    out.report("AOAI105", arg, f"azure_deployment removed: {why}", fixed=True)
 
 
 def _shared_by(ctx: RuleContext, client: Client, request, deployment: cst.BaseExpression) -> str | None:
@@ -168,3 +176,13 @@ def _shared_by(ctx: RuleContext, client: Client, request, deployment: cst.BaseEx
     lines = sorted(ctx.position(c.call).start.line for c in clients if c.call is not None)
     where = "the clients built at lines " + ", ".join(map(str, lines[:-1])) + f" and {lines[-1]}"
     return where + (" or a parameter's client" if len(lines) < len(clients) else "")
+
+
+RULE = Rule(
+    __name__,
+    codes={"AOAI105": "Client-level azure_deployment moves to model= on every request made through that client."},
+    apply=apply,
+    blocker=blocker,
+    words=("azureopenai",),
+    needs=AZURE_CLASSES,
+)

@@ -1,78 +1,72 @@
-"""AOAI201 — a hard-coded deployment name in `model=` of a request made through an Azure client becomes
-`os.getenv(NAME, "literal")`: nothing changes until NAME is set, and then dev and prod can use different
-deployments (a wrong name is the classic `404 DeploymentNotFound`). A module-level constant holding the
-literal is rewritten at its assignment. `--require-env` emits `os.environ[NAME]` instead.
+"""AOAI201 — a hard-coded deployment name in `model=` becomes an environment variable with the literal as default.
 
-Only requests that reach Azure's v1 API are rewritten: through a client that moves in this run, an `OpenAI`
-client already pointed at Azure, or a parameter or attribute annotated with the Azure class alone (built out
-of sight) in a file none of whose constructors of that class stays. A client left on the dated API is left
-wholly alone, its requests included. A `model=` the client ignores (a base_url that names the deployment)
-and placeholders of sample code ("<DEPLOYMENT_NAME>", "YOUR_DEPLOYMENT_NAME") are not deployment names.
-Fixtures: fixtures/deployment_names/."""
+## What it does
+In a request made through an Azure client that reaches the v1 API after this run (chat completions, completions,
+embeddings, responses, images, audio), a literal `model="gpt-4o-prod-01"` becomes
+`os.getenv("AZURE_OPENAI_DEPLOYMENT_GPT_4O_PROD_01", "gpt-4o-prod-01")`; `--require-env` gives
+`os.environ[NAME]`. NAME comes from `[tool.aoai-migrate.deployments]` or is derived from the literal, and is the
+same in every file of a run. A module-level constant holding the literal is rewritten at its assignment, unless a
+request that does not go to Azure also reads it as its model (then each Azure request reads
+`os.getenv(NAME, CONSTANT)`).
+
+Only requests that reach Azure's v1 API are rewritten: through a client that moves in this run, an `OpenAI` client
+already pointed at Azure, or a parameter or attribute annotated with the Azure class alone (built out of sight) in
+a file none of whose constructors of that class stays. A client left on the dated API is left wholly alone. A
+`model=` the client ignores (a base_url that names the deployment) and placeholders of sample code
+("<DEPLOYMENT_NAME>", "YOUR_DEPLOYMENT_NAME") are not deployment names.
+
+## Why
+`model=` must be the deployment name chosen in the Azure portal; a wrong one is the classic `404
+DeploymentNotFound`. Read from the environment, dev and prod can use different deployments, and
+`aoai-migrate doctor` can check the names before the code runs.
+
+## Example
+```python
+# before
+client.chat.completions.create(model="gpt-4o-prod-01", messages=msgs)
+# after
+client.chat.completions.create(
+    model=os.getenv("AZURE_OPENAI_DEPLOYMENT_GPT_4O_PROD_01", "gpt-4o-prod-01"), messages=msgs
+)
+```
+
+## Fix safety
+Safe: nothing changes until the variable is set. With `--require-env` the program fails at the request when the
+variable is missing, by design. A `model=` hidden in `**params` is reported.
+
+Fixtures: fixtures/deployment_names/.
+"""
 
 from __future__ import annotations
 
-import re
 from typing import cast
 
 import libcst as cst
 
-from codemod.engine import exprs, names
-from codemod.engine.analysis import Client, Request, keyword_arg
-from codemod.engine.context import RuleContext
-
-CODES = ("AOAI201",)
-ORDER = 80
-_NOT_ALNUM = re.compile(r"[^A-Za-z0-9]+")
-# What sample code puts where the deployment name goes: "<MODEL_DEPLOYMENT_NAME>", "{deployment}", "$MODEL",
-# "your-deployment-name", "...", "". Azure deployment names hold no brackets, braces, "$" or spaces.
-_PLACEHOLDER_MARK = re.compile(r"[<>{}\[\]$%\s]")
-_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
-_PLACEHOLDER_WORDS = frozenset({"your", "placeholder", "replace", "changeme", "todo", "tbd", "xxx", "xxxx"})
-_GENERIC_WORDS = frozenset({"model", "deployment", "name", "id", "engine", "here", "the", "my"})
-
-
-def derived_name(literal: str, prefix: str) -> str:
-    """`gpt-4o-prod-01` -> `AZURE_OPENAI_DEPLOYMENT_GPT_4O_PROD_01` (with the default prefix)."""
-    return prefix + _NOT_ALNUM.sub("_", literal).strip("_").upper()
+from codemod.engine.analysis import keyword_arg
+from codemod.engine.context import Changes, RuleContext
+from codemod.engine.deployments import deployment_of
+from codemod.rules import Rule
+from codemod.rules._deployment_vars import (
+    constant_at_assignment,
+    env_lookup,
+    holds_placeholder,
+    is_placeholder,
+    v1_requests,
+    variable_for,
+)
+from codemod.rules._needs import ANY_CLIENT, MODULE_SETTINGS
 
 
-def variable_for(ctx: RuleContext, literal: str) -> str:
-    return ctx.options.deployments.get(literal) or derived_name(literal, ctx.options.deployment_prefix)
-
-
-def is_placeholder(literal: str) -> bool:
-    """Whether a `model=` string is a stand-in for a deployment name rather than one."""
-    if not any(ch.isalnum() for ch in literal) or _PLACEHOLDER_MARK.search(literal):
-        return True
-    words = {word.lower() for word in _WORDS.findall(literal)}
-    if words & _PLACEHOLDER_WORDS:
-        return True
-    return words <= _GENERIC_WORDS and bool(words & {"name", "id"})  # DEPLOYMENT_NAME, model-name
-
-
-def env_lookup(ctx: RuleContext, literal: str, literal_node: cst.BaseExpression) -> cst.BaseExpression:
-    if is_placeholder(literal):
-        return literal_node.deep_clone()  # nothing to read from the environment: the user fills it in
-    name = variable_for(ctx, literal)
-    ctx.deployments[literal] = name
-    ctx.env_reads.add(name)
-    ctx.edits.imports.add(("os", None, None))
-    if ctx.options.require_env:
-        return exprs.environ(name)
-    return exprs.getenv(name, literal_node.deep_clone())
-
-
-def apply(ctx: RuleContext) -> None:
+def apply(ctx: RuleContext) -> Changes:
+    out = ctx.changes()
     by_constant: dict[cst.Name, list[tuple[cst.Arg, cst.Call]]] = {}
-    for request in _azure_requests(ctx):
-        if request.path not in names.MODEL_REQUESTS or request.call in ctx.model_overridden:
-            continue
+    for request in v1_requests(ctx):
         model = keyword_arg(request.call, "model")
         if model is None:
             hidden = next((a for a in request.call.args if a.star == "**"), None)
             if hidden is not None:
-                ctx.report(
+                out.report(
                     "AOAI201",
                     hidden,
                     f"model= comes from **{ctx.code_for(hidden.value)}, which the tool can't rewrite; read the "
@@ -86,87 +80,66 @@ def apply(ctx: RuleContext) -> None:
             literal = value.evaluated_value
             if is_placeholder(literal):
                 continue
-            ctx.edits.call(request.call).replace["model"] = ("model", env_lookup(ctx, literal, value))
-            ctx.report("AOAI201", model, f'deployment "{literal}" -> {variable_for(ctx, literal)}', fixed=True)
+            out.edits.call(request.call).replace["model"] = ("model", env_lookup(ctx, out, literal, value))
+            name = variable_for(ctx.options, literal)
+            out.report("AOAI201", model, f'deployment "{literal}" -> {name}', fixed=True)
         elif isinstance(value, cst.Name):
             constant = ctx.analysis.global_constant(value)
-            if constant is not None and ctx.active("AOAI201", constant[1]) and not _holds_placeholder(constant):
+            if constant is not None and ctx.active("AOAI201", constant[1]) and not holds_placeholder(constant):
                 by_constant.setdefault(constant[0], []).append((model, request.call))
+    for target in _client_deployment_constants(ctx):
+        by_constant.setdefault(target, [])
     for target, uses in by_constant.items():
-        _rewrite_constant(ctx, target, uses)
+        _rewrite_constant(ctx, out, target, uses)
+    return out
 
 
-def constant_model(ctx: RuleContext, name: cst.Name) -> cst.BaseExpression | None:
-    """For AOAI105, a client deployment given as a module-level constant: the constant is read from the
-    environment now, as this rule would do on the next run (so that a second run changes nothing); returns
-    the model= value when it must differ from the constant's name."""
-    constant = ctx.analysis.global_constant(name)
-    if constant is None or not ctx.active("AOAI201", constant[1]) or _holds_placeholder(constant):
-        return None
-    target, literal_node = constant
-    literal = literal_node.evaluated_value
-    assert isinstance(literal, str)
-    if any(_other_model(ctx, reader, []) for reader in ctx.analysis.references_of(target) or []):
-        return env_lookup(ctx, literal, name)
-    _rewrite_constant(ctx, target, [])
-    return None
+def _client_deployment_constants(ctx: RuleContext) -> list[cst.Name]:
+    """Module-level constants that AOAI105 moves into requests as a client's deployment: rewritten here, at their
+    assignment, like any deployment constant (AOAI105 gives the requests the constant's name)."""
+    assert ctx.plan is not None
+    found = []
+    for client in ctx.migrated:
+        deployment = deployment_of(client)
+        moved = [r.call for r in client.requests if r.call in ctx.plan.model_from_client]
+        if not isinstance(deployment, cst.Name) or not any(ctx.active("AOAI201", call) for call in moved):
+            continue
+        constant = ctx.analysis.global_constant(deployment)
+        if constant is not None and ctx.active("AOAI201", constant[1]) and not holds_placeholder(constant):
+            found.append(constant[0])
+    return found
 
 
-def _rewrite_constant(ctx: RuleContext, target: cst.Name, uses: list[tuple[cst.Arg, cst.Call]]) -> None:
+def _rewrite_constant(
+    ctx: RuleContext, out: Changes, target: cst.Name, uses: list[tuple[cst.Arg, cst.Call]]
+) -> None:
     """At the assignment, so that everything reading the constant (a log line) sees the deployment in use;
     but when another request reads it as its model= too (an OpenAI.com client), at each Azure request, with
     the constant as the default, so that the other request keeps its model."""
     literal_node = cast(cst.SimpleString, ctx.analysis.bound_value_of(target))
-    if literal_node in ctx.edits.replacements:
-        return  # rewritten for AOAI105 already
     literal = literal_node.evaluated_value
     assert isinstance(literal, str)
-    readers = ctx.analysis.references_of(target)
-    if readers is not None and not any(_other_model(ctx, reader, uses) for reader in readers):
-        ctx.edits.replace(literal_node, env_lookup(ctx, literal, literal_node))
-        ctx.report(
-            "AOAI201", literal_node, f'deployment "{literal}" in {target.value} -> {variable_for(ctx, literal)}',
-            fixed=True,
-        )
+    name = variable_for(ctx.options, literal)
+    if constant_at_assignment(ctx, target):
+        out.edits.replace(literal_node, env_lookup(ctx, out, literal, literal_node))
+        out.report("AOAI201", literal_node, f'deployment "{literal}" in {target.value} -> {name}', fixed=True)
         return
     for model, call in uses:
-        ctx.edits.call(call).replace["model"] = ("model", env_lookup(ctx, literal, model.value))
-        ctx.report(
+        out.edits.call(call).replace["model"] = ("model", env_lookup(ctx, out, literal, model.value))
+        out.report(
             "AOAI201",
             model,
-            f"deployment {target.value} (\"{literal}\") -> {variable_for(ctx, literal)} here; {target.value} is "
-            "also the model of another request, so it is left as it is",
+            f"deployment {target.value} (\"{literal}\") -> {name} here; {target.value} is also the model of another "
+            "request, so it is left as it is",
             fixed=True,
         )
 
 
-def _other_model(ctx: RuleContext, reader: cst.CSTNode, uses: list[tuple[cst.Arg, cst.Call]]) -> bool:
-    """Whether `reader` is the model= of a request other than the Azure requests in `uses`."""
-    arg = ctx.meta.parent(reader)
-    if not (isinstance(arg, cst.Arg) and arg.keyword is not None and arg.keyword.value == "model"):
-        return False
-    return all(arg is not model for model, _ in uses)
-
-
-def _holds_placeholder(constant: tuple[cst.Name, cst.SimpleString]) -> bool:
-    literal = constant[1].evaluated_value
-    return isinstance(literal, str) and is_placeholder(literal)
-
-
-def _azure_requests(ctx: RuleContext) -> list[Request]:
-    staying = {c.qualified.rsplit(".", 1)[1] for c in ctx.analysis.clients if c.azure and not ctx.is_migrated(c)}
-    requests = [r for r in ctx.analysis.requests if r.client is not None and _on_v1(ctx, r.client, staying)]
-    if ctx.module_client_azure:
-        requests.extend(ctx.analysis.module_requests)
-    return requests
-
-
-def _on_v1(ctx: RuleContext, client: Client, staying: set[str]) -> bool:
-    """Whether the client's requests reach Azure's v1 API after this run, with `model=` as their deployment."""
-    if client.call is None:  # annotated with the Azure class: built out of sight, unless built here and kept
-        return not client.mixed and client.qualified.rsplit(".", 1)[1] not in staying
-    if client.azure:
-        return ctx.is_migrated(client)
-    # an OpenAI client already on Azure's v1 API, unless its base_url is a dated URL that names the
-    # deployment: there the URL chooses it and `model=` is ignored (AOAI102 says so)
-    return not any("/deployments" in text for text in ctx.analysis.base_url_texts(client))
+RULE = Rule(
+    __name__,
+    codes={
+        "AOAI201": "A hard-coded deployment name in model= becomes an environment variable with the literal as default."
+    },
+    apply=apply,
+    needs=ANY_CLIENT | MODULE_SETTINGS,
+)

@@ -1,9 +1,32 @@
-"""AOAI102 — the endpoint becomes a v1 `base_url`: `azure_endpoint=E` gives E without trailing slashes plus
-`/openai/v1/` (the v1 API lives there; a base URL without it answers 404). With no endpoint argument the
-client read `AZURE_OPENAI_ENDPOINT`, so the migrated code reads it explicitly. A `base_url` literal ending
-in `/openai` or `/openai/deployments/NAME` is folded the same way (the deployment moves to AOAI105); one
-already on `/openai/v1` (2025's samples paired it with api_version="preview") is kept.
-Fixtures: fixtures/endpoint/."""
+"""AOAI102 — the endpoint becomes a v1 `base_url` ending in `/openai/v1/`.
+
+## What it does
+For a client that moves to the v1 API: `azure_endpoint=E` becomes `base_url=` E without trailing slashes plus
+`/openai/v1/` (literals and f-strings are folded; anything else becomes `E.rstrip("/") + "/openai/v1/"`, which
+evaluates E once, as the openai package did). With no endpoint argument the client read `AZURE_OPENAI_ENDPOINT`,
+so the migrated code reads it explicitly. A `base_url` literal ending in `/openai` or `/openai/deployments/NAME`
+is folded the same way (NAME moves to the requests: AOAI105); one already on `/openai/v1` is kept. An `OpenAI`
+client pointed at a dated `/openai/deployments/` URL is reported.
+
+## Why
+The v1 API lives under `{endpoint}/openai/v1/`; a base URL without that path answers 404, and `OpenAI` does not
+read `AZURE_OPENAI_ENDPOINT` (it reads `OPENAI_BASE_URL`).
+
+## Example
+```python
+# before
+client = AzureOpenAI(azure_endpoint=os.environ["AZURE_OPENAI_ENDPOINT"], api_key=key, api_version="2024-02-01")
+# after
+client = OpenAI(base_url=os.environ["AZURE_OPENAI_ENDPOINT"].rstrip("/") + "/openai/v1/", api_key=key)
+```
+
+## Fix safety
+Safe: the requests go to the same resource. The client stays on the dated API, reported, when the endpoint is a
+request URL rather than the resource address, when both `azure_endpoint` and `base_url` are given, or when a
+`base_url` cannot be read.
+
+Fixtures: fixtures/endpoint/.
+"""
 
 from __future__ import annotations
 
@@ -13,10 +36,10 @@ import libcst as cst
 
 from codemod.engine import exprs
 from codemod.engine.analysis import Client, string_value
-from codemod.engine.context import RuleContext
+from codemod.engine.context import Changes, RuleContext
+from codemod.rules import Rule
+from codemod.rules._needs import ANY_CLIENT
 
-CODES = ("AOAI102",)
-ORDER = 20
 ENDPOINT_VAR = "AZURE_OPENAI_ENDPOINT"
 
 
@@ -41,31 +64,48 @@ def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
     return None
 
 
-def apply(ctx: RuleContext) -> None:
+def apply(ctx: RuleContext) -> Changes:
+    out = ctx.changes()
     for client in ctx.migrated:
         endpoint = client.kwarg("azure_endpoint")
         base_url = client.kwarg("base_url")
-        ops = ctx.edits.call(client.call)
+        ops = out.edits.call(client.call)
         if endpoint is not None:
             ops.replace["azure_endpoint"] = ("base_url", exprs.v1_base_url(endpoint.value.deep_clone()))
-            ctx.report("AOAI102", endpoint, "azure_endpoint -> base_url ending in /openai/v1/", fixed=True)
+            out.report("AOAI102", endpoint, "azure_endpoint -> base_url ending in /openai/v1/", fixed=True)
         elif base_url is not None:
             folded = exprs.base_url_to_v1(base_url.value)
             assert folded is not None  # the blocker guarantees it
             if ctx.code_for(folded[0]) == ctx.code_for(base_url.value):
-                ctx.report("AOAI102", base_url, "base_url is already the v1 path /openai/v1/: kept", fixed=True)
+                out.report("AOAI102", base_url, "base_url is already the v1 path /openai/v1/: kept", fixed=True)
             else:
                 ops.replace["base_url"] = ("base_url", folded[0])
-                ctx.report("AOAI102", base_url, "base_url -> the v1 path /openai/v1/", fixed=True)
+                out.report("AOAI102", base_url, "base_url -> the v1 path /openai/v1/", fixed=True)
         else:
             ops.add.append(("base_url", exprs.v1_base_url(exprs.environ(ENDPOINT_VAR))))
-            ctx.edits.imports.add(("os", None, None))
-            ctx.env_reads.add(ENDPOINT_VAR)
-            ctx.report(
+            out.needs_import("os")
+            out.record.read_env(ENDPOINT_VAR)
+            out.report(
                 "AOAI102",
                 client.call,
                 f"no endpoint given: the client read {ENDPOINT_VAR}; base_url now reads it explicitly",
                 fixed=True,
+            )
+    _report_dated_v1_clients(ctx, out)
+    return out
+
+
+def _report_dated_v1_clients(ctx: RuleContext, out: Changes) -> None:
+    """An `OpenAI` client on a dated `/openai/deployments/` URL needs api-version and ignores model=."""
+    for client in ctx.analysis.clients:
+        if client.azure or client.call is None or client.base_url_has("/openai/v1"):
+            continue
+        if any("/deployments" in text for text in ctx.analysis.base_url_texts(client)):
+            out.report(
+                "AOAI102",
+                client.kwarg("base_url") or client.call,
+                "this OpenAI client calls a dated /openai/deployments/ URL, which needs api-version; point "
+                "base_url at <resource>/openai/v1/, pass the deployment as model= and drop api-version.",
             )
 
 
@@ -73,3 +113,12 @@ def _has_path(url: str) -> bool:
     """`https://host/openai/deployments/...` or a query: more than the resource address."""
     parsed = urlsplit(url)
     return bool(parsed.query) or parsed.path.strip("/") != ""
+
+
+RULE = Rule(
+    __name__,
+    codes={"AOAI102": "azure_endpoint (or the AZURE_OPENAI_ENDPOINT fallback) becomes base_url ending in /openai/v1/."},
+    apply=apply,
+    blocker=blocker,
+    needs=ANY_CLIENT,
+)

@@ -1,20 +1,45 @@
-"""AOAI107 — openai<1.0 calls (`openai.ChatCompletion.create(engine=...)`, `deployment_id=`) are reported:
-the 1.x client has to come first (`openai migrate` or by hand), then this tool moves it to v1. So are the
-openai<1.0 arguments `engine=` and `deployment_id=` left on a 1.x request, which 1.x rejects with a
-TypeError before anything is sent. Fixtures: fixtures/legacy_sdk/."""
+"""AOAI107 — openai<1.0 calls (`openai.ChatCompletion.create(engine=...)`) need the 1.x client first.
+
+## What it does
+Reports every call through the openai<1.0 resources (`openai.ChatCompletion`, `openai.Completion`,
+`openai.Embedding`, ...) with its 1.x replacement, the openai<1.0 arguments `engine=` and `deployment_id=` left
+on a 1.x request, and, in notebooks, module-level Azure settings next to openai<1.0 calls in code the tool cannot
+see (magic lines, cells that do not parse).
+
+## Why
+openai<1.0 code has no client object to move to the v1 API: the 1.x client comes first (`openai migrate` or by
+hand), then this tool moves it. The 1.x client rejects `engine=` / `deployment_id=` with a TypeError before
+anything is sent.
+
+## Example
+```python
+# reported
+openai.ChatCompletion.create(engine="gpt-35", messages=msgs)
+# move it to the 1.x client first:
+client.chat.completions.create(model="gpt-35", messages=msgs)
+```
+
+## Fix safety
+No fix: report only. Module-level settings next to such calls are left as they are.
+
+Fixtures: fixtures/legacy_sdk/.
+"""
 
 from __future__ import annotations
 
 from codemod.engine import names
 from codemod.engine.analysis import keyword_arg
-from codemod.engine.context import RuleContext
+from codemod.engine.context import Changes, RuleContext
+from codemod.engine.module_settings import azure_anchor
+from codemod.engine.syntax import Identifiers, Names
+from codemod.rules import Rule
+from codemod.rules._needs import MODULE_SETTINGS
 
-CODES = ("AOAI107",)
-ORDER = 70
 LEGACY_ARGUMENTS = ("engine", "deployment_id")
 
 
-def apply(ctx: RuleContext) -> None:
+def apply(ctx: RuleContext) -> Changes:
+    out = ctx.changes()
     for call in ctx.analysis.legacy_calls:
         quals = ctx.meta.qualified(call.func)
         resource = next(r for q in sorted(quals) for r in names.LEGACY_RESOURCES if q.startswith(r + "."))
@@ -24,7 +49,7 @@ def apply(ctx: RuleContext) -> None:
             if replacement is not None
             else "1.x has no equivalent of this call, so rewrite it against the 1.x API or remove it"
         )
-        ctx.report(
+        out.report(
             "AOAI107",
             call,
             f"{ctx.code_for(call.func)} is the openai<1.0 API; move it to the 1.x client first ({target}), "
@@ -34,9 +59,35 @@ def apply(ctx: RuleContext) -> None:
         for keyword in LEGACY_ARGUMENTS:
             arg = keyword_arg(request.call, keyword)
             if arg is not None:
-                ctx.report(
+                out.report(
                     "AOAI107",
                     arg,
                     f"{keyword}= is an openai<1.0 argument: the 1.x client rejects it (TypeError). Pass the "
                     "deployment name as model= instead.",
                 )
+    _report_hidden_legacy(ctx, out)
+    return out
+
+
+def _report_hidden_legacy(ctx: RuleContext, out: Changes) -> None:
+    """Module-level Azure settings beside openai<1.0 calls the engine cannot see: left as they are."""
+    anchor = azure_anchor(ctx.analysis)
+    hidden = ctx.hidden_legacy_call()
+    if anchor is None or hidden is None or ctx.analysis.legacy_calls:
+        return
+    out.report(
+        "AOAI107",
+        anchor,
+        f"{hidden} (in an IPython magic line or a cell that does not parse) is the openai<1.0 API, so these "
+        "settings are left as they are; move the code to the 1.x client first, then run aoai-migrate again.",
+    )
+
+
+RULE = Rule(
+    __name__,
+    codes={"AOAI107": "openai<1.0 calls (openai.ChatCompletion.create(engine=...)) need the 1.x client first."},
+    apply=apply,
+    needs=Names(*names.LEGACY_RESOURCES)
+    | MODULE_SETTINGS
+    | (Names("openai") & Identifiers(r"^(engine|deployment_id)$")),
+)

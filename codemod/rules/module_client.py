@@ -1,9 +1,34 @@
-"""AOAI106 — module-level client settings (`openai.api_type = "azure"`, `openai.azure_endpoint`,
-`openai.api_version`, `openai.api_base`) move to the v1 form: `openai.base_url` as in AOAI102, the
-`api_version` line removed, and `api_type` set to `"openai"` rather than removed — left unset, the module
-client switches itself to Azure mode whenever `AZURE_OPENAI_API_KEY` or `AZURE_OPENAI_ENDPOINT` is set.
-In Azure mode it read the key from `AZURE_OPENAI_API_KEY`; the migrated code sets `openai.api_key` from it.
-Fixtures: fixtures/module_client/."""
+"""AOAI106 — module-level `openai.api_type` / `azure_endpoint` / `api_version` settings move to the v1 form.
+
+## What it does
+When the module-level client is on Azure (`openai.api_type = "azure"` or `openai.azure_endpoint = ...`):
+`openai.azure_endpoint` / `openai.api_base` become `openai.base_url` ending in `/openai/v1/` (as in AOAI102), the
+`openai.api_version` line is removed, `openai.api_type` becomes `"openai"`, and `openai.azure_ad_token` becomes
+`openai.api_key`. Without an endpoint setting the module client read `AZURE_OPENAI_ENDPOINT`, and without a
+credential setting `AZURE_OPENAI_API_KEY`: the migrated code sets `openai.base_url` / `openai.api_key` from them.
+
+## Why
+`api_type` is set to `"openai"` rather than removed: left unset, the module client switches itself to Azure mode
+whenever `AZURE_OPENAI_API_KEY` or `AZURE_OPENAI_ENDPOINT` is set, and then `base_url` and the endpoint clash.
+
+## Example
+```python
+# before
+openai.api_type = "azure"
+openai.azure_endpoint = "https://res.openai.azure.com"
+openai.api_version = "2024-02-01"
+# after
+openai.api_type = "openai"
+openai.base_url = "https://res.openai.azure.com/openai/v1/"
+openai.api_key = os.getenv("AZURE_OPENAI_API_KEY")
+```
+
+## Fix safety
+Safe where applied. Settings are left on the dated API, reported, when a token provider is set (the module client
+takes none in OpenAI mode); and, reported by AOAI107, next to openai<1.0 calls.
+
+Fixtures: fixtures/module_client/.
+"""
 
 from __future__ import annotations
 
@@ -11,80 +36,67 @@ import libcst as cst
 
 from codemod.engine import exprs
 from codemod.engine.analysis import string_value
-from codemod.engine.context import RuleContext
+from codemod.engine.context import Changes, RuleContext
+from codemod.engine.module_settings import azure_anchor, token_provider_setting
+from codemod.rules import Rule
+from codemod.rules._needs import MODULE_SETTINGS
 
-CODES = ("AOAI106",)
-ORDER = 60
 _CREDENTIALS = {"openai.api_key", "openai.azure_ad_token", "openai.azure_ad_token_provider"}
 
 
-def apply(ctx: RuleContext) -> None:
-    settings = ctx.analysis.module_settings
-    api_type = [(s, q) for s, q in settings if q == "openai.api_type" and string_value(s.value) == "azure"]
-    has_endpoint = any(q in ("openai.azure_endpoint",) for _, q in settings)
-    if not api_type and not has_endpoint:
-        return
-    if ctx.analysis.legacy_calls:
-        return  # openai<1.0 code (AOAI107): the 1.x client comes first
-    hidden = ctx.hidden_legacy_call()
-    if hidden is not None:
-        ctx.report(
-            "AOAI107",
-            (api_type or settings)[0][0],
-            f"{hidden} (in an IPython magic line or a cell that does not parse) is the openai<1.0 API, so these "
-            "settings are left as they are; move the code to the 1.x client first, then run aoai-migrate again.",
-        )
-        return
-    provider = next((s for s, q in settings if q == "openai.azure_ad_token_provider"), None)
-    if provider is not None:
-        ctx.report(
+def apply(ctx: RuleContext) -> Changes:
+    out = ctx.changes()
+    anchor_stmt = azure_anchor(ctx.analysis)
+    provider = token_provider_setting(ctx.analysis)
+    legacy = ctx.analysis.legacy_calls or ctx.hidden_legacy_call() is not None  # AOAI107 says so
+    if anchor_stmt is not None and provider is not None and not legacy:
+        out.report(
             "AOAI106",
             provider,
             "the module-level client cannot take a token provider in OpenAI mode, so these settings are left "
             "on the dated API; build an OpenAI(base_url=<endpoint>/openai/v1/, api_key=<provider>) client instead.",
         )
-        return
-    anchor_stmt = (api_type or [s for s in settings if s[1] == "openai.azure_endpoint"])[0][0]
-    if not ctx.active("AOAI106", anchor_stmt):
-        return
-    ctx.module_client_azure = True  # only now: settings left on the dated API leave their requests alone too
+    if anchor_stmt is None or ctx.plan is None or not ctx.plan.module_settings_move:
+        return out
+    settings = ctx.analysis.module_settings
     seen = {q for _, q in settings}
     for stmt, qual in settings:
-        _rewrite(ctx, stmt, qual, seen)
+        _rewrite(ctx, out, stmt, qual, seen)
     anchor = _line_of(ctx, anchor_stmt)
     added: list[cst.BaseStatement] = []
     if "openai.azure_endpoint" not in seen and "openai.api_base" not in seen and "openai.base_url" not in seen:
         url = exprs.v1_base_url(exprs.environ("AZURE_OPENAI_ENDPOINT"))
         added.append(_assign("base_url", url))
-        ctx.env_reads.add("AZURE_OPENAI_ENDPOINT")
+        out.record.read_env("AZURE_OPENAI_ENDPOINT")
     if not seen & _CREDENTIALS:
         added.append(_assign("api_key", exprs.getenv("AZURE_OPENAI_API_KEY")))
-        ctx.env_reads.add("AZURE_OPENAI_API_KEY")
+        out.record.read_env("AZURE_OPENAI_API_KEY")
     if added and anchor is not None:
-        ctx.edits.imports.add(("os", None, None))
-        ctx.edits.insert_after.setdefault(anchor, []).extend(added)
+        out.needs_import("os")
+        out.edits.insert_after.setdefault(anchor, []).extend(added)
+    return out
 
 
-def _rewrite(ctx: RuleContext, stmt: cst.Assign, qual: str, seen: set[str]) -> None:
+def _rewrite(ctx: RuleContext, out: Changes, stmt: cst.Assign, qual: str, seen: set[str]) -> None:
     target = stmt.targets[0].target
     if qual == "openai.api_type" and string_value(stmt.value) == "azure":
         assert isinstance(stmt.value, cst.SimpleString)
-        ctx.edits.replace(stmt.value, stmt.value.with_changes(value=stmt.value.value.replace("azure", "openai")))
-        ctx.report("AOAI106", stmt, 'openai.api_type = "azure" -> "openai"', fixed=True)
+        out.edits.replace(stmt.value, stmt.value.with_changes(value=stmt.value.value.replace("azure", "openai")))
+        out.report("AOAI106", stmt, 'openai.api_type = "azure" -> "openai"', fixed=True)
     elif qual in ("openai.azure_endpoint", "openai.api_base"):
         assert isinstance(target, cst.Attribute)
-        ctx.edits.replace(target.attr, cst.Name("base_url"))
-        ctx.edits.replace(stmt.value, exprs.v1_base_url(stmt.value.deep_clone()))
-        ctx.report("AOAI106", stmt, f"{qual} -> openai.base_url ending in /openai/v1/", fixed=True)
+        out.edits.replace(target.attr, cst.Name("base_url"))
+        out.edits.replace(stmt.value, exprs.v1_base_url(stmt.value.deep_clone()))
+        out.report("AOAI106", stmt, f"{qual} -> openai.base_url ending in /openai/v1/", fixed=True)
     elif qual == "openai.api_version":
         line = _line_of(ctx, stmt)
         if line is not None and len(line.body) == 1:
-            ctx.edits.removed_lines.add(line)
-            ctx.report("AOAI106", stmt, "openai.api_version removed (the v1 API has none)", fixed=True)
+            out.edits.removed_lines.add(line)
+            out.report("AOAI106", stmt, "openai.api_version removed (the v1 API has none)", fixed=True)
     elif qual == "openai.azure_ad_token" and "openai.api_key" not in seen:
         assert isinstance(target, cst.Attribute)
-        ctx.edits.replace(target.attr, cst.Name("api_key"))
-        ctx.report("AOAI106", stmt, "openai.azure_ad_token -> openai.api_key (a static token expires)", fixed=True)
+        out.edits.replace(target.attr, cst.Name("api_key"))
+        out.report("AOAI106", stmt, "openai.azure_ad_token -> openai.api_key (a static token expires)", fixed=True)
 
 
 def _line_of(ctx: RuleContext, stmt: cst.CSTNode) -> cst.SimpleStatementLine | None:
@@ -95,3 +107,11 @@ def _line_of(ctx: RuleContext, stmt: cst.CSTNode) -> cst.SimpleStatementLine | N
 def _assign(attr: str, value: cst.BaseExpression) -> cst.SimpleStatementLine:
     target = cst.Attribute(value=cst.Name("openai"), attr=cst.Name(attr))
     return cst.SimpleStatementLine(body=[cst.Assign(targets=[cst.AssignTarget(target)], value=value)])
+
+
+RULE = Rule(
+    __name__,
+    codes={"AOAI106": "Module-level openai.api_type/azure_endpoint/api_version settings move to the v1 form."},
+    apply=apply,
+    needs=MODULE_SETTINGS,
+)

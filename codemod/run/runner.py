@@ -5,29 +5,22 @@ Nothing here prints; the CLI turns a `RunResult` into output."""
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from codemod.engine import parsing
 from codemod.findings import Finding
 from codemod.options import Options
+from codemod.record import FileRecord, MigrationResult
+from codemod.run.filters import could_match, filters_for, may_act
 from codemod.run.source import Decoded, SourceError, decode, encode
 from codemod.run.writer import WriteError, write_atomic
-
-if TYPE_CHECKING:
-    from codemod.migration import MigrationResult
 
 Mode = Literal["write", "diff", "check"]
 Status = Literal["unchanged", "changed", "skipped", "error"]
 
-# Every rule acts on code that imports or names the openai package (or an `*OpenAI*` class, or an
-# `OPENAI_API_VERSION`-like setting the advisor explains), so a file without these bytes in any ASCII case
-# is skipped before it is decoded or parsed (tests/test_prefilter.py checks that this is sound).
-# `bytes.lower()` + `in` runs at memory speed, several times faster than a case-insensitive regex.
-PREFILTER_WORD = b"openai"
 POOL_THRESHOLD = 64  # below this many files a process pool costs more than it saves (pre-commit)
 PARSE_LOG = "AOAI_MIGRATE_PARSE_LOG"  # benchmarks/: a file that gets one line per file handed to LibCST
 
@@ -42,11 +35,8 @@ class FileOutcome:
     old_text: str | None = None
     new_text: str | None = None
     error: str | None = None
-    deployments: dict[str, str] = field(default_factory=dict)
-    env_reads: set[str] = field(default_factory=set)
+    record: FileRecord = field(default_factory=FileRecord)  # what the file needs from the rest of the run
     cells: list[tuple[int, str, str]] | None = None  # notebooks: (cell number, old source, new source)
-    sdk_needs: dict[str, str] = field(default_factory=dict)
-    exported_clients: frozenset[str] = frozenset()  # see MigrationResult
 
 
 @dataclass
@@ -61,29 +51,11 @@ class RunResult:
     def sdk_needs(self) -> dict[str, str]:
         needs: dict[str, str] = {}
         for outcome in self.outcomes:
-            needs.update(outcome.sdk_needs)
+            needs.update(outcome.record.sdk_needs)
         return needs
 
     def count(self, status: Status) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
-
-
-# PEP 263 codecs in which the bytes of `openai` are the ASCII letters and nothing else decodes to them.
-_PLAIN_CODECS = re.compile(
-    r"^(utf[-_]?8(-sig)?|ascii|us-ascii|latin[-_]?1|iso[-_]?8859[-_]\d+|cp\d+|windows-\d+|koi8.*|mac.*)$"
-)
-_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
-
-
-def could_match(data: bytes) -> bool:
-    if PREFILTER_WORD in data.lower():
-        return True
-    # A file in a codec such as utf-7 or unicode_escape can spell `openai` with other bytes: not skipped.
-    for line in data.split(b"\n", 2)[:2]:
-        cookie = _COOKIE.match(line)
-        if cookie is not None:
-            return not _PLAIN_CODECS.match(cookie.group(1).decode("ascii", "replace").lower())
-    return False
 
 
 def migrate_file(path: Path, options: Options, display: str | None = None) -> FileOutcome:
@@ -93,7 +65,7 @@ def migrate_file(path: Path, options: Options, display: str | None = None) -> Fi
         data = path.read_bytes()
     except OSError as exc:
         return _error(path, shown, f"cannot read the file: {exc.strerror or exc}")
-    if not could_match(data):
+    if not could_match(data, filters_for(options)[0]):
         return FileOutcome(path, "skipped", original=data)
     return migrate_bytes(path, data, options, shown)
 
@@ -103,11 +75,13 @@ def migrate_bytes(path: Path, data: bytes, options: Options, shown: str) -> File
     `parsing.guarded`; a file whose nesting cannot be measured is parsed in a child process."""
     if path.suffix == ".ipynb":
         return _migrate_notebook(path, shown, data, options)
-    from codemod.migration import migrate_source  # loads LibCST: only for files that can match
-
     text = None
     try:
         text = decode(data).text
+        if not may_act(text, filters_for(options)[1]):
+            return FileOutcome(path, "unchanged", original=data, old_text=text)
+        from codemod.migration import migrate_source  # loads LibCST: only for files a rule may act on
+
         _log_parse(shown)
         result = parsing.guarded(migrate_source, text, options, shown)
     except (SourceError, parsing.TooDeep) as exc:
@@ -122,7 +96,7 @@ def migrate_bytes(path: Path, data: bytes, options: Options, shown: str) -> File
 def _outcome(path: Path, data: bytes, decoded: Decoded, result: MigrationResult) -> FileOutcome:
     if not result.changed(decoded.text):
         return FileOutcome(path, "unchanged", result.findings, original=data, old_text=decoded.text,
-                           deployments=result.deployments, env_reads=result.env_reads, sdk_needs=result.sdk_needs)
+                           record=result.record)
     return FileOutcome(
         path,
         "changed",
@@ -131,10 +105,7 @@ def _outcome(path: Path, data: bytes, decoded: Decoded, result: MigrationResult)
         new=encode(result.source, decoded),
         old_text=decoded.text,
         new_text=result.source,
-        deployments=result.deployments,
-        env_reads=result.env_reads,
-        sdk_needs=result.sdk_needs,
-        exported_clients=result.exported_clients,
+        record=result.record,
     )
 
 
@@ -146,12 +117,14 @@ def _log_parse(shown: str) -> None:
 
 def _migrate_notebook(path: Path, shown: str, data: bytes, options: Options) -> FileOutcome:
     from codemod import notebook
-    from codemod.migration import migrate_source
 
     def migrate(text: str, hidden: str) -> MigrationResult:
-        return migrate_source(text, options, shown, hidden=hidden)
+        if not may_act(text, filters_for(options)[1]):
+            return MigrationResult(text, [])
+        from codemod.migration import migrate_source  # loads LibCST: only for notebooks a rule may act on
 
-    _log_parse(shown)
+        _log_parse(shown)
+        return migrate_source(text, options, shown, hidden=hidden)
 
     try:
         result = parsing.guarded(notebook.migrate_notebook, data, migrate)
@@ -163,12 +136,10 @@ def _migrate_notebook(path: Path, shown: str, data: bytes, options: Options) -> 
         return _error(path, shown, parsing.failure_message(exc))
     findings = [f.with_path(shown) for f in result.findings]
     if result.data == data:
-        return FileOutcome(path, "unchanged", findings, original=data, deployments=result.deployments,
-                           env_reads=result.env_reads)
+        return FileOutcome(path, "unchanged", findings, original=data, record=result.record)
     return FileOutcome(
         path, "changed", findings, original=data, new=result.data, old_text=data.decode("utf-8"),
-        new_text=result.data.decode("utf-8"), deployments=result.deployments, env_reads=result.env_reads,
-        cells=result.cell_changes,
+        new_text=result.data.decode("utf-8"), record=result.record, cells=result.cell_changes,
     )
 
 
@@ -211,6 +182,7 @@ def migrate_files(
     on the first candidates while the rest are still being read."""
     outcomes: list[FileOutcome | None] = [None] * len(files)
     handed: set[int] = set()  # the candidates, handed to the engine
+    words = filters_for(options)[0]
 
     def candidates() -> Iterator[tuple[int, tuple[Path, bytes, Options, str]]]:
         for index, (path, shown) in enumerate(files):
@@ -219,7 +191,7 @@ def migrate_files(
             except OSError as exc:
                 outcomes[index] = _error(path, shown, f"cannot read the file: {exc.strerror or exc}")
                 continue
-            if could_match(data):
+            if could_match(data, words):
                 handed.add(index)
                 yield index, (path, data, options, shown)
             else:
@@ -252,7 +224,7 @@ def resolve_name_collisions(outcomes: list[FileOutcome], options: Options) -> Op
     the options to re-run with, or None when there is no collision."""
     by_name: dict[str, set[str]] = {}
     for outcome in outcomes:
-        for literal, name in outcome.deployments.items():
+        for literal, name in outcome.record.deployments.items():
             by_name.setdefault(name, set()).add(literal)
     overrides = dict(options.deployments)
     taken = set(by_name)
@@ -280,7 +252,7 @@ def run(
     outcomes = migrate_files(files, options, jobs, on_done)
     fixed_options = resolve_name_collisions(outcomes, options)
     if fixed_options is not None:
-        again = {o.path for o in outcomes if o.deployments}
+        again = {o.path for o in outcomes if o.record.deployments}
         outcomes = _redo(outcomes, files, again, fixed_options, jobs)
         options = fixed_options
     imported = _imported_clients(outcomes, files)
@@ -305,7 +277,7 @@ def _redo(
 
 def _imported_clients(outcomes: list[FileOutcome], files: Sequence[tuple[Path, str]]) -> dict[str, dict[str, str]]:
     """Module-level clients whose deployment moved, imported by another file of the run (codemod/importers.py)."""
-    exporting = {o.path: o.exported_clients for o in outcomes if o.exported_clients}
+    exporting = {o.path: frozenset(o.record.exported_clients) for o in outcomes if o.record.exported_clients}
     if not exporting:
         return {}
     from codemod.run.importers import importers_of

@@ -118,7 +118,7 @@ def test_preview_headers_lists_what_a_client_lacks() -> None:
     from codemod.engine.analysis import Analysis
     from codemod.engine.metadata import Metadata
     from codemod.migration import PROVIDERS
-    from codemod.rules.advisor_checks import preview_headers
+    from codemod.rules._advisor import preview_headers
 
     source = (FIXTURES / "migrate" / "evals_header.py").read_text() + (
         'done = AzureOpenAI(api_version="2025-04-01-preview", default_headers={"AOAI-Evals": "preview"})\n'
@@ -155,7 +155,7 @@ RESPONSES = "client.responses.create(model='gpt-4o-prod-01', input='Hi')\n"
 def test_migrate_run_needs_only_what_its_migrated_clients_use(extra: str, needs: set[str]) -> None:
     """AOAI306 speaks of "the migrated code": a client left on the dated API needs nothing new."""
     result = migrate_source(PROVIDER_CLIENT + extra)
-    assert {reason.split(" (")[0] for reason in result.sdk_needs} == needs
+    assert {reason.split(" (")[0] for reason in result.record.sdk_needs} == needs
 
 
 def test_copy_given_a_provider_needs_a_callable_api_key() -> None:
@@ -164,4 +164,4 @@ def test_copy_given_a_provider_needs_a_callable_api_key() -> None:
         "client = AzureOpenAI(api_key='k' * 3, api_version='2024-10-21')\n"
         "entra = client.copy(azure_ad_token_provider=lambda: 'token')\n"
     )
-    assert list(migrate_source(source).sdk_needs) == ["a token provider passed as api_key"]
+    assert list(migrate_source(source).record.sdk_needs) == ["a token provider passed as api_key"]

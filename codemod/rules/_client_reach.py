@@ -1,9 +1,5 @@
-"""AOAI101 — a migrated client is an `OpenAI` client everywhere it goes, not only at its constructor.
-
-Its copies, `copy()` / `with_options()` (through names, `self.<attr>` and chains), are rewritten like the
-constructor: `api_version=` and an "api-version" key of `default_query=` / `set_default_query=` are removed
-(AOAI103), `azure_ad_token_provider=` / `azure_ad_token=` become `api_key=` (AOAI104, with the async adapter);
-OpenAI's `copy()` takes none of these (openai/_client.py), so leaving one is a TypeError at run time.
+"""What keeps a client on the dated API because of something it reaches besides its constructor (AOAI101's
+blocker, codemod/rules/client_class.py). The copies themselves are rewritten by AOAI103 and AOAI104.
 
 The client stays on the dated API, reported, when:
 - AzureOpenAI's private attributes (`_api_version`, `_azure_endpoint`, `_azure_deployment`, `_azure_ad_token`,
@@ -23,14 +19,12 @@ import re
 import libcst as cst
 
 from codemod.engine import names
-from codemod.engine.analysis import Client, keyword_arg, string_value
+from codemod.engine.analysis import Client, is_none_arg, keyword_arg
 from codemod.engine.context import RuleContext
 from codemod.engine.escapes import how_it_escapes, module_level_names, out_of_sight_uses
+from codemod.engine.names import CREDENTIALS
 from codemod.engine.reach import azure_copy_args, private_name
-from codemod.rules import api_version, credentials
 
-CODES = ("AOAI101",)
-ORDER = 15
 QUERIES = ("default_query", "set_default_query")
 _WHAT = {
     "_api_version": "api-version",
@@ -44,7 +38,7 @@ Blocker = tuple[cst.CSTNode, str, str]
 _HIDDEN_USE = re.compile(r"\b_api_version\b|\b_azure_\w+|\b(?:api_version|azure_ad_token(?:_provider)?)\s*=(?!=)")
 
 
-def blocker(ctx: RuleContext, client: Client) -> Blocker | None:
+def reach_blocker(ctx: RuleContext, client: Client) -> Blocker | None:
     hidden_use = _HIDDEN_USE.search(ctx.hidden_code) if ctx.hidden_code else None
     if hidden_use and any(ctx.hidden_mentions(n) for n in module_level_names(ctx.analysis, client)):
         return client.call, (
@@ -86,33 +80,6 @@ def blocker(ctx: RuleContext, client: Client) -> Blocker | None:
     ), "AOAI101"
 
 
-def apply(ctx: RuleContext) -> None:
-    for client in ctx.migrated:
-        for copy in ctx.reach().of(client).copies:
-            version = keyword_arg(copy, "api_version")
-            if version is not None:
-                ctx.edits.call(copy).remove.add("api_version")
-                message = f"api_version removed from {_method(copy)}() (the v1 API has none)"
-                ctx.report("AOAI103", version, message, fixed=True)
-            _drop_version_keys(ctx, copy)
-            credentials.migrate_copy(ctx, client, copy)
-
-
-def _drop_version_keys(ctx: RuleContext, copy: cst.Call) -> None:
-    """default_query= merges into the client's query, so a key-less one can go; set_default_query= replaces the
-    client's query, so an emptied one stays as `{}` (it still clears the client's other keys)."""
-    api_version.drop_version_key(ctx, copy, "default_query")
-    replaced = keyword_arg(copy, "set_default_query")
-    if replaced is None or not isinstance(replaced.value, cst.Dict):
-        return
-    keys = [string_value(e.key) if isinstance(e, cst.DictElement) else None for e in replaced.value.elements]
-    if keys and all(key == api_version.KEY for key in keys):
-        ctx.edits.replace(replaced.value, cst.Dict([]))
-        ctx.report("AOAI103", replaced, "'api-version' removed from set_default_query (now {})", fixed=True)
-    else:
-        api_version.drop_version_key(ctx, copy, "set_default_query")
-
-
 def _private_use(ctx: RuleContext, client: Client, node: cst.CSTNode, *, loose: bool) -> Blocker:
     name = private_name(ctx.analysis, node) or "_azure_*"
     where = "on a client the tool cannot follow" if loose else f"on the client built at {_built_at(ctx, node)}"
@@ -128,7 +95,7 @@ def _given_token(ctx: RuleContext, client: Client) -> bool:
     """Whether the client or a copy is given a token or a token provider (its api_key is then a placeholder)."""
     calls = [client.call, *ctx.reach().of(client).copies] if client.call is not None else []
     keywords = ("azure_ad_token", "azure_ad_token_provider")
-    return any(not credentials.is_none_arg(c, k) and keyword_arg(c, k) is not None for c in calls for k in keywords)
+    return any(not is_none_arg(c, k) and keyword_arg(c, k) is not None for c in calls for k in keywords)
 
 
 def _built_at(ctx: RuleContext, node: cst.CSTNode) -> str:
@@ -168,8 +135,8 @@ def _copy_problem(ctx: RuleContext, copy: cst.Call) -> Blocker | None:
                 "an 'api-version' from it, and the v1 API rejects requests that carry one; make it a literal, or "
                 "migrate this client by hand."
             ), "AOAI103"
-    given = [a.keyword.value for a in copy.args if a.keyword is not None and a.keyword.value in credentials.CREDENTIALS]
-    if len([k for k in given if not credentials.is_none_arg(copy, k)]) > 1:
+    given = [a.keyword.value for a in copy.args if a.keyword is not None and a.keyword.value in CREDENTIALS]
+    if len([k for k in given if not is_none_arg(copy, k)]) > 1:
         return copy, (
             f"{method}() is given {', '.join(k + '=' for k in given)}, which AzureOpenAI rejects together "
             "(MutuallyExclusiveAuthError); keep one credential, then run aoai-migrate again."

@@ -1,0 +1,37 @@
+"""What the engine hands back for one module: its new text, its findings, and one record of what the file tells the
+rest of a run (made by the engine, carried through notebooks and the runner as it is: no field-by-field copies)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from codemod.findings import Finding
+
+
+@dataclass
+class FileRecord:
+    deployments: dict[str, str] = field(default_factory=dict)  # literal -> environment variable NAME (AOAI201)
+    env_reads: set[str] = field(default_factory=set)  # environment variables the migrated code reads
+    sdk_needs: dict[str, str] = field(default_factory=dict)  # reason -> minimum openai version (AOAI306)
+    # module-level names of clients whose client-level deployment moved to their requests' model= (AOAI105):
+    # another file importing one would keep its own model=, so the runner looks for importers
+    exported_clients: set[str] = field(default_factory=set)
+
+    def merge(self, other: FileRecord) -> None:
+        self.deployments.update(other.deployments)
+        self.env_reads |= other.env_reads
+        self.sdk_needs.update(other.sdk_needs)
+        self.exported_clients |= other.exported_clients
+
+    def read_env(self, name: str) -> None:
+        self.env_reads.add(name)
+
+
+@dataclass
+class MigrationResult:
+    source: str
+    findings: list[Finding]
+    record: FileRecord = field(default_factory=FileRecord)
+
+    def changed(self, original: str) -> bool:
+        return self.source != original

@@ -1,0 +1,49 @@
+"""AOAI304 — an API outside the v1 API's GA list is used: check it by hand.
+
+## What it does
+Reports each request, made through an Azure client or a parameter or attribute annotated with the Azure class,
+to an API that Microsoft's v1 path table does not list as GA (assistants, threads, batches, audio, images,
+realtime, ...), with what is known about it.
+
+## Why
+The v1 API went GA with chat completions, embeddings, files, fine-tuning, models, responses and vector stores;
+other APIs were "being added". Code that uses one of them must be checked against the v1 API before the migrated
+code is relied on.
+
+## Example
+```python
+client.beta.assistants.create(model=deployment, instructions="...")   # AOAI304
+```
+
+## Fix safety
+No fix: report only.
+
+Fixtures: fixtures/advisor/python/.
+"""
+
+from __future__ import annotations
+
+from codemod.engine.context import Changes, RuleContext
+from codemod.rules import Rule
+from codemod.rules._advisor import v1_path_finding
+from codemod.rules._needs import ANY_CLIENT
+
+
+def apply(ctx: RuleContext) -> Changes:
+    out = ctx.changes()
+    for request in ctx.analysis.requests:
+        if request.client is None:
+            continue
+        finding = v1_path_finding(ctx, request, request.client)
+        if finding is not None and finding.code == "AOAI304":
+            out.add(finding, request.call)
+    return out
+
+
+RULE = Rule(
+    __name__,
+    codes={"AOAI304": "An API outside the v1 GA list is used: check it by hand."},
+    apply=apply,
+    needs=ANY_CLIENT,
+    advisor=True,
+)

@@ -1,0 +1,69 @@
+"""The two filters in front of LibCST, computed from the rules' declarations (codemod/rules/, read from the index
+codemod/data/rules.json). A file reaches LibCST only when one enabled rule could act on it:
+
+1. bytes: the file contains one of the rule's `words` in any ASCII case (at memory speed, on every file);
+2. syntax: CPython's own parser reads the module's facts (codemod/engine/syntax.py: names reached through imports,
+   identifiers, strings) and they meet the rule's `needs` (one `ast.parse` on the files that pass 1).
+
+Both over-approximate what a rule reads, so a file they rule out is one the engine would neither change nor report
+on (tests/test_prefilter.py and tests/test_syntax_filter.py check it); a module CPython cannot parse goes on to
+LibCST, which reports it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from codemod.engine.syntax import Need, any_of, read_facts
+from codemod.options import Options
+from codemod.rule_index import IndexedRule, indexed_rules
+
+# PEP 263 codecs in which the bytes of an ASCII word are those letters and nothing else decodes to them.
+_PLAIN_CODECS = re.compile(
+    r"^(utf[-_]?8(-sig)?|ascii|us-ascii|latin[-_]?1|iso[-_]?8859[-_]\d+|cp\d+|windows-\d+|koi8.*|mac.*)$"
+)
+_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
+
+Words = tuple[tuple[bytes, ...], ...]  # alternatives, each a tuple of words that must all appear
+_CACHE: dict[tuple, tuple[Words, Need]] = {}
+
+
+def _enabled(rule: IndexedRule, options: Options) -> bool:
+    return rule.scope == "module" and any(options.enabled(code) for code in rule.codes)
+
+
+def filters_for(options: Options) -> tuple[Words, Need]:
+    """The byte words and the syntax need of the rules `options` enable."""
+    key = (options.select, options.ignore)
+    if key not in _CACHE:
+        rules = [rule for rule in indexed_rules() if _enabled(rule, options)]
+        words = {tuple(w.encode() for w in (word if isinstance(word, tuple) else (word,)))
+                 for rule in rules for word in rule.words}
+        _CACHE[key] = (tuple(sorted(words)), any_of(rule.needs for rule in rules))
+    return _CACHE[key]
+
+
+def could_match(data: bytes, words: Words | None = None) -> bool:
+    """The byte filter. A file in a codec such as utf-7 or unicode_escape can spell a word with other bytes: it
+    is not skipped."""
+    if words is None:
+        words = filters_for(Options())[0]
+    lowered = data.lower()
+    if any(all(word in lowered for word in alternative) for alternative in words):
+        return True
+    for line in data.split(b"\n", 2)[:2]:
+        cookie = _COOKIE.match(line)
+        if cookie is not None:
+            return not _PLAIN_CODECS.match(cookie.group(1).decode("ascii", "replace").lower())
+    return False
+
+
+def may_act(text: str, need: Need) -> bool:
+    """The syntax filter: False when no rule's need is met by the module's facts; True when one is, or when
+    CPython cannot parse the module (LibCST decides then)."""
+    facts = read_facts(text)
+    return facts is None or need.met(facts)
+
+
+def words_of(rules: Iterable[IndexedRule]) -> set[str]:
+    return {w for rule in rules for word in rule.words for w in (word if isinstance(word, tuple) else (word,))}
