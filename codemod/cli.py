@@ -4,21 +4,18 @@ the other commands are loaded only when named, so `--help` and a migrate run sta
 from __future__ import annotations
 
 import importlib
-import os
 import signal
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 import click
 
 from codemod import __version__
+from codemod.commands.exit_codes import EXIT_INTERRUPTED, EXIT_TERMINATED, EXIT_USAGE
 
 # Exit codes (README "Exit codes"): 0 nothing left to do; 1 changes pending or findings need a person;
 # 2 usage or configuration error; 3 a file could not be read, decoded or parsed.
-EXIT_OK, EXIT_PENDING, EXIT_USAGE, EXIT_FILE_ERROR = 0, 1, 2, 3
 
-EXIT_INTERRUPTED, EXIT_TERMINATED = 128 + signal.SIGINT, 128 + signal.SIGTERM  # the shells' convention
 
 
 class Terminated(KeyboardInterrupt):
@@ -57,8 +54,8 @@ LAZY_COMMANDS = {
     "advise": ("codemod.advisor.cli:advise", "Explain api-versions and check code against them."),
     "versions": ("codemod.advisor.cli:versions", "List every known dated api-version."),
     "env": ("codemod.commands.env:env", "Print the environment variables the migrated code reads (.env.example)."),
-    "doctor": ("codemod.doctor:doctor", "Check a live Azure OpenAI resource against the code."),
-    "rules": ("codemod.cli:rules", "List the rule codes."),
+    "doctor": ("codemod.doctor.command:doctor", "Check a live Azure OpenAI resource against the code."),
+    "rules": ("codemod.cli:rules", "List the rule codes, or print one rule's full text (rules CODE)."),
 }
 FORMATS = ("concise", "full", "json", "sarif", "github", "markdown")
 
@@ -176,25 +173,20 @@ def migrate_command(**kwargs: object) -> None:
 
 
 @click.command("rules")
-def rules() -> None:
-    """List the rule codes and what each does."""
+@click.argument("code", required=False)
+def rules(code: str | None) -> None:
+    """List the rule codes, or print one rule's full text (what it does, why, an example, fix safety)."""
     from codemod.rule_index import summaries
 
-    for code, summary in summaries().items():
-        click.echo(f"{code}  {summary}")
+    known = summaries()
+    if code is None:
+        for listed, summary in known.items():
+            click.echo(f"{listed}  {summary}")
+        return
+    wanted = code.strip().upper()
+    if wanted not in known:
+        click.echo(f"error: no rule has the code {code!r}; `aoai-migrate rules` lists them.", err=True)
+        sys.exit(EXIT_USAGE)
+    from codemod.rules import rule_text
 
-
-def use_color(stream) -> bool:
-    """Colours follow NO_COLOR / FORCE_COLOR, else whether the stream is a terminal."""
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    return hasattr(stream, "isatty") and stream.isatty()
-
-
-def display_path(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve())) if path.is_absolute() else str(path)
-    except ValueError:
-        return str(path)
+    click.echo(rule_text(wanted))

@@ -38,8 +38,8 @@ def test_one_line_per_file_the_engine_parses(tmp_path, monkeypatch, jobs):
 
 def test_notebooks_count_and_nothing_is_written_without_the_variable(tmp_path, monkeypatch):
     notebook = tmp_path / "nb.ipynb"
-    notebook.write_text('{"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "source": ["from openai import AzureOpenAI"]}],'
-                        ' "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
+    notebook.write_text('{"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "source": '
+                        '["from openai import AzureOpenAI"]}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
     log = tmp_path / "parsed.log"
     monkeypatch.delenv(runner.PARSE_LOG, raising=False)
     runner.migrate_files([(notebook, "nb.ipynb")], Options(), jobs=1)

@@ -16,8 +16,8 @@ from codemod.advisor.data import load
 from codemod.advisor.explain import UnknownVersion, VersionReport, explain
 from codemod.advisor.report import plain_report, plain_versions, rich_report, rich_versions
 from codemod.advisor.versions import is_v1_value, looks_like_version
+from codemod.commands.exit_codes import EXIT_FILE_ERROR, EXIT_OK, EXIT_PENDING, EXIT_USAGE
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_FILE_ERROR = 0, 1, 2, 3
 PATH_FORMATS = ("concise", "json", "sarif", "github")
 _VERSION_START = re.compile(r"^\d{4}-")
 
@@ -61,7 +61,7 @@ def advise(targets: tuple[str, ...], output_format: str, quiet: bool) -> None:
 
 
 def _combined(codes: list[int]) -> int:
-    for code in (EXIT_USAGE, EXIT_FILE_ERROR, EXIT_FINDINGS):
+    for code in (EXIT_USAGE, EXIT_FILE_ERROR, EXIT_PENDING):
         if code in codes:
             return code
     return EXIT_OK
@@ -136,7 +136,7 @@ def _advise_paths(paths: list[str], output_format: str, quiet: bool) -> int:
         return EXIT_USAGE
     if advice.failed:
         return EXIT_FILE_ERROR
-    return EXIT_FINDINGS if any(f.needs_person for f in advice.findings) else EXIT_OK
+    return EXIT_PENDING if any(f.needs_person for f in advice.findings) else EXIT_OK
 
 
 @click.command("versions")

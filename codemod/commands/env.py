@@ -10,8 +10,14 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+from codemod.commands.exit_codes import EXIT_FILE_ERROR, EXIT_OK, EXIT_USAGE
+
+if TYPE_CHECKING:
+    from codemod.run.runner import FileOutcome
 
 _READ = re.compile(
     r"""os\.(?:getenv|environ\.get)\(\s*(?P<q>["'])(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P=q)"""
@@ -93,25 +99,21 @@ def _quote(value: str) -> str:
 @click.option("--config", metavar="FILE", help="Read [tool.aoai-migrate] from FILE.")
 def env(paths: tuple[str, ...], output: str | None, force: bool, config: str | None) -> None:
     """Print the environment variables the migrated code reads, as a .env.example."""
-    from codemod.commands.migrate import build_options, discover_files, load_config
-    from codemod.run import config as config_mod
+    from codemod.run.project import ProjectError, load_project
     from codemod.run.runner import run
 
-    try:
-        options = build_options(None, None, None, load_config(config, paths))
-    except config_mod.ConfigError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
     if output and Path(output).exists() and not force:
         click.echo(f"error: {output} exists; pass --force to overwrite it.", err=True)
-        sys.exit(2)
-    files = discover_files(paths, None, [], False)
-    if files is None:
-        sys.exit(2)
-    result = run(files, options, "check")
+        sys.exit(EXIT_USAGE)
+    try:
+        project = load_project(paths, config=config, other_files=False)
+    except ProjectError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    result = run(project.files, project.options, "check")
     texts, deployments, implicit = {}, {}, {}
-    for outcome, (_, shown) in zip(result.outcomes, files, strict=True):
-        text = outcome.new_text or outcome.old_text
+    for outcome, (_, shown) in zip(result.outcomes, project.files, strict=True):
+        text = code_text(outcome)
         if text is not None:
             texts[shown] = text
             deployments[shown] = outcome.record.deployments
@@ -122,4 +124,14 @@ def env(paths: tuple[str, ...], output: str | None, force: bool, config: str | N
         click.echo(f"wrote {output}", err=True)
     else:
         click.echo(text, nl=False)
-    sys.exit(3 if result.count("error") else 0)
+    sys.exit(EXIT_FILE_ERROR if result.count("error") else EXIT_OK)
+
+
+def code_text(outcome: FileOutcome) -> str | None:
+    """The migrated code of a file (its code cells for a notebook, whose JSON text escapes the quotes)."""
+    if outcome.path.suffix == ".ipynb":
+        from codemod.notebook import code_cells
+
+        data = outcome.new if outcome.new is not None else outcome.original
+        return "\n".join(code_cells(data).values()) if data is not None and outcome.status != "error" else None
+    return outcome.new_text or outcome.old_text

@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from codemod.cli import EXIT_FILE_ERROR, EXIT_OK, EXIT_PENDING, EXIT_USAGE, display_path, use_color
 from codemod.commands import exit_policy
 from codemod.commands.diffs import colour, unified_diff
+from codemod.commands.exit_codes import EXIT_FILE_ERROR, EXIT_OK, EXIT_PENDING, EXIT_USAGE
+from codemod.commands.terminal import use_color
 from codemod.findings import Finding
 from codemod.options import Options
-from codemod.rule_index import summaries
-from codemod.run import config as config_mod
+from codemod.run.discovery import display_path
+from codemod.run.project import Project, ProjectError, build_options, load_config, load_project
 
 if TYPE_CHECKING:
     from codemod.cli import MigrateArgs
@@ -24,8 +25,8 @@ if TYPE_CHECKING:
 PROGRESS_MIN_FILES = 200
 
 
-class UsageError(Exception):
-    pass
+FORMATS = ("concise", "full", "json", "sarif", "github", "markdown")
+PROJECT_CODES = ("AOAI306", "AOAI307", "AOAI308")
 
 
 def run_migrate(args: MigrateArgs) -> int:
@@ -33,54 +34,53 @@ def run_migrate(args: MigrateArgs) -> int:
         cfg = load_config(args.config, args.paths)
         options = build_options(args.select, args.ignore, args.require_env, cfg)
         policy = exit_policy.resolve(args.exit_zero, args.exit_non_zero_on_fix, cfg.exit_zero, cfg.exit_non_zero_on_fix)
-    except (config_mod.ConfigError, UsageError, exit_policy.ExitPolicyError) as exc:
+    except (ProjectError, exit_policy.ExitPolicyError) as exc:
         click.echo(f"error: {exc}", err=True)
+        return EXIT_USAGE
+    fmt = args.output_format or cfg.output_format or "concise"
+    if fmt not in FORMATS:  # before anything is written
+        click.echo(f"error: unknown output-format {fmt!r} in {cfg.path}; use one of {', '.join(FORMATS)}.", err=True)
         return EXIT_USAGE
     if args.paths == ("-",):
         return policy.apply(_run_stdin(options), rewrote=False)  # the result goes to stdout, not in place
     if "-" in args.paths:
         click.echo("error: '-' (standard input) cannot be combined with other paths.", err=True)
         return EXIT_USAGE
-    project: list[Path] | None = [] if _wants_project_files(options) else None
-    unreadable: list[tuple[Path, str]] = []
-    temp_files: list[Path] = []
-    files = discover_files(args.paths, args.exclude or cfg.exclude, [*cfg.extend_exclude, *args.extend_exclude],
-                           args.verbose, project, unreadable, temp_files)
-    if files is None:
+    try:
+        project = load_project(args.paths, config=args.config, select=args.select, ignore=args.ignore,
+                               require_env=args.require_env, exclude=args.exclude, extend_exclude=args.extend_exclude)
+    except ProjectError as exc:
+        click.echo(f"error: {exc}", err=True)
         return EXIT_USAGE
+    if args.verbose:
+        for skipped in project.skipped:
+            click.echo(f"skipped {skipped.path}: {skipped.reason}", err=True)
     from codemod.run.leftovers import report_leftovers
 
-    report_leftovers(temp_files, [Path(p) for p in args.paths if os.path.isfile(p)], args.clean_temp)
-    mode = "diff" if args.interactive else args.mode
-    from codemod.run import runner
-
-    jobs = args.jobs or cfg.jobs
-    with _progress(len(files), args.quiet) as on_done:
-        result = runner.run(files, options, mode, jobs, on_done)  # type: ignore[arg-type]
-    if project is not None:
-        result.project_findings = project_findings(project + env_files(args.paths), result, options)
-    result.outcomes += [runner.unreadable(path, reason) for path, reason in unreadable]
+    report_leftovers(project.temp_files, [Path(p) for p in args.paths if os.path.isfile(p)], args.clean_temp)
+    result = _run(project, args)
     if args.interactive:
         return _interactive(result, policy)
-    fmt = args.output_format or cfg.output_format or "concise"
     if args.mode == "diff":
         _print_diffs(result, to_stderr=fmt in ("json", "sarif", "github", "markdown") and not args.output)
     elif args.mode == "check" and not args.quiet:
         for outcome in result.outcomes:
             if outcome.status == "changed":
                 click.echo(f"would migrate {_shown(outcome)}", err=True)
-    if fmt not in ("concise", "full", "json", "sarif", "github", "markdown"):
-        click.echo(f"error: unknown output-format {fmt!r} in {cfg.path}.", err=True)
-        return EXIT_USAGE
     _report(result, fmt, args, args.mode)
     return policy.apply(exit_code(result, args.mode), rewrote=args.mode == "write" and result.count("changed") > 0)
 
 
-PROJECT_CODES = ("AOAI306", "AOAI307", "AOAI308")
+def _run(project: Project, args: MigrateArgs) -> RunResult:
+    from codemod.run import runner
 
-
-def _wants_project_files(options: Options) -> bool:
-    return any(options.enabled(code) for code in PROJECT_CODES)
+    mode = "diff" if args.interactive else args.mode
+    with _progress(len(project.files), args.quiet) as on_done:
+        result = runner.run(project.files, project.options, mode, args.jobs or project.config.jobs, on_done)
+    if any(project.options.enabled(code) for code in PROJECT_CODES):
+        result.project_findings = project_findings(project.other_files, result, project.options)
+    result.outcomes += [runner.unreadable(path, reason) for path, reason in project.unreadable]
+    return result
 
 
 def project_findings(files: list[Path], result: RunResult, options: Options) -> list[Finding]:
@@ -89,103 +89,6 @@ def project_findings(files: list[Path], result: RunResult, options: Options) -> 
 
     wanted = [code for code in PROJECT_CODES if options.enabled(code)]
     return [f for f in tree.outside_python(sorted(set(files)), result.sdk_needs()) if f.code in wanted]
-
-
-def env_files(paths: tuple[str, ...]) -> list[Path]:
-    """`.env*` files in the named folders and one level below: usually gitignored, yet where a deployment's
-    api-version lives (AOAI307). Not a full walk, so large trees stay fast."""
-    found: list[Path] = []
-    for raw in paths:
-        root = Path(raw)
-        if not root.is_dir():
-            continue
-        for folder in [root, *(p for p in _subdirs(root))]:
-            found.extend(p for p in _subdirs(folder, files=True) if p.name == ".env" or p.name.startswith(".env."))
-    return found
-
-
-def _subdirs(folder: Path, files: bool = False) -> list[Path]:
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return []
-    return [Path(e.path) for e in entries if (e.is_file(follow_symlinks=False) if files else
-                                              e.is_dir(follow_symlinks=False) and e.name not in (".git", ".venv"))]
-
-
-def load_config(explicit: str | None, paths: tuple[str, ...]) -> config_mod.Config:
-    if explicit:
-        return config_mod.load(Path(explicit), explicit=True)
-    start = Path(paths[0]) if paths and paths[0] != "-" else Path.cwd()
-    if not start.exists():
-        start = Path.cwd()
-    return config_mod.load(config_mod.find_pyproject(start))
-
-
-def _codes(raw: str | None, fallback: list[str] | None, flag: str) -> list[str] | None:
-    values = [c.strip().upper() for c in raw.split(",") if c.strip()] if raw else fallback
-    if values is None:
-        return None
-    for code in values:
-        if code != "ALL" and not any(known.startswith(code) for known in summaries()):
-            raise UsageError(f"{flag} {code}: no rule code starts with {code!r} (see `aoai-migrate rules`).")
-    return values
-
-
-def build_options(select: str | None, ignore: str | None, require_env: bool | None, cfg) -> Options:
-    selected = _codes(select, cfg.select, "--select")
-    ignored = _codes(ignore, cfg.ignore, "--ignore") or []
-    if selected is not None and "ALL" in selected:
-        selected = None
-    return Options(
-        select=frozenset(selected) if selected is not None else None,
-        ignore=frozenset(ignored),
-        require_env=cfg.require_env if require_env is None else require_env,
-        deployment_prefix=cfg.deployment_prefix,
-        deployments=dict(cfg.deployments),
-    )
-
-
-def discover_files(
-    paths,
-    exclude,
-    extend_exclude,
-    verbose: bool,
-    project: list[Path] | None = None,
-    unreadable: list[tuple[Path, str]] | None = None,
-    temp_files: list[Path] | None = None,
-) -> list[tuple[Path, str]] | None:
-    """The .py and .ipynb files to migrate; when `project` is a list, the configuration and dependency files
-    the advisor reads are collected into it by the same walk; named paths that are not regular files and
-    directories that cannot be listed go into `unreadable`, with why; temporary files of an interrupted
-    earlier run into `temp_files`. None (after printing why) when a named path does not exist."""
-    from codemod.run.discovery import discover
-
-    include = None
-    if project is not None:
-        from codemod.advisor.tree import wanted as include
-    found = discover([Path(p) for p in paths], exclude=exclude, extend_exclude=extend_exclude,
-                     **({"include": include} if include else {}))
-    if found.missing:
-        for path in found.missing:
-            click.echo(f"error: {path}: no such file or directory.", err=True)
-        return None
-    named = {str(Path(p)) for p in paths}
-    if unreadable is not None:
-        unreadable += [(d.path, f"{d.reason}; the files in it were not migrated") for d in found.unlisted]
-    if temp_files is not None:
-        temp_files += found.temp_files
-    for skipped in found.skipped:
-        if str(skipped.path) in named and unreadable is not None:  # named, yet not a file we can read
-            unreadable.append((skipped.path, f"cannot read it: {skipped.reason}"))
-            continue
-        if verbose:
-            click.echo(f"skipped {skipped.path}: {skipped.reason}", err=True)
-    is_code = [f.path.suffix in (".py", ".ipynb") or f.explicit for f in found.files]
-    code = [f for f, keep in zip(found.files, is_code, strict=True) if keep]
-    if project is not None:
-        project.extend(f.path for f, keep in zip(found.files, is_code, strict=True) if not keep)
-    return [(f.path, display_path(f.path)) for f in code]
 
 
 def _run_stdin(options: Options) -> int:

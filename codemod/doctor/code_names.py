@@ -42,22 +42,19 @@ class CodeScan:
 
 
 def scan_code(paths: Sequence[str], environ: Mapping[str, str]) -> CodeScan:
-    from codemod.commands.env import collect
-    from codemod.commands.migrate import build_options, discover_files, load_config
-    from codemod.run import config as config_mod
+    from codemod.commands.env import code_text, collect
+    from codemod.run.project import ProjectError, load_project
     from codemod.run.runner import run
 
     try:
-        options = build_options(None, None, None, load_config(None, tuple(paths)))
-    except config_mod.ConfigError as exc:
+        project = load_project(paths, other_files=False)
+    except ProjectError as exc:
         raise ScanError(str(exc)) from exc
-    files = discover_files(paths, None, [], False)
-    if files is None:
-        raise ScanError("a PATH does not exist.")
-    result = run(files, options, "check")
+    files = project.files
+    result = run(files, project.options, "check")
     texts, originals, deployments, implicit, model_vars = {}, {}, {}, {}, set()
     for outcome, (_, shown) in zip(result.outcomes, files, strict=True):
-        text = outcome.new_text or outcome.old_text
+        text = code_text(outcome)
         if text is not None:
             texts[shown], deployments[shown] = text, outcome.record.deployments
             originals[shown] = outcome.old_text or text

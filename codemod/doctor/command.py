@@ -9,10 +9,10 @@ from urllib.parse import urlsplit
 
 import click
 
+from codemod.commands.exit_codes import EXIT_OK, EXIT_PENDING, EXIT_USAGE
 from codemod.doctor import arm
 from codemod.doctor.endpoint import LOOPBACK_HOSTS
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 ARM_ENDPOINT_VARIABLE = "AOAI_MIGRATE_ARM_ENDPOINT"
 
 
@@ -52,7 +52,7 @@ def doctor(paths: tuple[str, ...], endpoint: str | None, deployments: tuple[str,
         click.echo(scrubber.scrub(f"error: {exc}"), err=True)
         sys.exit(EXIT_USAGE)
     click.echo(scrubber.scrub(_render(report, output_format)), nl=False, color=_colour(output_format))
-    sys.exit(EXIT_FAILED if report.failed else EXIT_OK)
+    sys.exit(EXIT_PENDING if report.failed else EXIT_OK)
 
 
 def _render(report, output_format: str) -> str:
@@ -62,7 +62,7 @@ def _render(report, output_format: str) -> str:
 
 
 def _colour(output_format: str) -> bool:
-    from codemod.cli import use_color
+    from codemod.commands.terminal import use_color
 
     return output_format == "text" and use_color(sys.stdout)
 

@@ -539,12 +539,30 @@ def _points_at_azure(call: cst.Call) -> bool:
     takes an api-version of its own) is not Azure."""
     arg = keyword_arg(call, "base_url")
     if arg is not None:
-        code = cst.Module(body=[]).code_for_node(arg.value)
-        if "/openai/v1" in code or any(host in code for host in hosts.AZURE_HOSTS):
+        texts = string_parts(arg.value)  # the strings, not comments: what the syntax filter reads too
+        if any("/openai/v1" in text or any(host in text for host in hosts.AZURE_HOSTS) for text in texts):
             return True
-        if "/openai" not in code and hosts.other_service(arg.value):
+        if not any("/openai" in text for text in texts) and hosts.other_service(arg.value):
             return False
     return sends_api_version(call)
+
+
+def string_parts(expr: cst.CSTNode) -> list[str]:
+    """The text of every string literal in an expression: plain strings and the literal parts of f-strings."""
+    found: list[str] = []
+
+    def walk(node: cst.CSTNode) -> None:
+        if isinstance(node, cst.SimpleString):
+            value = node.evaluated_value
+            found.append(value if isinstance(value, str) else "")
+        elif isinstance(node, cst.FormattedStringText):
+            found.append(node.value)
+        else:
+            for child in node.children:
+                walk(child)
+
+    walk(expr)
+    return found
 
 
 def sends_api_version(call: cst.Call) -> bool:

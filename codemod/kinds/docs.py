@@ -23,7 +23,7 @@ import libcst as cst
 
 from codemod.advisor.pin_files import is_requirements_file
 from codemod.findings import Finding
-from codemod.kinds import Kind, KindResult, Migrate, RunFacts
+from codemod.kinds.base import Kind, KindResult, Migrate, RunFacts
 from codemod.kinds.code_block import Block, could_hold_azure_openai, parses, reindented
 from codemod.kinds.doctests import migrate_session
 from codemod.kinds.markdown_blocks import markdown_blocks

@@ -15,7 +15,7 @@ import re
 from pathlib import PurePath
 
 from codemod.findings import Finding
-from codemod.kinds import Kind, KindResult, RunFacts
+from codemod.kinds.base import Kind, KindResult, RunFacts
 from codemod.kinds.code_block import could_hold_azure_openai
 from codemod.kinds.doctests import migrate_session
 from codemod.kinds.rest_blocks import rest_blocks

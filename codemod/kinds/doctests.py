@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from codemod.findings import Finding
-from codemod.kinds import Migrate
+from codemod.kinds.base import Migrate
 from codemod.kinds.code_block import Block, could_hold_azure_openai, parses
 from codemod.notebook.cells import NotebookError, join, relocate, split
 from codemod.notebook.masking import Cell

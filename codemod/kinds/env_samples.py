@@ -15,7 +15,7 @@ from pathlib import PurePath
 
 from codemod.advisor.config_scan import dated_values, finding_for, known_message
 from codemod.findings import Finding
-from codemod.kinds import Kind, KindResult, RunFacts
+from codemod.kinds.base import Kind, KindResult, RunFacts
 
 _SAMPLE = re.compile(r"^(?:\.env(?:\.[\w-]+)*\.(?:example|sample|template|dist)|(?:example|sample|template)\.env)$")
 _SETTING = re.compile(r"^[ \t]*(?:export[ \t]+)?(?P<key>[A-Za-z_][A-Za-z0-9_]*)[ \t]*=")

@@ -20,7 +20,7 @@ from pathlib import PurePath
 
 from codemod.advisor.versions import known_version
 from codemod.findings import Finding
-from codemod.kinds import Kind, KindResult, RunFacts
+from codemod.kinds.base import Kind, KindResult, RunFacts
 
 _SEPARATOR = re.compile(r"^###")
 _REQUEST = re.compile(r"^(?P<method>[A-Z]+)[ \t]+(?P<url>\S+)(?P<rest>[^\r\n]*)")

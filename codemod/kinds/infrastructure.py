@@ -20,7 +20,8 @@ from codemod.advisor.config_context import Layout
 from codemod.advisor.config_scan import dated_values, finding_for, is_config_file
 from codemod.advisor.recordings import is_recording
 from codemod.findings import Finding
-from codemod.kinds import Kind, KindResult, RunFacts, env_samples
+from codemod.kinds.base import Kind, KindResult, RunFacts
+from codemod.kinds.env_samples import handles as is_env_sample
 
 # `openai/deployments/NAME[/route][?query]` after a `/` or an interpolation: `${endpoint}openai/...` (Bicep,
 # Terraform), `$(endpoint)openai/...` (Azure DevOps).
@@ -30,7 +31,7 @@ _DATED_ENDPOINT = re.compile(
 
 
 def handles(path: PurePath) -> bool:
-    return is_config_file(PurePath(path.name)) and not env_samples.handles(path)
+    return is_config_file(PurePath(path.name)) and not is_env_sample(path)
 
 
 def rewrite(text: str, path: PurePath, facts: RunFacts) -> KindResult:

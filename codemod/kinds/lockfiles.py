@@ -15,7 +15,7 @@ from packaging.version import InvalidVersion, Version
 
 from codemod.advisor.pin_files import read_pins
 from codemod.findings import Finding
-from codemod.kinds import Kind, KindResult, RunFacts
+from codemod.kinds.base import Kind, KindResult, RunFacts
 
 # The command that updates one package, per lock file; `{minimum}` is the version the code needs.
 _COMMANDS = {

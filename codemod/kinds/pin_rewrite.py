@@ -15,7 +15,7 @@ from packaging.version import Version
 from codemod.advisor.pin_files import PinLine
 from codemod.advisor.pins import judge_pin
 from codemod.findings import Finding
-from codemod.kinds import KindResult
+from codemod.kinds.base import KindResult
 from codemod.kinds.pin_raise import Raised, raise_constraint
 
 # A PEP 508 requirement up to its version constraint: name, extras, and an optional `(`.

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from codemod.advisor.pin_files import PinLine, read_pins
-from codemod.kinds import Kind, KindResult, RunFacts
+from codemod.kinds.base import Kind, KindResult, RunFacts
 from codemod.kinds.pin_rewrite import Site, in_quoted_value, in_requirement, rewrite_sites
 
 

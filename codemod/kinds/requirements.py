@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from codemod.advisor.pin_files import is_requirements_file, read_pins
-from codemod.kinds import Kind, KindResult, RunFacts
+from codemod.kinds.base import Kind, KindResult, RunFacts
 from codemod.kinds.lockfiles import hashed_requirements_report
 from codemod.kinds.pin_rewrite import in_requirement, rewrite_sites
 

@@ -182,3 +182,51 @@ def write_index(path: Path = INDEX) -> bool:
 
 def needs_from_index(data: Mapping[str, Any]) -> Need:
     return need_from_data(data)
+
+
+# ---- documentation: `aoai-migrate rules CODE` and docs/rules.md print the rules' docstrings -----------------------
+
+DOCS = Path(__file__).resolve().parent.parent.parent / "docs" / "rules.md"
+
+
+def rule_text(code: str) -> str:
+    """The full text of the rule that has `code`: its codes and summaries, then its docstring."""
+    from codemod.findings import FILE_ERROR, FILE_ERROR_SUMMARY
+
+    if code == FILE_ERROR:
+        return (
+            f"{FILE_ERROR}  {FILE_ERROR_SUMMARY}\n\nThe file is reported with the reason (it cannot be read, is not "
+            "text in its declared encoding, does not parse, is too deeply nested, or is over 10 MiB) and left as it "
+            "is; the other files of the run are migrated. Exit code 3."
+        )
+    rule = rule_for(code)
+    if rule is None:
+        raise KeyError(code)
+    heading = "\n".join(f"{c}  {summary}" for c, summary in rule.codes.items())
+    body = rule.doc.split("\n", 1)[1].strip() if "\n" in rule.doc else ""
+    return f"{heading}\n\n{body}\n"
+
+
+def docs_text() -> str:
+    """docs/rules.md: every rule's full text, in code order, one section per code family."""
+    parts = [
+        "# aoai-migrate rules",
+        "",
+        "Generated from the rules' docstrings by `python -m codemod.rules` (`aoai-migrate rules CODE` prints the same "
+        "text); do not edit.",
+    ]
+    for rule in all_rules():
+        anchors = "".join(f'<a id="{c.lower()}"></a>' for c in rule.codes)
+        title = ", ".join(rule.codes)
+        text = rule_text(min(rule.codes)).rstrip().replace("\n## ", "\n### ")
+        parts += ["", f"## {anchors}{title}", "", text]
+    return "\n".join(parts) + "\n"
+
+
+def write_docs(path: Path = DOCS) -> bool:
+    text = docs_text()
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    if old != text:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return old != text

@@ -1,5 +1,6 @@
-"""`python -m codemod.rules`: write codemod/data/rules.json from the rules' declarations."""
+"""`python -m codemod.rules`: write codemod/data/rules.json and docs/rules.md from the rules' declarations."""
 
-from codemod.rules import INDEX, write_index
+from codemod.rules import DOCS, INDEX, write_docs, write_index
 
-print(f"{'wrote' if write_index() else 'unchanged:'} {INDEX}")
+for path, changed in ((INDEX, write_index()), (DOCS, write_docs())):
+    print(f"{'wrote' if changed else 'unchanged:'} {path}")

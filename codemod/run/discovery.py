@@ -323,3 +323,11 @@ class _Walker:
         skipped = sorted(set(self.skipped), key=lambda s: (s.path.parts, s.reason))
         unlisted = sorted(set(self.unlisted), key=lambda s: s.path.parts)
         return Discovery(files, skipped, self.missing, unlisted, sorted(set(self.temp_files)))
+
+
+def display_path(path: Path) -> str:
+    """How a file is shown in findings and messages: relative to the current directory when it is below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve())) if path.is_absolute() else str(path)
+    except ValueError:
+        return str(path)

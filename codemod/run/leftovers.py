@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from codemod.cli import display_path
+from codemod.run.discovery import display_path
 from codemod.run.writer import TEMP_NAME
 
 

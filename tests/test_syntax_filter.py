@@ -1,0 +1,143 @@
+"""The syntax filter is sound: the filtered run (a module whose facts meet no enabled rule's needs is left alone
+after one `ast.parse`) and the unfiltered run (every module to LibCST) give byte-identical output and the same
+findings, on every fixture input and on generated modules. Also: what the facts resolve through imports."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from hypothesis import HealthCheck, event, given, reject, settings
+
+from codemod.engine.syntax import Identifiers, Names, Strings, read_facts
+from codemod.options import Options
+from codemod.run import runner
+from codemod.run.filters import filters_for, may_act
+from tests.fixture_cases import FIXTURES
+from tests.test_fuzz import _GENERATOR_WARNINGS, spliced_modules
+from tests.test_prefilter import candidate_files
+
+EXAMPLES = int(os.environ.get("AOAI_PROPERTY_EXAMPLES", "200"))
+SEEDS = sorted(FIXTURES.rglob("*.in.py")) + sorted(FIXTURES.rglob("*.in.ipynb"))
+
+
+def _run(data: bytes, suffix: str, options: Options, *, filtered: bool) -> runner.FileOutcome:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp, f"candidate{suffix}")
+        path.write_bytes(data)
+        if filtered:
+            return runner.migrate_bytes(path, data, options, path.name)
+        with mock.patch.object(runner, "may_act", lambda *_: True):
+            return runner.migrate_bytes(path, data, options, path.name)
+
+
+def assert_same(data: bytes, suffix: str = ".py", options: Options | None = None) -> str:
+    """The filtered and unfiltered runs agree; returns what happened, for the test's statistics."""
+    options = options or Options()
+    whole = _run(data, suffix, options, filtered=False)
+    if whole.status == "error":
+        # CPython parses it (or the filter would pass it on) but LibCST does not: with no rule's needs met,
+        # the filtered run skips what the unfiltered one reports as unparseable. Nothing to migrate either way.
+        return "LibCST cannot parse it"
+    quick = _run(data, suffix, options, filtered=True)
+    assert (quick.status, quick.new) == (whole.status, whole.new)
+    assert quick.findings == whole.findings
+    assert quick.record == whole.record
+    return "acted on" if whole.findings or whole.status == "changed" else "left alone"
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_fixture_input_gives_the_same_result_filtered(seed: Path) -> None:
+    assert_same(seed.read_bytes(), ".ipynb" if seed.suffix == ".ipynb" else ".py")
+
+
+def test_the_filter_lets_every_fixture_that_the_engine_acts_on_through() -> None:
+    """Not vacuous: the fixtures the engine acts on pass the filter, and it does rule modules out."""
+    need = filters_for(Options())[1]
+    passed = [seed for seed in SEEDS if seed.suffix == ".py" and may_act(seed.read_text("latin-1"), need)]
+    assert len(passed) > len(SEEDS) // 2
+    assert not may_act('from openai import OpenAI\n\nOpenAI().chat.completions.create(model="gpt-4o")\n', need)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(candidate_files())
+def test_mutated_fixtures_give_the_same_result_filtered(data: bytes) -> None:
+    event(assert_same(data))
+
+
+@_GENERATOR_WARNINGS
+@settings(max_examples=max(10, EXAMPLES // 4), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large])
+@given(spliced_modules())
+def test_generated_modules_give_the_same_result_filtered(source: str) -> None:
+    try:
+        data = source.encode("utf-8")
+    except UnicodeEncodeError:
+        reject()  # lone surrogates from the generator cannot be a file
+    event(assert_same(data))
+
+
+@pytest.mark.parametrize("selected", ["AOAI1", "AOAI2", "AOAI3", "AOAI107"])
+def test_selecting_rules_narrows_the_filter_without_changing_results(selected: str) -> None:
+    options = Options(select=frozenset({selected}))
+    for seed in SEEDS[::3]:
+        if seed.suffix == ".py":
+            assert_same(seed.read_bytes(), ".py", options)
+
+
+# ---- the facts --------------------------------------------------------------------------------------------
+
+
+def test_names_resolve_through_every_kind_of_import() -> None:
+    facts = read_facts(
+        "import openai as oa\n"
+        "from openai.lib import azure as az\n"
+        "from openai import AzureOpenAI as Client\n"
+        "def f():\n    import openai.types\n"
+        "c = oa.AzureOpenAI()\nd = az.AsyncAzureOpenAI\n"
+    )
+    assert facts is not None
+    for name in ("openai", "openai.AzureOpenAI", "openai.lib.azure", "openai.lib.azure.AsyncAzureOpenAI",
+                 "openai.types"):
+        assert name in facts.names
+    assert Names("openai.AzureOpenAI").met(facts)
+    assert not Names("openai.OpenAI").met(facts)
+
+
+def test_a_star_import_may_bring_any_name_of_its_module() -> None:
+    facts = read_facts("from openai import *\nclient = AzureOpenAI()\n")
+    assert facts is not None and Names("openai.AzureOpenAI").met(facts)
+
+
+def test_identifiers_are_read_as_the_compiler_reads_them() -> None:
+    facts = read_facts("ａpi_version = 1\nf(engine=2)\n")  # NFKC: the fullwidth a is an a
+    assert facts is not None
+    assert Identifiers(r"^api_version$").met(facts) and Identifiers(r"^engine$").met(facts)
+
+
+def test_strings_include_f_string_parts_and_exclude_comments() -> None:
+    facts = read_facts('url = f"{base}/openai/v1/"  # https://x.openai.azure.com\n')
+    assert facts is not None
+    assert Strings(r"/openai/v1").met(facts) and not Strings(r"azure\.com").met(facts)
+
+
+def test_a_module_cpython_cannot_parse_goes_on_to_libcst() -> None:
+    assert read_facts("def broken(:\n") is None
+    assert may_act("def broken(:\n", filters_for(Options())[1])
+
+
+def test_a_comment_inside_an_argument_is_not_an_azure_host() -> None:
+    """The analysis reads strings, as the filter does: a host named in a comment makes no client Azure's."""
+    source = (
+        "from openai import OpenAI\n\n"
+        "client = OpenAI(\n"
+        "    base_url=(  # was https://res.openai.azure.com/openai/v1/\n"
+        "        PROXY_URL\n"
+        "    ),\n"
+        '    default_query={"api-version": "2024-02-01"},\n'
+        ")\n"
+    )
+    assert_same(source.encode())
