@@ -124,9 +124,19 @@ def test_strings_include_f_string_parts_and_exclude_comments() -> None:
     assert Strings(r"/openai/v1").met(facts) and not Strings(r"azure\.com").met(facts)
 
 
-def test_a_module_cpython_cannot_parse_goes_on_to_libcst() -> None:
-    assert read_facts("def broken(:\n") is None
-    assert may_act("def broken(:\n", filters_for(Options())[1])
+def test_a_module_cpython_cannot_parse_goes_on_to_libcst_when_its_text_may_hold_azure_code() -> None:
+    """LibCST then reports it (AOAI000). A module whose text holds nothing a rule needs is left alone like a
+    file without the word openai: it cannot hold Azure OpenAI code, broken or not."""
+    need = filters_for(Options())[1]
+    broken = "from openai import AzureOpenAI\ndef broken(:\n"
+    assert read_facts(broken) is None and may_act(broken, need)
+    assert not may_act("import openai  # the OpenAI.com client\ndef broken(:\n", need)
+
+
+def test_text_that_is_not_ascii_is_always_parsed() -> None:
+    """The compiler reads identifiers NFKC-normalized, so the text may not spell what the facts hold."""
+    need = filters_for(Options())[1]
+    assert may_act("from openai import ＡzureOpenAI  # fullwidth A\nＡzureOpenAI(api_version='2024-02-01')\n", need)
 
 
 def test_a_comment_inside_an_argument_is_not_an_azure_host() -> None:

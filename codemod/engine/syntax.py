@@ -134,10 +134,36 @@ def _chain(node: ast.Attribute) -> list[str] | None:
 # runner without importing the rule (and LibCST).
 
 
+@dataclass(frozen=True)
+class TextFacts:
+    """What the text itself shows, before any parse: its raw text and every word shaped like an identifier (in
+    code, strings and comments alike). A need that these rule out cannot be met by the module's facts: a name
+    reached through an import is spelled in the text (its last part at least), an identifier is a word of it, a
+    string's contents are in it (as written: like the byte filter, a string whose letters are escapes is not
+    seen). Only for ASCII text: the compiler normalizes other identifiers (NFKC) to spellings the text lacks."""
+
+    raw: str
+    words: frozenset[str]
+
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def read_text_facts(source: str) -> TextFacts | None:
+    """None when the text is not ASCII (the cheap look cannot rule anything out then)."""
+    if not source.isascii():
+        return None
+    return TextFacts(source, frozenset(_WORD.findall(source)))
+
+
 class Need:
-    """A condition on a module's facts. Combine with `&` and `|`."""
+    """A condition on a module's facts. Combine with `&` and `|`. `maybe` is the cheap look at the text: it is
+    True whenever `met` could be."""
 
     def met(self, facts: Facts) -> bool:
+        raise NotImplementedError
+
+    def maybe(self, text: TextFacts) -> bool:
         raise NotImplementedError
 
     def data(self) -> dict[str, Any]:
@@ -157,6 +183,9 @@ class AllOf(Need):
     def met(self, facts: Facts) -> bool:
         return all(part.met(facts) for part in self.parts)
 
+    def maybe(self, text: TextFacts) -> bool:
+        return all(part.maybe(text) for part in self.parts)
+
     def data(self) -> dict[str, Any]:
         return {"all": [part.data() for part in self.parts]}
 
@@ -167,6 +196,9 @@ class AnyOf(Need):
 
     def met(self, facts: Facts) -> bool:
         return any(part.met(facts) for part in self.parts)
+
+    def maybe(self, text: TextFacts) -> bool:
+        return any(part.maybe(text) for part in self.parts)
 
     def data(self) -> dict[str, Any]:
         return {"any": [part.data() for part in self.parts]}
@@ -187,6 +219,9 @@ class Names(Need):
             return True
         return any(_on_path(star, name) for star in facts.star_imports for name in self.dotted)
 
+    def maybe(self, text: TextFacts) -> bool:
+        return any(name.rsplit(".", 1)[-1] in text.words for name in self.dotted)
+
     def data(self) -> dict[str, Any]:
         return {"names": list(self.dotted)}
 
@@ -205,6 +240,10 @@ class Identifiers(Need):
         found = _compiled(self.pattern).search
         return any(found(name) for name in facts.identifiers)
 
+    def maybe(self, text: TextFacts) -> bool:
+        found = _compiled(self.pattern).search
+        return any(found(word) for word in text.words)
+
     def data(self) -> dict[str, Any]:
         return {"identifiers": self.pattern}
 
@@ -219,6 +258,10 @@ class Strings(Need):
         found = _compiled(self.pattern).search
         return any(found(value) for value in facts.strings)
 
+    def maybe(self, text: TextFacts) -> bool:
+        # anchors of the pattern apply to whole strings: look for what they anchor anywhere in the text
+        return _compiled(self.pattern.replace("^", "").replace("$", "")).search(text.raw) is not None
+
     def data(self) -> dict[str, Any]:
         return {"strings": self.pattern}
 
@@ -228,6 +271,9 @@ class Always(Need):
     """For a rule that reads something the facts do not hold: every module goes to LibCST."""
 
     def met(self, facts: Facts) -> bool:
+        return True
+
+    def maybe(self, text: TextFacts) -> bool:
         return True
 
     def data(self) -> dict[str, Any]:

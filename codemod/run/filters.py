@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from codemod.engine.syntax import Need, any_of, read_facts
+from codemod.engine.syntax import Need, any_of, read_facts, read_text_facts
 from codemod.options import Options
 from codemod.rule_index import IndexedRule, indexed_rules
 
@@ -60,7 +60,11 @@ def could_match(data: bytes, words: Words | None = None) -> bool:
 
 def may_act(text: str, need: Need) -> bool:
     """The syntax filter: False when no rule's need is met by the module's facts; True when one is, or when
-    CPython cannot parse the module (LibCST decides then)."""
+    CPython cannot parse the module (LibCST decides then). A cheap look at the text first rules out most modules
+    without a parse (syntax.TextFacts)."""
+    cheap = read_text_facts(text)
+    if cheap is not None and not need.maybe(cheap):
+        return False
     facts = read_facts(text)
     return facts is None or need.met(facts)
 
