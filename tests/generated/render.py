@@ -88,6 +88,7 @@ class _Source:
             "environ_rstrip": 'os.environ["AZURE_OPENAI_ENDPOINT"].rstrip("/")',
             "getenv": 'os.getenv("AZURE_OPENAI_ENDPOINT")',
             "getenv_default": 'os.getenv("AZURE_OPENAI_ENDPOINT", "https://fallback.openai.azure.com/")',
+            "getenv_unset": 'os.getenv("E2E_UNSET_ENDPOINT")',
             "omitted": None,
         }[p.endpoint]
 
@@ -111,6 +112,7 @@ class _Source:
         return {
             "key_environ": ("api_key", 'os.environ["AZURE_OPENAI_API_KEY"]'),
             "key_getenv": ("api_key", 'os.getenv("AZURE_OPENAI_API_KEY")'),
+            "key_getenv_unset": ("api_key", 'os.getenv("E2E_UNSET_KEY")'),
             "key_literal": ("api_key", f'"{API_KEY}"'),
             "provider_def": ("azure_ad_token_provider", "token_provider"),
             "provider_async_def": ("azure_ad_token_provider", "token_provider"),
@@ -365,18 +367,14 @@ class _Source:
             opened = [*self.open_with(), *_indent([*self.rebinding(), *uses("client", close=False)])]
             return [f"{define} main({parameter}):", *_indent(opened), "", "", main.format(f"main({argument})")]
         declared = [f"    client: {self.annotation(p.annotation)}", ""] if p.class_annotation else []
-        return [
-            "class Assistant:",
-            *declared,
-            f"    def __init__(self{', ' if parameter else ''}{parameter}):",
-            *_indent(self.assign("self.client"), 2),
-            "",
-            f"    {define} run(self):",
-            *_indent(uses("self.client"), 2),
-            "",
-            "",
-            main.format(f"Assistant({argument}).run()"),
-        ]
+        signature = f"self, {parameter}" if parameter else "self"
+        init = [f"    def __init__({signature}):", *_indent(self.assign("self.client"), 2)]
+        if p.storage == "instance":  # the requests go through the instance's attribute, outside the class
+            inner = [f"assistant = Assistant({argument})", *uses("assistant.client")]
+            return ["class Assistant:", *declared, *init, "", "", f"{define} main():", *_indent(inner), "", "",
+                    main.format("main()")]
+        return ["class Assistant:", *declared, *init, "", f"    {define} run(self):", *_indent(uses("self.client"), 2),
+                "", "", main.format(f"Assistant({argument}).run()")]
 
     def render(self) -> str:
         p = self.p

@@ -19,7 +19,8 @@ MODEL_NAMES = tuple(sorted(set(OVERRIDDEN_MODELS)))  # DEPLOYMENT_<index> names 
 VERSIONS = ("2024-02-01", "2024-06-01", "2024-10-21", "2025-03-01-preview", "2025-04-01-preview")
 RESPONSES_VERSIONS = ("2025-03-01-preview", "2025-04-01-preview")  # the dated Responses API needs these
 OTHER = "gpt-4o-staging"  # what a rebinding assigns: a real deployment, so a wrong rewrite still gets 200
-KEY_KINDS = ("key_environ", "key_getenv", "key_literal", "key_constant", "omitted")
+# An API key; key_getenv_unset reads a variable that is not set, so AzureOpenAI falls back to AZURE_OPENAI_API_KEY.
+KEY_KINDS = ("key_environ", "key_getenv", "key_getenv_unset", "key_literal", "key_constant", "omitted")
 # Token providers: a def, a lambda, a factory's result, azure.identity's get_bearer_token_provider (a stand-in
 # package is written next to each program), inline or through a module variable; or a token.
 TOKEN_KINDS = ("provider_def", "provider_lambda", "provider_factory", "identity_inline", "identity_variable",
@@ -27,8 +28,9 @@ TOKEN_KINDS = ("provider_def", "provider_lambda", "provider_factory", "identity_
 # Async providers (an async def, azure.identity.aio's): AzureOpenAI would not await them, so async clients only.
 ASYNC_TOKEN_KINDS = ("provider_async_def", "identity_aio_inline", "identity_aio_variable")
 CREDENTIAL_ARGS = ("api_key", "azure_ad_token", "azure_ad_token_provider")
-ENDPOINTS = ("literal", "constant", "environ", "environ_get", "getenv", "getenv_default", "fstring_constant",
-             "fstring_env", "environ_rstrip", "omitted")
+# getenv_unset reads a variable that is not set: AzureOpenAI then reads AZURE_OPENAI_ENDPOINT, as when omitted.
+ENDPOINTS = ("literal", "constant", "environ", "environ_get", "getenv", "getenv_default", "getenv_unset",
+             "fstring_constant", "fstring_env", "environ_rstrip", "omitted")
 # base_url= instead of azure_endpoint=: ".../openai" (the SDK ignores azure_deployment then and inserts
 # /deployments/{model}) or ".../openai/deployments/D" (every deployment-route request goes to D).
 BASE_URLS = ("base_url_literal", "base_url_fstring", "base_url_deployment")
@@ -38,7 +40,9 @@ DEPLOYMENT_FORMS = ("literal", "environ", "constant", "variable", "getenv_unset"
 # reassigned, `+=`, `:=`, `del`, through `global` / `nonlocal` in a function, a for loop around the requests, or
 # a new binding where the requests are made.
 REBINDINGS = ("reassign", "augmented", "walrus", "del", "for", "global", "nonlocal", "in_requests")
-STORAGES = ("module", "module_function", "local", "context", "attribute", "factory")
+# Where the client lives: a module variable (requests beside it or in main()), a function local, a `with` block,
+# `self.client` (requests in a method, or through the instance outside the class), or a factory's result.
+STORAGES = ("module", "module_function", "local", "context", "attribute", "instance", "factory")
 ANNOTATIONS = ("plain", "optional", "pipe", "string", "union")  # X, Optional[X], X | None, "X", Union[OpenAI, X]
 TYPE_CHECKS = ("isinstance", "issubclass", "isinstance_tuple")  # ..., issubclass(type(c), X), (OpenAI, X)
 PRIVATE_ATTRIBUTES = ("_api_version", "_azure_endpoint", "_azure_deployment", "_azure_ad_token_provider",
@@ -100,7 +104,7 @@ class Program:
     private: str | None  # a PRIVATE_ATTRIBUTES read on the client, printed before the requests
     private_form: str  # PRIVATE_FORMS
     tuning: bool  # timeout= and max_retries= on the client
-    storage: str  # module | module_function | local | context | attribute | factory (client = make_client())
+    storage: str  # STORAGES
     header: str  # docstring | future (docstring + from __future__ import annotations) | none
     helper: str  # none | plain | annotated: the requests are made in a function taking the client as a parameter
     fallback_openai: bool  # if os.getenv("AZURE_OPENAI_ENDPOINT"): client = AzureOpenAI(...) else: OpenAI()
@@ -206,7 +210,8 @@ def rebindings(storage: str, form: str, helper: str) -> list[str]:
         allowed = ["global"] + (["reassign", "augmented", "walrus", "del"] if module_scope else [])
         return allowed + ([] if requests_beside_client and not module_scope else ["for", "in_requests"])
     if form == "self_attribute":  # self.deployment; `self` is not in the helper's scope
-        return ["reassign", "augmented", "del"] + (["for", "in_requests"] if helper == "none" else [])
+        in_method = storage == "attribute" and helper == "none"
+        return ["reassign", "augmented", "del"] + (["for", "in_requests"] if in_method else [])
     return []
 
 
@@ -224,9 +229,9 @@ def programs(draw: st.DrawFn) -> Program:
     storage = draw(st.sampled_from(STORAGES))
     helper = draw(st.sampled_from(["none"] * 6 + ["plain", "annotated"]))
     forms = list(DEPLOYMENT_FORMS)
-    if storage in ("local", "context", "attribute", "factory"):
+    if storage in ("local", "context", "attribute", "instance", "factory"):
         forms.append("parameter")  # main(deployment) / Assistant(deployment) / make_client(deployment)
-    if storage == "attribute":
+    if storage in ("attribute", "instance"):
         forms.append("self_attribute")
     form = "literal" if endpoint == "base_url_deployment" else draw(st.sampled_from(forms))
     rebinding = "none"
@@ -251,7 +256,7 @@ def programs(draw: st.DrawFn) -> Program:
         default_headers=draw(st.booleans()),
         settings_dict=draw(RARELY),
         annotation=annotation,
-        class_annotation=storage == "attribute" and annotation != "none" and draw(st.booleans()),
+        class_annotation=storage in ("attribute", "instance") and annotation != "none" and draw(st.booleans()),
         type_check=draw(st.sampled_from(["none"] * 9 + list(TYPE_CHECKS))),
         private=draw(st.sampled_from([None] * 12 + list(PRIVATE_ATTRIBUTES))),
         private_form=draw(st.sampled_from(PRIVATE_FORMS)),
