@@ -92,3 +92,178 @@ def test_deployment_client_used_through_an_instance_attribute(azure: AzureServer
         print(outside.choices[0].message.content)
     ''')
     assert_same_requests_or_reported(source, azure, tmp_path)
+
+
+@known("a client with azure_deployment stored on self, in a class whose base class comes from another module (where "
+       "the requests are made), loses azure_deployment without a finding")
+def test_deployment_client_on_self_of_a_class_with_an_imported_base(tmp_path: Path) -> None:
+    source = program('''
+        import os
+
+        from openai import AzureOpenAI
+
+        from llm_base import ChatModel
+
+
+        class AzureChatModel(ChatModel):
+            def __init__(self, settings):
+                super().__init__(settings)
+                self.client = AzureOpenAI(
+                    azure_endpoint=os.environ["AZURE_OPENAI_ENDPOINT"],
+                    api_key=os.environ["AZURE_OPENAI_API_KEY"],
+                    api_version="2024-10-21",
+                    azure_deployment=settings.deployment_name,
+                )
+    ''')
+    (tmp_path / "llm_base.py").write_text(program('''
+        class ChatModel:
+            def __init__(self, settings):
+                self.settings = settings
+
+            def ask(self, question):
+                messages = [{"role": "user", "content": question}]
+                return self.client.chat.completions.create(model=self.settings.model_name, messages=messages)
+    '''), encoding="utf-8")
+    findings = findings_of(source, tmp_path)
+    migrated = (tmp_path / "app.py").read_text(encoding="utf-8")
+    assert "azure_deployment=settings.deployment_name" in migrated or "AOAI105" in dict(findings), migrated
+
+
+@known("an explicit api_key= that is None (an unset variable) made AzureOpenAI read AZURE_OPENAI_API_KEY; the "
+       "migrated OpenAI client reads OPENAI_API_KEY instead and cannot authenticate")
+def test_key_from_an_unset_variable(azure: AzureServer, tmp_path: Path) -> None:  # noqa: F811
+    source = program('''
+        import os
+
+        from openai import AzureOpenAI
+
+        client = AzureOpenAI(
+            azure_endpoint=os.environ["AZURE_OPENAI_ENDPOINT"],
+            api_key=os.getenv("MY_OPENAI_KEY"),
+            api_version="2024-10-21",
+        )
+        reply = client.chat.completions.create(model="gpt-4o-prod-01", messages=[{"role": "user", "content": "x"}])
+        print(reply.choices[0].message.content)
+    ''')
+    assert_same_requests_or_reported(source, azure, tmp_path)
+
+
+# 2. Crashes.
+
+
+@known("an explicit azure_endpoint= that is None (an unset variable) made AzureOpenAI read AZURE_OPENAI_ENDPOINT; "
+       "the migrated base_url calls .rstrip on None: AttributeError")
+def test_endpoint_from_an_unset_variable(azure: AzureServer, tmp_path: Path) -> None:  # noqa: F811
+    source = program('''
+        import os
+
+        from openai import AzureOpenAI
+
+        client = AzureOpenAI(
+            azure_endpoint=os.getenv("MY_OPENAI_ENDPOINT"),
+            api_key=os.environ["AZURE_OPENAI_API_KEY"],
+            api_version="2024-10-21",
+        )
+        reply = client.chat.completions.create(model="gpt-4o-prod-01", messages=[{"role": "user", "content": "x"}])
+        print(reply.choices[0].message.content)
+    ''')
+    assert_same_requests_or_reported(source, azure, tmp_path)
+
+
+@known("openai<1.0 module settings (openai.api_base, an openai==0.28 pin) are rewritten to 1.x names: openai 0.x "
+       "ignores openai.base_url, so with api_type 'openai' and api_base gone the Azure key goes to api.openai.com")
+def test_openai_0x_module_settings_are_reported_not_rewritten(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("openai==0.28.1\n", encoding="utf-8")
+    source = program('''
+        import os
+
+        import openai
+
+        openai.api_type = "azure"
+        openai.api_base = os.environ["AZURE_OPENAI_ENDPOINT"]
+        openai.api_version = "2023-05-15"
+        openai.api_key = os.environ["AZURE_OPENAI_API_KEY"]
+    ''')
+    findings = findings_of(source, tmp_path, "settings.py")
+    assert (tmp_path / "settings.py").read_text(encoding="utf-8") == source
+    assert "AOAI107" in dict(findings), findings
+
+
+# 3. Silent skips.
+
+
+@known("module settings are rewritten while a later openai.api_type = 'azure_ad' (an openai<1.0 value) stays, "
+       "with no finding")
+def test_a_second_api_type_is_not_left_in_silence(tmp_path: Path) -> None:
+    source = program('''
+        import os
+
+        import openai
+
+        openai.api_type = "azure"
+        openai.azure_endpoint = os.environ["AZURE_OPENAI_ENDPOINT"]
+        openai.api_version = "2024-10-21"
+        if os.getenv("USE_ENTRA_TOKEN"):
+            openai.api_type = "azure_ad"
+            openai.api_key = os.environ["ENTRA_TOKEN"]
+    ''')
+    findings = findings_of(source, tmp_path)
+    migrated = (tmp_path / "app.py").read_text(encoding="utf-8")
+    assert migrated == source or 9 in [line for _, line in findings], migrated
+
+
+# 4. Noisy findings (they need a person, so the run exits 1, for nothing).
+
+
+@known("a v1 client's default_query api-version 'preview' is removed; the v1 API accepts 'v1' and 'preview', and "
+       "'preview' turns on the preview features the code may rely on")
+def test_preview_api_version_of_a_v1_client_is_kept(tmp_path: Path) -> None:
+    source = program('''
+        import os
+
+        from openai import OpenAI
+
+        client = OpenAI(
+            base_url="https://contoso.openai.azure.com/openai/v1/",
+            api_key=os.environ["AZURE_OPENAI_API_KEY"],
+            default_query={"api-version": "preview"},
+        )
+    ''')
+    findings_of(source, tmp_path)
+    assert '"api-version": "preview"' in (tmp_path / "app.py").read_text(encoding="utf-8")
+
+
+@known("AOAI304 on client.is_closed(), a method of the SDK client, not an API")
+def test_no_aoai304_on_sdk_client_methods(tmp_path: Path) -> None:
+    source = program('''
+        import os
+
+        from openai import AzureOpenAI
+
+        client = AzureOpenAI(
+            azure_endpoint=os.environ["AZURE_OPENAI_ENDPOINT"],
+            api_key=os.environ["AZURE_OPENAI_API_KEY"],
+            api_version="2024-10-21",
+        )
+        if not client.is_closed():
+            client.close()
+    ''')
+    assert findings_of(source, tmp_path) == []
+
+
+@known("AOAI201 says model= comes from **params where the dict's 'model' is already read from the environment")
+def test_no_aoai201_on_params_whose_model_is_read_from_the_environment(tmp_path: Path) -> None:
+    source = program('''
+        import os
+
+        from openai import AzureOpenAI
+
+        client = AzureOpenAI(
+            azure_endpoint=os.environ["AZURE_OPENAI_ENDPOINT"],
+            api_key=os.environ["AZURE_OPENAI_API_KEY"],
+            api_version="2024-10-21",
+        )
+        params = {"model": os.environ["CHAT_DEPLOYMENT"], "messages": [{"role": "user", "content": "x"}]}
+        client.chat.completions.create(**params)
+    ''')
+    assert findings_of(source, tmp_path) == []
