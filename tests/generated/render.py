@@ -340,6 +340,8 @@ class _Source:
             parameter = "client"
             if p.helper == "annotated":
                 parameter += f": {self.annotation(p.annotation if p.annotation != 'none' else 'plain')}"
+            if p.rebinding == "shadow_parameter":
+                parameter += f', {BOUND_NAMES[p.deployment_form]}="{OTHER}"'
             requests = self.requests("client")
             self.functions["send_requests"] = [f"{define} send_requests({parameter}):", *_indent(requests)]
 

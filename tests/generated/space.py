@@ -38,15 +38,17 @@ BASE_URLS = ("base_url_literal", "base_url_fstring", "base_url_deployment")
 DEPLOYMENT_FORMS = ("literal", "environ", "constant", "variable", "getenv_unset")
 # What happens to the deployment's name after the client is built (the client keeps the value it was given):
 # reassigned, `+=`, `:=`, `del`, through `global` / `nonlocal` in a function, a for loop around the requests, or
-# a new binding where the requests are made.
-REBINDINGS = ("reassign", "augmented", "walrus", "del", "for", "global", "nonlocal", "in_requests")
+# a new binding where the requests are made, or a parameter of that name where they are made.
+REBINDINGS = ("reassign", "augmented", "walrus", "del", "for", "global", "nonlocal", "in_requests",
+              "shadow_parameter")  # the last: a parameter of the helper that makes the requests
 # Where the client lives: a module variable (requests beside it or in main()), a function local, a `with` block,
 # `self.client` (requests in a method, or through the instance outside the class), or a factory's result.
 STORAGES = ("module", "module_function", "local", "context", "attribute", "instance", "factory")
 ANNOTATIONS = ("plain", "optional", "pipe", "string", "union")  # X, Optional[X], X | None, "X", Union[OpenAI, X]
 TYPE_CHECKS = ("isinstance", "issubclass", "isinstance_tuple")  # ..., issubclass(type(c), X), (OpenAI, X)
+# AzureOpenAI's private attributes (OpenAI has none of them), and base_url (its value changes with the migration).
 PRIVATE_ATTRIBUTES = ("_api_version", "_azure_endpoint", "_azure_deployment", "_azure_ad_token_provider",
-                      "_azure_ad_token")
+                      "_azure_ad_token", "base_url")
 PRIVATE_FORMS = ("attribute", "getattr_default", "hasattr")
 COPY_ARGS = ("api_version", "timeout", "query_version", "query_trace", "provider", "token", "key")
 COPY_CREDENTIALS = ("provider", "token", "key")
@@ -101,7 +103,7 @@ class Program:
     annotation: str  # none or ANNOTATIONS: of the client's variable and the factory's return
     class_annotation: bool  # attribute storage: `client: <annotation>` in the class body
     type_check: str  # none or TYPE_CHECKS, printed before the requests
-    private: str | None  # a PRIVATE_ATTRIBUTES read on the client, printed before the requests
+    private: str | None  # a PRIVATE_ATTRIBUTES read on the client (its type printed) before the requests
     private_form: str  # PRIVATE_FORMS
     tuning: bool  # timeout= and max_retries= on the client
     storage: str  # STORAGES
@@ -202,13 +204,14 @@ def copies_for(draw: st.DrawFn, version_family: tuple[str, ...]) -> tuple[Copy, 
 def rebindings(storage: str, form: str, helper: str) -> list[str]:
     """The rebindings a valid program can make of the name `form` binds (none for values that bind no name)."""
     module_scope = storage in ("module", "module_function")  # where the client's assignment runs
+    shadow = ["shadow_parameter"] if helper != "none" else []
     requests_beside_client = storage in ("local", "context") or (storage == "module" and helper == "none")
     if form in ("variable", "parameter"):
         scoped = ["global"] if module_scope and form == "variable" else ["nonlocal"]
-        return ["reassign", "augmented", "walrus", "del", "for", "in_requests", *scoped]
+        return ["reassign", "augmented", "walrus", "del", "for", "in_requests", *scoped, *shadow]
     if form == "constant":  # a module constant: rebinding it inside the client's function would make it local
         allowed = ["global"] + (["reassign", "augmented", "walrus", "del"] if module_scope else [])
-        return allowed + ([] if requests_beside_client and not module_scope else ["for", "in_requests"])
+        return allowed + ([] if requests_beside_client and not module_scope else ["for", "in_requests"]) + shadow
     if form == "self_attribute":  # self.deployment; `self` is not in the helper's scope
         in_method = storage == "attribute" and helper == "none"
         return ["reassign", "augmented", "del"] + (["for", "in_requests"] if in_method else [])
