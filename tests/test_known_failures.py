@@ -148,6 +148,39 @@ def test_key_from_an_unset_variable(azure: AzureServer, tmp_path: Path) -> None:
     assert_same_requests_or_reported(source, azure, tmp_path)
 
 
+REBINDINGS_UNSEEN = {
+    # a walrus in a comprehension binds the name in the enclosing scope (PEP 572)
+    "walrus_in_comprehension": '[(deployment := name) for name in ["gpt-4o-staging"]]',
+    # a capture pattern binds the name
+    "match_capture": 'match "gpt-4o-staging":\n    case deployment:\n        pass',
+}
+
+
+@known("azure_deployment=deployment is copied into the requests although the name is bound again after the client "
+       "(by a walrus in a comprehension, or a match capture pattern): the requests go to the new value")
+@pytest.mark.parametrize("rebinding", sorted(REBINDINGS_UNSEEN))
+def test_deployment_name_rebound_in_ways_the_tool_does_not_count(
+    rebinding: str, azure: AzureServer, tmp_path: Path  # noqa: F811
+) -> None:
+    source = program('''
+        import os
+
+        from openai import AzureOpenAI
+
+        deployment = "gpt-4o-prod-01"
+        client = AzureOpenAI(
+            azure_endpoint=os.environ["AZURE_OPENAI_ENDPOINT"],
+            api_key=os.environ["AZURE_OPENAI_API_KEY"],
+            api_version="2024-10-21",
+            azure_deployment=deployment,
+        )
+    ''') + REBINDINGS_UNSEEN[rebinding] + "\n" + program('''
+        reply = client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "x"}])
+        print(reply.choices[0].message.content)
+    ''')
+    assert_same_requests_or_reported(source, azure, tmp_path)
+
+
 # 2. Crashes.
 
 

@@ -184,6 +184,8 @@ class _Source:
             "reassign": [f'{name} = "{OTHER}"'],
             "augmented": [f'{name} += "-unused"'],
             "walrus": [f'if ({name} := "{OTHER}"):', f"    print({name})"],
+            "walrus_comprehension": [f'print([({name} := value) for value in ("{OTHER}",)])'],
+            "match": [f'match "{OTHER}":', f"    case {name}:", f"        print({name})"],
             "del": [f"del {name}"],
             "nonlocal": ["def use_other() -> None:", f"    nonlocal {name}", f'    {name} = "{OTHER}"', "",
                          "use_other()"],

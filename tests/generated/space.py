@@ -37,10 +37,11 @@ BASE_URLS = ("base_url_literal", "base_url_fstring", "base_url_deployment")
 # How azure_deployment= gets its value; getenv_unset reads a variable that is not set (None: no deployment).
 DEPLOYMENT_FORMS = ("literal", "environ", "constant", "variable", "getenv_unset")
 # What happens to the deployment's name after the client is built (the client keeps the value it was given):
-# reassigned, `+=`, `:=`, `del`, through `global` / `nonlocal` in a function, a for loop around the requests, or
-# a new binding where the requests are made, or a parameter of that name where they are made.
-REBINDINGS = ("reassign", "augmented", "walrus", "del", "for", "global", "nonlocal", "in_requests",
-              "shadow_parameter")  # the last: a parameter of the helper that makes the requests
+# reassigned, `+=`, `:=` (also inside a comprehension, where it binds the enclosing scope's name), a match capture
+# pattern, `del`, through `global` / `nonlocal` in a function, a for loop around the requests, a new binding where
+# the requests are made, or a parameter of the helper that makes them.
+REBINDINGS = ("reassign", "augmented", "walrus", "walrus_comprehension", "match", "del", "for", "global", "nonlocal",
+              "in_requests", "shadow_parameter")
 # Where the client lives: a module variable (requests beside it or in main()), a function local, a `with` block,
 # `self.client` (requests in a method, or through the instance outside the class), or a factory's result.
 STORAGES = ("module", "module_function", "local", "context", "attribute", "instance", "factory")
@@ -208,9 +209,11 @@ def rebindings(storage: str, form: str, helper: str) -> list[str]:
     requests_beside_client = storage in ("local", "context") or (storage == "module" and helper == "none")
     if form in ("variable", "parameter"):
         scoped = ["global"] if module_scope and form == "variable" else ["nonlocal"]
-        return ["reassign", "augmented", "walrus", "del", "for", "in_requests", *scoped, *shadow]
+        return ["reassign", "augmented", "walrus", "walrus_comprehension", "match", "del", "for", "in_requests",
+                *scoped, *shadow]
     if form == "constant":  # a module constant: rebinding it inside the client's function would make it local
-        allowed = ["global"] + (["reassign", "augmented", "walrus", "del"] if module_scope else [])
+        at_module = ["reassign", "augmented", "walrus", "walrus_comprehension", "match", "del"] if module_scope else []
+        allowed = ["global", *at_module]
         return allowed + ([] if requests_beside_client and not module_scope else ["for", "in_requests"]) + shadow
     if form == "self_attribute":  # self.deployment; `self` is not in the helper's scope
         in_method = storage == "attribute" and helper == "none"
