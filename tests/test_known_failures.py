@@ -1,0 +1,302 @@
+"""Known failures: one minimal program per kind of mistake the tool still makes, each a strict xfail.
+
+Found by the generated end-to-end hunt (tests/generated/hunt.py, the property of tests/test_e2e_property.py) and by
+the real-code check (benchmarks/realcode.py); every program here is written in our own words. A test states what
+the tool should do; it fails today, so it is marked `xfail(strict=True)`: the fix makes it pass, pytest then
+reports XPASS as a failure, and whoever fixed it removes the marker (and the matching KNOWN_TOOL_BUGS entry of
+tests/test_e2e_property.py, if any). Ordered by severity: behaviour changes, crashes, silent skips, noisy findings.
+
+Programs about requests run against the loopback Azure resource before and after migration, with the property of
+the generated test: each request is the same on the v1 route, or the client stays on the dated API with a finding
+that needs a person.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.azure_server import AzureServer
+from tests.test_e2e import assert_no_secrets, deployment_env, describe
+from tests.test_e2e_property import azure, compared, migrate_in_place, run_on, write  # noqa: F401 - azure: fixture
+
+
+def known(reason: str) -> pytest.MarkDecorator:
+    return pytest.mark.xfail(strict=True, reason=reason)
+
+
+def program(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+def assert_same_requests_or_reported(source: str, server: AzureServer, folder: Path, **env: str) -> None:
+    """The property of tests/test_e2e_property.py for one hand-written program."""
+    environment = deployment_env(server.endpoint, **env)
+    original, migrated = write(folder / "before", source), write(folder / "after", source)
+    before = run_on(server, original, environment)
+    assert before.exit_code == 0 and before.requests, "the original must work\n" + describe(before)
+    assert all(r.api == "dated" and r.status == 200 for r in before.requests), before.requests
+    migration = migrate_in_place(migrated)
+    assert_no_secrets(migration.output)
+    assert migration.exit_code == (1 if migration.needs_person else 0), migration.output
+    after = run_on(server, migrated, environment)
+    shown = f"\nmigrated:\n{migration.source}\n{migration.output}\n{describe(after)}"
+    assert after.exit_code == 0, "the migrated program fails" + shown
+    assert after.stdout == before.stdout, shown
+    assert [compared(r) for r in after.requests] == [compared(r) for r in before.requests], shown
+    kept = [r for r in after.requests if r.api != "v1"]
+    if kept:
+        assert any(f["code"].startswith("AOAI1") for f in migration.needs_person), "dated without a finding" + shown
+    assert all("api-version" not in r.query for r in after.requests if r.api == "v1"), shown
+
+
+def findings_of(source: str, folder: Path, name: str = "app.py") -> list[tuple[str, int]]:
+    """(code, line) of each finding that needs a person, after one run on `source` written as `name`."""
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(source, encoding="utf-8")
+    return [(f["code"], f["line"]) for f in migrate_in_place(path).needs_person]
+
+
+# 1. Behaviour changes.
+
+
+@known("azure_deployment is moved into the requests the class makes through self.client, but a request made "
+       "through the instance's attribute outside the class keeps its own model= and goes to another deployment")
+def test_deployment_client_used_through_an_instance_attribute(azure: AzureServer, tmp_path: Path) -> None:  # noqa: F811
+    source = program('''
+        import os
+
+        from openai import AzureOpenAI
+
+
+        class Assistant:
+            def __init__(self):
+                self.client = AzureOpenAI(
+                    azure_endpoint=os.environ["AZURE_OPENAI_ENDPOINT"],
+                    api_key=os.environ["AZURE_OPENAI_API_KEY"],
+                    api_version="2024-10-21",
+                    azure_deployment="gpt-4o-prod-01",
+                )
+
+            def ask(self, question):
+                messages = [{"role": "user", "content": question}]
+                return self.client.chat.completions.create(model="gpt-4o", messages=messages)
+
+
+        assistant = Assistant()
+        print(assistant.ask("inside").choices[0].message.content)
+        outside = assistant.client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "x"}])
+        print(outside.choices[0].message.content)
+    ''')
+    assert_same_requests_or_reported(source, azure, tmp_path)
+
+
+@known("a client with azure_deployment stored on self, in a class whose base class comes from another module (where "
+       "the requests are made), loses azure_deployment without a finding")
+def test_deployment_client_on_self_of_a_class_with_an_imported_base(tmp_path: Path) -> None:
+    source = program('''
+        import os
+
+        from openai import AzureOpenAI
+
+        from llm_base import ChatModel
+
+
+        class AzureChatModel(ChatModel):
+            def __init__(self, settings):
+                super().__init__(settings)
+                self.client = AzureOpenAI(
+                    azure_endpoint=os.environ["AZURE_OPENAI_ENDPOINT"],
+                    api_key=os.environ["AZURE_OPENAI_API_KEY"],
+                    api_version="2024-10-21",
+                    azure_deployment=settings.deployment_name,
+                )
+    ''')
+    (tmp_path / "llm_base.py").write_text(program('''
+        class ChatModel:
+            def __init__(self, settings):
+                self.settings = settings
+
+            def ask(self, question):
+                messages = [{"role": "user", "content": question}]
+                return self.client.chat.completions.create(model=self.settings.model_name, messages=messages)
+    '''), encoding="utf-8")
+    findings = findings_of(source, tmp_path)
+    migrated = (tmp_path / "app.py").read_text(encoding="utf-8")
+    assert "azure_deployment=settings.deployment_name" in migrated or "AOAI105" in dict(findings), migrated
+
+
+@known("an explicit api_key= that is None (an unset variable) made AzureOpenAI read AZURE_OPENAI_API_KEY; the "
+       "migrated OpenAI client reads OPENAI_API_KEY instead and cannot authenticate")
+def test_key_from_an_unset_variable(azure: AzureServer, tmp_path: Path) -> None:  # noqa: F811
+    source = program('''
+        import os
+
+        from openai import AzureOpenAI
+
+        client = AzureOpenAI(
+            azure_endpoint=os.environ["AZURE_OPENAI_ENDPOINT"],
+            api_key=os.getenv("MY_OPENAI_KEY"),
+            api_version="2024-10-21",
+        )
+        reply = client.chat.completions.create(model="gpt-4o-prod-01", messages=[{"role": "user", "content": "x"}])
+        print(reply.choices[0].message.content)
+    ''')
+    assert_same_requests_or_reported(source, azure, tmp_path)
+
+
+REBINDINGS_UNSEEN = {
+    # a walrus in a comprehension binds the name in the enclosing scope (PEP 572)
+    "walrus_in_comprehension": '[(deployment := name) for name in ["gpt-4o-staging"]]',
+    # a capture pattern binds the name
+    "match_capture": 'match "gpt-4o-staging":\n    case deployment:\n        pass',
+}
+
+
+@known("azure_deployment=deployment is copied into the requests although the name is bound again after the client "
+       "(by a walrus in a comprehension, or a match capture pattern): the requests go to the new value")
+@pytest.mark.parametrize("rebinding", sorted(REBINDINGS_UNSEEN))
+def test_deployment_name_rebound_in_ways_the_tool_does_not_count(
+    rebinding: str, azure: AzureServer, tmp_path: Path  # noqa: F811
+) -> None:
+    source = program('''
+        import os
+
+        from openai import AzureOpenAI
+
+        deployment = "gpt-4o-prod-01"
+        client = AzureOpenAI(
+            azure_endpoint=os.environ["AZURE_OPENAI_ENDPOINT"],
+            api_key=os.environ["AZURE_OPENAI_API_KEY"],
+            api_version="2024-10-21",
+            azure_deployment=deployment,
+        )
+    ''') + REBINDINGS_UNSEEN[rebinding] + "\n" + program('''
+        reply = client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "x"}])
+        print(reply.choices[0].message.content)
+    ''')
+    assert_same_requests_or_reported(source, azure, tmp_path)
+
+
+# 2. Crashes.
+
+
+@known("an explicit azure_endpoint= that is None (an unset variable) made AzureOpenAI read AZURE_OPENAI_ENDPOINT; "
+       "the migrated base_url calls .rstrip on None: AttributeError")
+def test_endpoint_from_an_unset_variable(azure: AzureServer, tmp_path: Path) -> None:  # noqa: F811
+    source = program('''
+        import os
+
+        from openai import AzureOpenAI
+
+        client = AzureOpenAI(
+            azure_endpoint=os.getenv("MY_OPENAI_ENDPOINT"),
+            api_key=os.environ["AZURE_OPENAI_API_KEY"],
+            api_version="2024-10-21",
+        )
+        reply = client.chat.completions.create(model="gpt-4o-prod-01", messages=[{"role": "user", "content": "x"}])
+        print(reply.choices[0].message.content)
+    ''')
+    assert_same_requests_or_reported(source, azure, tmp_path)
+
+
+@known("openai<1.0 module settings (openai.api_base, an openai==0.28 pin) are rewritten to 1.x names: openai 0.x "
+       "ignores openai.base_url, so with api_type 'openai' and api_base gone the Azure key goes to api.openai.com")
+def test_openai_0x_module_settings_are_reported_not_rewritten(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("openai==0.28.1\n", encoding="utf-8")
+    source = program('''
+        import os
+
+        import openai
+
+        openai.api_type = "azure"
+        openai.api_base = os.environ["AZURE_OPENAI_ENDPOINT"]
+        openai.api_version = "2023-05-15"
+        openai.api_key = os.environ["AZURE_OPENAI_API_KEY"]
+    ''')
+    findings = findings_of(source, tmp_path, "settings.py")
+    assert (tmp_path / "settings.py").read_text(encoding="utf-8") == source
+    assert "AOAI107" in dict(findings), findings
+
+
+# 3. Silent skips.
+
+
+@known("module settings are rewritten while a later openai.api_type = 'azure_ad' (an openai<1.0 value) stays, "
+       "with no finding")
+def test_a_second_api_type_is_not_left_in_silence(tmp_path: Path) -> None:
+    source = program('''
+        import os
+
+        import openai
+
+        openai.api_type = "azure"
+        openai.azure_endpoint = os.environ["AZURE_OPENAI_ENDPOINT"]
+        openai.api_version = "2024-10-21"
+        if os.getenv("USE_ENTRA_TOKEN"):
+            openai.api_type = "azure_ad"
+            openai.api_key = os.environ["ENTRA_TOKEN"]
+    ''')
+    findings = findings_of(source, tmp_path)
+    migrated = (tmp_path / "app.py").read_text(encoding="utf-8")
+    assert migrated == source or 9 in [line for _, line in findings], migrated
+
+
+# 4. Noisy findings (they need a person, so the run exits 1, for nothing).
+
+
+@known("a v1 client's default_query api-version 'preview' is removed; the v1 API accepts 'v1' and 'preview', and "
+       "'preview' turns on the preview features the code may rely on")
+def test_preview_api_version_of_a_v1_client_is_kept(tmp_path: Path) -> None:
+    source = program('''
+        import os
+
+        from openai import OpenAI
+
+        client = OpenAI(
+            base_url="https://contoso.openai.azure.com/openai/v1/",
+            api_key=os.environ["AZURE_OPENAI_API_KEY"],
+            default_query={"api-version": "preview"},
+        )
+    ''')
+    findings_of(source, tmp_path)
+    assert '"api-version": "preview"' in (tmp_path / "app.py").read_text(encoding="utf-8")
+
+
+@known("AOAI304 on client.is_closed(), a method of the SDK client, not an API")
+def test_no_aoai304_on_sdk_client_methods(tmp_path: Path) -> None:
+    source = program('''
+        import os
+
+        from openai import AzureOpenAI
+
+        client = AzureOpenAI(
+            azure_endpoint=os.environ["AZURE_OPENAI_ENDPOINT"],
+            api_key=os.environ["AZURE_OPENAI_API_KEY"],
+            api_version="2024-10-21",
+        )
+        if not client.is_closed():
+            client.close()
+    ''')
+    assert findings_of(source, tmp_path) == []
+
+
+@known("AOAI201 says model= comes from **params where the dict's 'model' is already read from the environment")
+def test_no_aoai201_on_params_whose_model_is_read_from_the_environment(tmp_path: Path) -> None:
+    source = program('''
+        import os
+
+        from openai import AzureOpenAI
+
+        client = AzureOpenAI(
+            azure_endpoint=os.environ["AZURE_OPENAI_ENDPOINT"],
+            api_key=os.environ["AZURE_OPENAI_API_KEY"],
+            api_version="2024-10-21",
+        )
+        params = {"model": os.environ["CHAT_DEPLOYMENT"], "messages": [{"role": "user", "content": "x"}]}
+        client.chat.completions.create(**params)
+    ''')
+    assert findings_of(source, tmp_path) == []
