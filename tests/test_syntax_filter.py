@@ -124,13 +124,14 @@ def test_strings_include_f_string_parts_and_exclude_comments() -> None:
     assert Strings(r"/openai/v1").met(facts) and not Strings(r"azure\.com").met(facts)
 
 
-def test_a_module_cpython_cannot_parse_goes_on_to_libcst_when_its_text_may_hold_azure_code() -> None:
-    """LibCST then reports it (AOAI000). A module whose text holds nothing a rule needs is left alone like a
-    file without the word openai: it cannot hold Azure OpenAI code, broken or not."""
+def test_a_module_cpython_cannot_parse_always_goes_on_to_libcst() -> None:
+    """LibCST then reports it (AOAI000), also when its text holds nothing a rule needs: a file that mentions
+    openai is never skipped in silence because it does not parse. A parseable one of that kind is ruled out."""
     need = filters_for(Options())[1]
     broken = "from openai import AzureOpenAI\ndef broken(:\n"
     assert read_facts(broken) is None and may_act(broken, need)
-    assert not may_act("import openai  # the OpenAI.com client\ndef broken(:\n", need)
+    assert may_act("import openai  # the OpenAI.com client\ndef broken(:\n", need)
+    assert not may_act("import openai  # the OpenAI.com client\ndef fine():\n    pass\n", need)
 
 
 def test_text_that_is_not_ascii_is_always_parsed() -> None:

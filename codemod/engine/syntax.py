@@ -29,16 +29,22 @@ class Facts:
 
 def read_facts(source: str | ast.Module) -> Facts | None:
     """The facts of a module, or None when CPython cannot parse it (the caller then lets LibCST decide)."""
-    if isinstance(source, ast.Module):
-        tree = source
-    else:
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # SyntaxWarning for "\d" and the like: not ours to print
-                tree = ast.parse(source)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return None
-    return _Collector().collect(tree)
+    tree = source if isinstance(source, ast.Module) else _parse(source)
+    return None if tree is None else _Collector().collect(tree)
+
+
+def parses(source: str) -> bool:
+    """Whether CPython can parse the module."""
+    return _parse(source) is not None
+
+
+def _parse(source: str) -> ast.Module | None:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarning for "\d" and the like: not ours to print
+            return ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
 
 
 class _Collector:

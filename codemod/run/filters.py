@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from codemod.engine.syntax import Need, any_of, read_facts, read_text_facts
+from codemod.engine.syntax import Need, any_of, parses, read_facts, read_text_facts
 from codemod.options import Options
 from codemod.rule_index import IndexedRule, indexed_rules
 
@@ -60,11 +60,12 @@ def could_match(data: bytes, words: Words | None = None) -> bool:
 
 def may_act(text: str, need: Need) -> bool:
     """The syntax filter: False when no rule's need is met by the module's facts; True when one is, or when
-    CPython cannot parse the module (LibCST decides then). A cheap look at the text first rules out most modules
-    without a parse (syntax.TextFacts)."""
+    CPython cannot parse the module (LibCST then reports why: a file that passed the byte filter is never
+    skipped in silence when it does not parse). A cheap look at the text first spares most modules the walk
+    over their syntax tree (syntax.TextFacts); they are still parsed, for that report."""
     cheap = read_text_facts(text)
     if cheap is not None and not need.maybe(cheap):
-        return False
+        return not parses(text)
     facts = read_facts(text)
     return facts is None or need.met(facts)
 
