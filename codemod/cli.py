@@ -136,6 +136,7 @@ class MigrateArgs:
     extend_exclude: tuple[str, ...]
     config: str | None
     require_env: bool
+    unsafe_fixes: bool | None
     quiet: bool
     verbose: bool
     interactive: bool
@@ -160,6 +161,8 @@ class MigrateArgs:
 @click.option("--extend-exclude", multiple=True, metavar="GLOB", help="Exclude paths, added to the defaults.")
 @click.option("--config", metavar="FILE", help="Read [tool.aoai-migrate] from FILE instead of pyproject.toml.")
 @click.option("--require-env", is_flag=True, default=None, help="Deployment names become os.environ[NAME].")
+@click.option("--unsafe-fixes", is_flag=True, default=None,
+              help="Also apply (and show in --diff) the fixes that rely on an assumption; see README \"Unsafe fixes\".")
 @click.option("--quiet", "-q", is_flag=True, help="Print only findings that need a person, no summary.")
 @click.option("--verbose", "-v", is_flag=True, help="Also list fixed findings and skipped files.")
 @click.option("--interactive", "-i", is_flag=True, help="Show each file's diff and ask apply / skip / quit.")

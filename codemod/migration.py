@@ -15,7 +15,7 @@ from codemod.engine.parsing import parse_module
 from codemod.engine.slicing import slice_module
 from codemod.findings import Finding
 from codemod.options import Options
-from codemod.plan import plan
+from codemod.plan import label_unsafe, plan
 from codemod.record import FileRecord, MigrationResult
 from codemod.rules import module_rules
 
@@ -61,7 +61,7 @@ def _migrate(source: str, options: Options, path: str, hidden: str = "") -> Migr
         new_source = new_module.code
         if out.edits.imports and new_source != source:
             new_source = add_imports(new_module, out.edits.imports).code
-    findings = sorted(out.findings, key=Finding.sort_key)  # each once: see engine/context.FindingList
+    findings = sorted(label_unsafe(ctx, out.findings), key=Finding.sort_key)  # each once: engine/context.FindingList
     return MigrationResult(new_source, findings, out.record)
 
 

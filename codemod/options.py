@@ -11,6 +11,7 @@ class Options:
     select: frozenset[str] | None = None  # None: every code
     ignore: frozenset[str] = frozenset()
     require_env: bool = False
+    unsafe_fixes: bool = False  # apply the fixes whose applicability is "unsafe" (README "Unsafe fixes")
     deployment_prefix: str = "AZURE_OPENAI_DEPLOYMENT_"
     deployments: Mapping[str, str] = field(default_factory=dict)  # literal -> env var NAME
     # file (as shown) -> {module-level client name: another file of the run that imports it} (AOAI105)

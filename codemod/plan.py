@@ -11,13 +11,15 @@ from codemod.engine.analysis import Client
 from codemod.engine.context import CLIENT_GROUP, Changes, Plan, RuleContext
 from codemod.engine.deployments import deployment_of
 from codemod.engine.module_settings import azure_anchor, token_provider_setting
+from codemod.findings import Finding
 from codemod.rules import module_rules
 
 
 def plan(ctx: RuleContext) -> tuple[RuleContext, Changes]:
     """The context with its plan, and the findings that say why clients stay on the dated API."""
     out = ctx.changes()
-    migrated = _clients_that_move(ctx, out)
+    unsafe: list[Client] = []
+    migrated = _clients_that_move(ctx, out, unsafe)
     model_from_client = frozenset(
         request.call
         for client in migrated
@@ -25,13 +27,17 @@ def plan(ctx: RuleContext) -> tuple[RuleContext, Changes]:
         for request in client.requests
         if request.path in names.DEPLOYMENT_ROUTE_REQUESTS
     )
-    decided = Plan(tuple(migrated), _module_settings_move(ctx), model_from_client)
+    moved_unsafely = tuple(c for c in unsafe if c in migrated)
+    decided = Plan(tuple(migrated), _module_settings_move(ctx), model_from_client, moved_unsafely)
     return dataclasses.replace(ctx, plan=decided), out
 
 
-def _clients_that_move(ctx: RuleContext, out: Changes) -> list[Client]:
+def _clients_that_move(ctx: RuleContext, out: Changes, unsafe: list[Client]) -> list[Client]:
     """A rule's `blocker` returns `(node, message)`, or `(node, message, code)` to report under another code of the
-    group than the rule's first, or a list of them, or None."""
+    group than the rule's first, or `(node, message, code, unsafe_fix)`, or a list of them, or None.
+
+    A client whose every reason has an unsafe fix moves with --unsafe-fixes (added to `unsafe`); without it, its
+    reasons are reported with the fix described and marked "unsafe" (a hidden fix, counted in the summary)."""
     blockers = [(rule, rule.blocker) for rule in module_rules() if rule.blocker is not None]
     candidates: list[Client] = []
     staying: set[Client] = set()
@@ -47,10 +53,18 @@ def _clients_that_move(ctx: RuleContext, out: Changes) -> list[Client]:
         reasons = []
         for rule, blocker in blockers:
             found = blocker(ctx, client)
-            for node, message, *code in found if isinstance(found, list) else [found] if found else []:
-                reasons.append((code[0] if code else min(rule.codes), node, message))
-        for code, node, message in reasons:
-            out.report(code, node, message)
+            for node, message, *rest in found if isinstance(found, list) else [found] if found else []:
+                code, fix = (rest + [None, None])[:2]
+                reasons.append((code or min(rule.codes), node, message, fix))
+        fixable = bool(reasons) and all(fix for *_, fix in reasons)
+        if fixable and ctx.options.unsafe_fixes:
+            unsafe.append(client)
+            reasons = []
+        for code, node, message, fix in reasons:
+            if fixable:
+                out.report(code, node, f"{message} {fix}", applicability="unsafe")
+            else:
+                out.report(code, node, message)
         if reasons:
             staying.add(client)
         else:
@@ -93,3 +107,20 @@ def _module_settings_move(ctx: RuleContext) -> bool:
     if anchor is None or ctx.analysis.legacy_calls or ctx.hidden_legacy_call() is not None:
         return False
     return token_provider_setting(ctx.analysis) is None and ctx.active("AOAI106", anchor)
+
+
+def label_unsafe(ctx: RuleContext, findings: list[Finding]) -> list[Finding]:
+    """The fixed findings inside the constructor of a client that moved by an unsafe fix are that fix's, and say
+    so (`applicability` "unsafe"): every report format lists them apart."""
+    if ctx.plan is None or not ctx.plan.unsafe:
+        return findings
+    spans = []
+    for client in ctx.plan.unsafe:
+        assert client.call is not None
+        span = ctx.position(client.call)
+        spans.append(((span.start.line, span.start.column + 1), (span.end.line, span.end.column + 1)))
+
+    def inside(f: Finding) -> bool:
+        return any(start <= (f.line, f.column) <= end for start, end in spans)
+
+    return [dataclasses.replace(f, applicability="unsafe") if f.fixed and inside(f) else f for f in findings]

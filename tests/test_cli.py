@@ -180,7 +180,8 @@ def test_json_report_to_a_file_has_the_documented_fields(tree: Path) -> None:
     assert result.exit_code == 1
     findings = json.loads(report.read_text())
     assert findings and all(
-        list(f) == ["path", "cell", "line", "column", "end_line", "end_column", "code", "message", "fixed", "level"]
+        list(f) == ["path", "cell", "line", "column", "end_line", "end_column", "code", "message", "fixed", "level",
+                   "applicability"]
         for f in findings
     )
     assert {f["code"] for f in findings if f["fixed"]} >= {"AOAI101", "AOAI102", "AOAI103", "AOAI104"}

@@ -24,6 +24,7 @@ def options_for(case: Case) -> Options:
         select=frozenset(cfg.select) if cfg.select else None,
         ignore=frozenset(cfg.ignore),
         require_env=cfg.require_env,
+        unsafe_fixes=cfg.unsafe_fixes,
         deployment_prefix=cfg.deployment_prefix,
         deployments=cfg.deployments,
     )

@@ -129,7 +129,8 @@ def test_full_underlines_the_span_below_the_source_line() -> None:
 
 def test_json_round_trips_with_the_documented_fields() -> None:
     records = json.loads(render(FINDINGS, "json"))
-    fields = ["path", "cell", "line", "column", "end_line", "end_column", "code", "message", "fixed", "level"]
+    fields = ["path", "cell", "line", "column", "end_line", "end_column", "code", "message", "fixed", "level",
+              "applicability"]
     assert all(list(record) == fields for record in records)
     assert [r["code"] for r in records] == ["AOAI305", "AOAI301", "AOAI101", "AOAI105", "AOAI201"]
     assert records[1] == {
@@ -143,6 +144,7 @@ def test_json_round_trips_with_the_documented_fields() -> None:
         "message": "api-version 2024-02-01 is GA; v1 adds the Responses API.",
         "fixed": False,
         "level": "info",
+        "applicability": "safe",
     }
     assert records[4]["fixed"] is True and records[4]["end_column"] == 59
     assert json.loads(render([], "json")) == []
@@ -168,7 +170,7 @@ def test_sarif_validates_against_the_2_1_0_schema_and_describes_every_rule() -> 
     assert [r["level"] for r in results] == ["warning", "note", "warning", "error", "warning"]
     notebook = results[1]
     assert notebook["message"]["text"].startswith("cell 3: ")
-    assert notebook["properties"] == {"fixed": False, "cell": 3}
+    assert notebook["properties"] == {"fixed": False, "applicability": "safe", "cell": 3}
     assert notebook["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "nb/demo%20nb.ipynb"
     assert results[4]["locations"][0]["physicalLocation"]["region"] == {
         "startLine": 3,

@@ -47,6 +47,10 @@ def _assemble(body: PullRequestBody, tasks: list[str], rows: list[str], cut_task
     blocks = [_intro(body), "### What changed", *_changes(body, rows, cut_rows)]
     if body.settings:
         blocks += ["### Environment variables to set", _settings_table(body.settings)]
+    if body.unsafe:
+        blocks += ["### Unsafe fixes applied (confirm each)",
+                   "These rewrites rely on an assumption the tool cannot check (`--unsafe-fixes`):\n"
+                   + "\n".join(_task_lines(body.unsafe, body.link_base))]
     blocks += ["### Needs a person", *_tasks(tasks, cut_tasks)]
     if body.verdicts:
         blocks += ["### API versions found", _verdict_list(body.verdicts, body.link_base)]
@@ -111,7 +115,8 @@ def _task_lines(findings: tuple[Finding, ...], base: str) -> list[str]:
     lines = []
     for f in findings:
         place = Place(f.path, f.line, f.cell)
-        lines.append(f"- [ ] [{escape(_where(place))}]({_link(base, place)}) {f.code} {escape(f.message)}")
+        label = f"{f.code} (unsafe fix available: `--unsafe-fixes`)" if f.hidden_fix else f.code
+        lines.append(f"- [ ] [{escape(_where(place))}]({_link(base, place)}) {label} {escape(f.message)}")
     return lines
 
 

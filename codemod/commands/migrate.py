@@ -32,7 +32,7 @@ PROJECT_CODES = ("AOAI306", "AOAI307", "AOAI308")
 def run_migrate(args: MigrateArgs) -> int:
     try:
         cfg = load_config(args.config, args.paths)
-        options = build_options(args.select, args.ignore, args.require_env, cfg)
+        options = build_options(args.select, args.ignore, args.require_env, cfg, args.unsafe_fixes)
         policy = exit_policy.resolve(args.exit_zero, args.exit_non_zero_on_fix, cfg.exit_zero, cfg.exit_non_zero_on_fix)
     except (ProjectError, exit_policy.ExitPolicyError) as exc:
         click.echo(f"error: {exc}", err=True)
@@ -48,7 +48,8 @@ def run_migrate(args: MigrateArgs) -> int:
         return EXIT_USAGE
     try:
         project = load_project(args.paths, config=args.config, select=args.select, ignore=args.ignore,
-                               require_env=args.require_env, exclude=args.exclude, extend_exclude=args.extend_exclude)
+                               require_env=args.require_env, unsafe_fixes=args.unsafe_fixes, exclude=args.exclude,
+                               extend_exclude=args.extend_exclude)
     except ProjectError as exc:
         click.echo(f"error: {exc}", err=True)
         return EXIT_USAGE
@@ -199,7 +200,10 @@ def summary(result: RunResult, mode: str, listed: list[Finding] | None = None) -
     failed = result.count("error")
     if failed:
         parts.append(f"{failed} file{'s' if failed != 1 else ''} could not be migrated")
-    return ", ".join(parts) + "." + _also_listed(listed)
+    from codemod.commands.reporting import hidden_fixes
+
+    hidden = hidden_fixes(result.findings)
+    return ", ".join(parts) + "." + _also_listed(listed) + (f"\n{hidden}" if hidden else "")
 
 
 def _also_listed(listed: list[Finding]) -> str:

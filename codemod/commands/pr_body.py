@@ -70,6 +70,7 @@ class PullRequestBody:
     # --link-base: GitHub resolves a relative link in a pull-request description against the pull request's
     # own address (github.com/OWNER/REPO/pull/N/...), so such links only work below an absolute base
     link_base: str = ""
+    unsafe: tuple[Finding, ...] = ()  # unsafe fixes applied (--unsafe-fixes): a reviewer confirms each
 
 
 def build(result: RunResult, mode: str, command: str, root: Path | None = None,
@@ -102,7 +103,21 @@ def build(result: RunResult, mode: str, command: str, root: Path | None = None,
         failed=result.count("error"),
         command=command,
         link_base=link_base or "",
+        unsafe=_outermost(f for f in located if f.unsafe and f.fixed),
     )
+
+
+def _outermost(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    """One finding per unsafe fix: those inside another's span (the parts of a client's rewrite) are left out."""
+    found = sorted(findings, key=Finding.sort_key)
+
+    def span(f: Finding) -> tuple[tuple[int, int], tuple[int, int]]:
+        return (f.line, f.column), (f.end_line or f.line, f.end_column or f.column)
+
+    def within(inner: Finding, outer: Finding) -> bool:
+        (a, b), (c, d) = span(inner), span(outer)
+        return inner is not outer and (inner.path, inner.cell) == (outer.path, outer.cell) and c <= a and b <= d
+    return tuple(f for f in found if not any(within(f, other) and span(f) != span(other) for other in found))
 
 
 def repository_root(start: Path) -> Path:
@@ -200,7 +215,8 @@ def command_line(args: MigrateArgs) -> str:
     options = (("--select", args.select), ("--ignore", args.ignore), ("--config", args.config),
                ("--link-base", args.link_base))
     parts += [item for flag, value in options if value for item in (flag, value)]
-    parts += [flag for flag, on in (("--require-env", args.require_env), ("--exit-zero", args.exit_zero),
+    parts += [flag for flag, on in (("--require-env", args.require_env), ("--unsafe-fixes", args.unsafe_fixes),
+                                    ("--exit-zero", args.exit_zero),
                                     ("--exit-non-zero-on-fix", args.exit_non_zero_on_fix)) if on]
     parts += [item for glob in args.exclude for item in ("--exclude", glob)]
     parts += [item for glob in args.extend_exclude for item in ("--extend-exclude", glob)]

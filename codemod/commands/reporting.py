@@ -20,6 +20,12 @@ JSON (`--output-format json`) is a list with one object per finding, in this ord
     message     str            what was found and what to do
     fixed       bool           true when aoai-migrate rewrote it (or would, with --diff/--check)
     level       str            "error", "warning" or "info"
+    applicability str          "safe" or "unsafe": how sure the finding's fix is. "unsafe" with fixed true: an
+                               unsafe fix was applied (--unsafe-fixes); with fixed false: one is available and
+                               was held back (README "Unsafe fixes")
+
+Text formats label unsafe fixes after the code (`AOAI105 (unsafe fix)`, `AOAI105 (unsafe fix available)`); SARIF
+puts `applicability` in the result's properties, with the tag "unsafe-fix"; GitHub in the annotation's title.
 """
 
 from __future__ import annotations
@@ -82,8 +88,15 @@ def location(finding: Finding) -> str:
     return f"{finding.path or '-'}:{cell}{finding.line}:{finding.column}"
 
 
+def label(finding: Finding) -> str:
+    """The code, and for an unsafe fix what became of it: `AOAI105 (unsafe fix)`, `AOAI105 (unsafe fix available)`."""
+    if not finding.unsafe:
+        return finding.code
+    return f"{finding.code} (unsafe fix)" if finding.fixed else f"{finding.code} (unsafe fix available)"
+
+
 def render_concise(findings: Sequence[Finding], counts: RunCounts | None = None) -> str:
-    lines = [f"{location(f)}: {f.code} {f.message}" for f in ordered(findings)]
+    lines = [f"{location(f)}: {label(f)} {f.message}" for f in ordered(findings)]
     return _with_summary(lines, findings, counts)
 
 
@@ -91,7 +104,7 @@ def render_full(findings: Sequence[Finding], sources: Sources, counts: RunCounts
     """Like `concise`, plus the source line with the span underlined (as ruff's `full` format)."""
     blocks = []
     for finding in ordered(findings):
-        header = f"{location(finding)}: {finding.code} {finding.message}"
+        header = f"{location(finding)}: {label(finding)} {finding.message}"
         text = _source_line(finding, sources)
         blocks.append(header if text is None else header + "\n" + _snippet(finding, text))
     return _with_summary(blocks, findings, counts, separator="\n\n")
@@ -143,7 +156,16 @@ def summary(findings: Sequence[Finding], counts: RunCounts) -> str:
     second = f"{_plural(counts.files_checked, 'file')} checked, {counts.files_changed} {changed}"
     if counts.files_failed:
         second += f", {counts.files_failed} could not be read or parsed"
-    return f"{first}\n{second}."
+    hidden = hidden_fixes(findings)
+    return f"{first}\n{second}." + (f"\n{hidden}" if hidden else "")
+
+
+def hidden_fixes(findings: Sequence[Finding]) -> str:
+    """ruff's sentence for the unsafe fixes held back, or "" when there are none."""
+    count = sum(f.hidden_fix for f in findings)
+    if not count:
+        return ""
+    return f"{count} hidden fix{'es' if count != 1 else ''} can be enabled with the `--unsafe-fixes` option."
 
 
 def _plural(count: int, noun: str) -> str:
@@ -163,6 +185,7 @@ def finding_record(finding: Finding) -> dict[str, object]:
         "message": finding.message,
         "fixed": finding.fixed,
         "level": finding.level,
+        "applicability": finding.applicability,
     }
 
 
@@ -211,7 +234,9 @@ def _sarif_result(finding: Finding, rule_index: int) -> dict[str, object]:
     if finding.end_column is not None:
         region["endColumn"] = max(finding.end_column, 1)
     place: dict[str, object] = {"physicalLocation": {"artifactLocation": {"uri": _uri(finding.path)}, "region": region}}
-    properties: dict[str, object] = {"fixed": finding.fixed}
+    properties: dict[str, object] = {"fixed": finding.fixed, "applicability": finding.applicability}
+    if finding.unsafe:
+        properties["tags"] = ["unsafe-fix"]
     message = finding.message
     if finding.cell is not None:  # the region counts lines from the top of the cell, not of the file
         place["logicalLocations"] = [{"name": f"cell {finding.cell}"}]
@@ -256,7 +281,7 @@ def render_github(findings: Sequence[Finding]) -> str:
                 props["endColumn"] = str(finding.end_column)
         else:
             message = f"cell {finding.cell}:{finding.line}:{finding.column}: {message}"
-        props["title"] = finding.code
+        props["title"] = label(finding)
         rendered = ",".join(f"{key}={escape_property(value)}" for key, value in props.items())
         command = _GITHUB_COMMANDS.get(finding.level, "warning")
         lines.append(f"::{command} {rendered}::{escape_data(message)}")

@@ -17,7 +17,7 @@ from codemod.engine.analysis import Analysis, Client
 from codemod.engine.edits import Edits
 from codemod.engine.metadata import Metadata
 from codemod.engine.reach import Reach, reach_of
-from codemod.findings import Finding, Level
+from codemod.findings import Applicability, Finding, Level
 from codemod.record import FileRecord
 
 if TYPE_CHECKING:
@@ -78,6 +78,7 @@ class Plan:
     migrated: tuple[Client, ...] = ()  # Azure clients that move: all of AOAI101-AOAI105 apply to each
     module_settings_move: bool = False  # the module-level client's Azure settings move (AOAI106)
     model_from_client: frozenset[cst.Call] = frozenset()  # requests whose model= the client's deployment sets
+    unsafe: tuple[Client, ...] = ()  # migrated clients that move only because of --unsafe-fixes
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,10 @@ class RuleContext:
 
     def is_migrated(self, client: Client | None) -> bool:
         return client is not None and any(c is client for c in self.migrated)
+
+    def is_unsafe(self, client: Client | None) -> bool:
+        """Whether the client moves by an unsafe fix (README "Unsafe fixes"), given --unsafe-fixes."""
+        return client is not None and self.plan is not None and any(c is client for c in self.plan.unsafe)
 
     def hidden_mentions(self, name: str) -> bool:
         if not self.hidden_code:
@@ -135,7 +140,8 @@ class RuleContext:
         return self.enabled(code) and not self.suppressed(code, node)
 
     def finding(
-        self, code: str, node: cst.CSTNode, message: str, *, fixed: bool = False, level: Level = "warning"
+        self, code: str, node: cst.CSTNode, message: str, *, fixed: bool = False, level: Level = "warning",
+        applicability: Applicability = "safe",
     ) -> Finding | None:
         """The finding for `node`, or None when its code is not selected or is suppressed on its lines."""
         if not self.active(code, node):
@@ -151,6 +157,7 @@ class RuleContext:
             fixed=fixed,
             level=level,
             path=self.path,
+            applicability=applicability,
         )
 
     def code_for(self, node: cst.CSTNode) -> str:
@@ -177,9 +184,10 @@ class Changes:
         self.record = FileRecord()
 
     def report(
-        self, code: str, node: cst.CSTNode, message: str, *, fixed: bool = False, level: Level = "warning"
+        self, code: str, node: cst.CSTNode, message: str, *, fixed: bool = False, level: Level = "warning",
+        applicability: Applicability = "safe",
     ) -> None:
-        finding = self._ctx.finding(code, node, message, fixed=fixed, level=level)
+        finding = self._ctx.finding(code, node, message, fixed=fixed, level=level, applicability=applicability)
         if finding is not None:
             self.findings.append(finding)
 

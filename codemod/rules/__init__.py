@@ -32,8 +32,9 @@ INDEX = Path(__file__).resolve().parent.parent / "data" / "rules.json"
 SECTIONS = ("What it does", "Why", "Example", "Fix safety")
 _CODE = re.compile(r"AOAI\d{3}")
 
-Blocked = tuple  # (node, message) or (node, message, code): why a client stays on the dated API
-# a blocker returns one of them, a list of them, or None
+Blocked = tuple  # (node, message), (node, message, code) or (node, message, code, unsafe_fix): why a client
+# stays on the dated API; a blocker returns one of them, a list of them, or None. `unsafe_fix` says what an unsafe
+# fix would do instead: with --unsafe-fixes, a client whose every reason has one moves (codemod/plan.py).
 
 
 class RuleError(Exception):

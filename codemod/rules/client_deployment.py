@@ -45,11 +45,12 @@ from codemod.engine.deployments import deployment_of
 from codemod.engine.escapes import how_it_escapes, module_level_names, out_of_sight_uses
 from codemod.engine.stable import why_not_movable
 from codemod.rules import Rule
+from codemod.rules import _unsafe_deployment as unsafe_deployment
 from codemod.rules._deployment_vars import constant_model, env_lookup
 from codemod.rules._needs import AZURE_CLASSES
 
 
-def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
+def blocker(ctx: RuleContext, client: Client) -> tuple | None:
     deployment = deployment_of(client)
     if deployment is None:
         return None
@@ -72,11 +73,21 @@ def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
     if hidden:
         line = ctx.position(hidden[0]).start.line
         how = how_it_escapes(ctx.analysis, hidden[0])
-        return client.call, (
+        reason = (
             f"the client has a client-level deployment and goes out of sight at line {line} ({how}), so its requests "
             "can't all be given model=<deployment>. Migrate by hand: drop azure_deployment and pass the "
             "deployment as model= on every request made through this client."
         )
+        problem = _visible_request_problem(ctx, client, deployment)
+        if problem is not None or not unsafe_deployment.offered(ctx.analysis, hidden):
+            return client.call, reason
+        return client.call, reason, "AOAI105", unsafe_deployment.note(ctx, deployment, hidden)
+    return _visible_request_problem(ctx, client, deployment)
+
+
+def _visible_request_problem(
+    ctx: RuleContext, client: Client, deployment: cst.BaseExpression
+) -> tuple[cst.CSTNode, str] | None:
     for request in client.requests:
         if request.path in names.DEPLOYMENT_ROUTE_REQUESTS:
             message = _request_problem(ctx, client, deployment, request)
@@ -125,12 +136,21 @@ def apply(ctx: RuleContext) -> Changes:
                 _report_ignored(out, ignored)
             continue
         out.record.exported_clients.update(module_level_names(ctx.analysis, client))
-        out.report(
-            "AOAI105",
-            client.call,
-            f"client-level deployment {ctx.code_for(deployment)} moved to model= on its requests",
-            fixed=True,
-        )
+        if ctx.is_unsafe(client):
+            hidden = out_of_sight_uses(ctx.analysis, client)
+            out.report("AOAI105", client.call, (
+                f"azure_deployment={ctx.code_for(deployment)} removed by an unsafe fix: the client goes out of sight "
+                f"({how_it_escapes(ctx.analysis, hidden[0])}), so every request made through it must pass "
+                f"model={ctx.code_for(deployment)}. {unsafe_deployment.requests_seen(ctx, deployment, hidden)}"
+            ), fixed=True, applicability="unsafe")
+            _report_astray(ctx, out, deployment, hidden)
+        else:
+            out.report(
+                "AOAI105",
+                client.call,
+                f"client-level deployment {ctx.code_for(deployment)} moved to model= on its requests",
+                fixed=True,
+            )
         for request in client.requests:
             if request.path not in names.DEPLOYMENT_ROUTE_REQUESTS:
                 continue
@@ -152,6 +172,15 @@ def _model_value(
     if isinstance(deployment, cst.Name) and ctx.active("AOAI201", request):
         return constant_model(ctx, out, deployment) or deployment.deep_clone()
     return deployment.deep_clone()
+
+
+def _report_astray(ctx: RuleContext, out: Changes, deployment: cst.BaseExpression, hidden: list[cst.CSTNode]) -> None:
+    """After the unsafe fix, a request seen through the factory that does not pass the deployment goes elsewhere."""
+    for call, passes in unsafe_deployment.astray(ctx, deployment, hidden):
+        out.report("AOAI105", call, (
+            f"this request is made through a client whose azure_deployment={ctx.code_for(deployment)} was removed by "
+            f"an unsafe fix, and it {passes}: on the v1 API it goes to the deployment its model= names."
+        ))
 
 
 def _report_ignored(out: Changes, arg: cst.Arg) -> None:

@@ -29,6 +29,7 @@ class Config:
     exclude: list[str] | None = None
     extend_exclude: list[str] = field(default_factory=list)
     require_env: bool = False
+    unsafe_fixes: bool = False
     deployment_prefix: str = "AZURE_OPENAI_DEPLOYMENT_"
     deployments: dict[str, str] = field(default_factory=dict)
     jobs: int | None = None
@@ -40,6 +41,7 @@ class Config:
 _LIST_KEYS = {"select", "ignore", "exclude", "extend-exclude"}
 _TYPES: dict[str, type | tuple[type, ...]] = {
     "require-env": bool,
+    "unsafe-fixes": bool,
     "deployment-prefix": str,
     "deployments": dict,
     "jobs": int,

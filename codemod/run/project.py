@@ -44,7 +44,8 @@ def load_config(explicit: str | None, paths: Sequence[str]) -> config_mod.Config
 
 
 def build_options(
-    select: str | None, ignore: str | None, require_env: bool | None, cfg: config_mod.Config
+    select: str | None, ignore: str | None, require_env: bool | None, cfg: config_mod.Config,
+    unsafe_fixes: bool | None = None,
 ) -> Options:
     """The flags win over the configuration; a code no rule has is an error."""
     selected = _codes(select, cfg.select, "--select")
@@ -55,6 +56,7 @@ def build_options(
         select=frozenset(selected) if selected is not None else None,
         ignore=frozenset(ignored),
         require_env=cfg.require_env if require_env is None else require_env,
+        unsafe_fixes=cfg.unsafe_fixes if unsafe_fixes is None else unsafe_fixes,
         deployment_prefix=cfg.deployment_prefix,
         deployments=dict(cfg.deployments),
     )
@@ -78,6 +80,7 @@ def load_project(
     select: str | None = None,
     ignore: str | None = None,
     require_env: bool | None = None,
+    unsafe_fixes: bool | None = None,
     exclude: Sequence[str] = (),
     extend_exclude: Sequence[str] = (),
     other_files: bool = True,
@@ -86,7 +89,7 @@ def load_project(
     the configured or default excludes, `extend_exclude` adds to them; `other_files` also collects the
     configuration and dependency files the advisor reads, in the same walk."""
     cfg = load_config(config, paths)
-    project = Project(cfg, build_options(select, ignore, require_env, cfg))
+    project = Project(cfg, build_options(select, ignore, require_env, cfg, unsafe_fixes))
     include = {}
     if other_files:
         from codemod.advisor.tree import wanted
