@@ -45,6 +45,7 @@ class Expected:
     migrate_exit: int = 0
     auths: tuple[str, ...] | None = None  # per request, when the program mixes credentials (copies)
     stays_dated: bool = False  # the tool must leave the program's clients on the dated API (and say why)
+    flags: tuple[str, ...] = ()  # migrate with these options (--unsafe-fixes)
 
     def auth_before(self) -> list[str]:
         return list(self.auths) if self.auths else [TOKENED if self.entra else KEYED] * len(self.operations)
@@ -79,6 +80,8 @@ EXPECTED: dict[str, Expected] = {
     "deployment_bound_once": Expected(((EMBED, EMBEDDING), (CHAT, PROD), (CHAT, STAGING))),
     "rebound_deployment_stays_dated": Expected(((CHAT, PROD),) * 2, migrate_exit=1, stays_dated=True),
     "private_attribute_stays_dated": Expected(((CHAT, PROD),), migrate_exit=1, stays_dated=True),
+    # README "Unsafe fixes": the factory's callers all pass the deployment, so the unsafe fix keeps the requests
+    "factory_unsafe_fix": Expected(((CHAT, PROD),) * 2, flags=("--unsafe-fixes",)),
 }
 
 
@@ -119,8 +122,8 @@ def copy_program(name: str, folder: Path) -> Path:
     return Path(shutil.copy(PROGRAMS / f"{name}.py", folder / f"{name}.py"))
 
 
-def migrate(path: Path) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "codemod", "--quiet", str(path)]
+def migrate(path: Path, *flags: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "codemod", "--quiet", *flags, str(path)]
     return subprocess.run(command, cwd=path.parent, capture_output=True, text=True, timeout=60)
 
 
@@ -155,7 +158,7 @@ class Trial:
 def try_program(name: str, folder: Path) -> Trial:
     program = copy_program(name, folder)
     before = run_program(program)
-    migration = migrate(program)
+    migration = migrate(program, *EXPECTED[name].flags) if name in EXPECTED else migrate(program)
     return Trial(program, before, migration, program.read_text(), run_program(program))
 
 
@@ -229,6 +232,16 @@ def test_migrated_literal_deployment_is_read_from_its_variable(name: str, trials
     assert redirected.exit_code == 0, describe(redirected)
     assert [(r.api, r.deployment) for r in redirected.requests] == [("v1", "gpt-4o-staging")] * 2
     assert "gpt-4o-staging" in redirected.stdout
+
+
+def test_without_unsafe_fixes_the_factory_program_is_left_alone(tmp_path: Path) -> None:
+    """The refused variant of factory_unsafe_fix: without the flag nothing is written, and the finding says an
+    unsafe fix is available."""
+    program = copy_program("factory_unsafe_fix", tmp_path)
+    migration = migrate(program)
+    assert migration.returncode == 1
+    assert program.read_text() == (PROGRAMS / "factory_unsafe_fix.py").read_text()
+    assert "AOAI105" in migration.stdout and "Unsafe fix (--unsafe-fixes)" in migration.stdout
 
 
 def heartbeats_during_token_fetches(run: Run) -> int:

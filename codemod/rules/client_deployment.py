@@ -31,7 +31,13 @@ and not None). When it may not, when a use of the client is out of sight (return
 can't be followed, imported by another file of the run), or when a request is also made through another client,
 the client is left alone and reported.
 
-Fixtures: fixtures/client_deployment/.
+Unsafe fix (`--unsafe-fixes`): a client that a factory returns, or that is stored where the tool can't follow it,
+and that nothing else keeps on the dated API, moves with its `azure_deployment` dropped. That is right only if
+every request made through it passes the deployment as `model=`, which the tool cannot see; its finding lists the
+requests it does see through the factory in the same module and whether each passes it, and after the fix each
+that does not is reported. A client passed to a call gets no unsafe fix (the callee may need AzureOpenAI itself).
+
+Fixtures: fixtures/client_deployment/, fixtures/unsafe_fixes/.
 """
 
 from __future__ import annotations
