@@ -80,6 +80,10 @@ EXPECTED: dict[str, Expected] = {
     "deployment_bound_once": Expected(((EMBED, EMBEDDING), (CHAT, PROD), (CHAT, STAGING))),
     "rebound_deployment_stays_dated": Expected(((CHAT, PROD),) * 2, migrate_exit=1, stays_dated=True),
     "private_attribute_stays_dated": Expected(((CHAT, PROD),), migrate_exit=1, stays_dated=True),
+    "settings_dict_branches": Expected(
+        ((CHAT, PROD), (CHAT, PROD), (CHAT, PROD), (EMBED, EMBEDDING)), auths=(KEYED, TOKENED, TOKENED, KEYED)
+    ),
+    "settings_dict_passed_on_stays_dated": Expected(((CHAT, PROD),), migrate_exit=1, stays_dated=True),
     # README "Unsafe fixes": the factory's callers all pass the deployment, so the unsafe fix keeps the requests
     "factory_unsafe_fix": Expected(((CHAT, PROD),) * 2, flags=("--unsafe-fixes",)),
 }

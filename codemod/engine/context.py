@@ -17,6 +17,7 @@ from codemod.engine.analysis import Analysis, Client
 from codemod.engine.edits import Edits
 from codemod.engine.metadata import Metadata
 from codemod.engine.reach import Reach, reach_of
+from codemod.engine.settings_dicts import SettingsDict, settings_of
 from codemod.findings import Applicability, Finding, Level
 from codemod.record import FileRecord
 
@@ -94,6 +95,7 @@ class RuleContext:
     hidden_code: str = ""
     plan: Plan | None = None  # None: nothing is planned (the advisor alone predicts what a migration needs)
     _reach: list[Reach] = field(default_factory=list, compare=False, repr=False)
+    _settings: dict[Client, SettingsDict | None] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def planned(self) -> bool:
@@ -168,6 +170,14 @@ class RuleContext:
         if not self._reach:
             self._reach.append(reach_of(self.analysis))
         return self._reach[0]
+
+    def settings(self, client: Client) -> SettingsDict | None:
+        """The settings dict spread into the client's constructor, when every write to it is in sight
+        (codemod/engine/settings_dicts.py) and code the tool cannot see does not name it."""
+        if client not in self._settings:
+            found = settings_of(self.analysis, client)
+            self._settings[client] = None if found is None or self.hidden_mentions(found.name) else found
+        return self._settings[client]
 
     def changes(self) -> Changes:
         return Changes(self)

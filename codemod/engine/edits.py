@@ -130,6 +130,27 @@ def drop_items(items, should_drop) -> list:
     return kept
 
 
+def drop_dict_elements(literal: cst.Dict, should_drop) -> cst.Dict:
+    """A dict literal without some elements. In a dict written one element per line, the last element's line break
+    belongs to the closing brace: when the tail is removed, the new last element's end-of-line comment moves there."""
+    elements = list(literal.elements)
+    kept = drop_items(elements, should_drop)
+    if not kept or not should_drop(elements[-1]):
+        return literal.with_changes(elements=kept)
+    last = next(e for e in reversed(elements) if not should_drop(e))  # as it was, before it took the tail's comma
+    mine = last.comma.whitespace_after if isinstance(last.comma, cst.Comma) else None
+    closing = literal.rbrace.whitespace_before
+    if (
+        isinstance(mine, cst.ParenthesizedWhitespace)
+        and mine.first_line.comment is not None
+        and isinstance(closing, cst.ParenthesizedWhitespace)
+        and closing.first_line.comment is None
+    ):
+        rbrace = literal.rbrace.with_changes(whitespace_before=closing.with_changes(first_line=mine.first_line))
+        return literal.with_changes(elements=kept, rbrace=rbrace)
+    return literal.with_changes(elements=kept)
+
+
 def apply_arg_ops(call: cst.Call, ops: ArgOps) -> list[cst.Arg]:
     out: list[cst.Arg] = []
     for arg in drop_items(call.args, lambda a: a.keyword is not None and a.keyword.value in ops.remove):

@@ -95,6 +95,9 @@ def _given_token(ctx: RuleContext, client: Client) -> bool:
     """Whether the client or a copy is given a token or a token provider (its api_key is then a placeholder)."""
     calls = [client.call, *ctx.reach().of(client).copies] if client.call is not None else []
     keywords = ("azure_ad_token", "azure_ad_token_provider")
+    settings = ctx.settings(client)
+    if settings is not None and settings.on_some_path(frozenset(keywords)):
+        return True
     return any(not is_none_arg(c, k) and keyword_arg(c, k) is not None for c in calls for k in keywords)
 
 

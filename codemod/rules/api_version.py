@@ -34,7 +34,7 @@ import libcst as cst
 
 from codemod.engine.analysis import Client, has_key, keyword_arg, sends_api_version, string_value
 from codemod.engine.context import Changes, RuleContext
-from codemod.engine.edits import drop_items
+from codemod.engine.edits import drop_dict_elements
 from codemod.engine.escapes import module_level_names, out_of_sight_uses
 from codemod.rules import Rule
 from codemod.rules._needs import ANY_CLIENT
@@ -106,6 +106,19 @@ def _loose_version_query(ctx: RuleContext) -> cst.Arg | None:
     return None
 
 
+def _drop_from_settings(ctx: RuleContext, out: Changes, client: Client) -> None:
+    """`"api_version": V` in the settings dict literal is removed (codemod/engine/settings_dicts.py keeps the
+    key to the literal, where removing an element leaves valid code)."""
+    settings = ctx.settings(client)
+    for entry in settings.entries_for(frozenset({"api_version"})) if settings is not None else []:
+        assert entry.literal is not None
+        out.edits.replace(entry.literal, lambda updated: drop_dict_elements(
+            updated, lambda e: isinstance(e, cst.DictElement) and string_value(e.key) == "api_version"
+        ))
+        out.report("AOAI103", entry.key_node, f'"api_version" removed from {settings.name} (the v1 API has none)',
+                   fixed=True)
+
+
 def apply(ctx: RuleContext) -> Changes:
     out = ctx.changes()
     for client in ctx.migrated:
@@ -113,6 +126,7 @@ def apply(ctx: RuleContext) -> Changes:
         if version is not None:
             out.edits.call(client.call).remove.add("api_version")
             out.report("AOAI103", version, "api_version removed (the v1 API has none)", fixed=True)
+        _drop_from_settings(ctx, out, client)
         _drop_query_key(ctx, out, client.call, "default_query")
         for copy in ctx.reach().of(client).copies:
             _migrate_copy(ctx, out, copy)
@@ -196,10 +210,7 @@ def _drop_query_key(ctx: RuleContext, out: Changes, call: cst.Call, keyword: str
 
     def without_key(updated: cst.CSTNode) -> cst.CSTNode:
         assert isinstance(updated, cst.Dict)
-        kept = drop_items(
-            updated.elements, lambda e: isinstance(e, cst.DictElement) and string_value(e.key) == KEY
-        )
-        return updated.with_changes(elements=kept)
+        return drop_dict_elements(updated, lambda e: isinstance(e, cst.DictElement) and string_value(e.key) == KEY)
 
     out.edits.replace(arg.value, without_key)
 

@@ -9,7 +9,10 @@ resolved through imports, so a user's own `class AzureOpenAI` or LlamaIndex's cl
 Reported, not rewritten: `isinstance` / `issubclass` checks with the Azure class, the class used as a value (a
 base class, an argument), and names in strings or in code the tool cannot see.
 
-A client stays on the dated API, reported, when it is built from `**settings`, when a check would flip for it,
+A client built from `**settings` moves when the dict is built in the constructor's scope and every write to it is in
+sight (codemod/engine/settings_dicts.py: literal keys, before the constructor, in `if`/`else` branches at most,
+used nowhere else); the other rules rewrite its keys where they are written. A client stays on the dated API,
+reported, when it is built from other `**settings`, when a check would flip for it,
 or when something it reaches cannot move (codemod/rules/_client_reach.py): AzureOpenAI's private attributes
 (`_api_version`, `_azure_*`), attributes whose value the migration changes (`base_url`, ...), or a copy whose
 arguments cannot be carried over.
@@ -64,11 +67,12 @@ def blocker(ctx: RuleContext, client: Client) -> list[Blocked]:
 def _class_blocker(ctx: RuleContext, client: Client) -> Blocked | None:
     cls = client.qualified.rsplit(".", 1)[1]
     new = names.AZURE_CLIENT_CLASSES[client.qualified]
-    if client.has_star_args:
+    if client.has_star_args and ctx.settings(client) is None:
         return client.call, (
             f"{cls}(**...) hides its settings, so the v1 arguments cannot be derived. Build the client with "
             f"explicit keywords, or by hand: {new}(base_url=<endpoint>/openai/v1/, api_key=<key or token "
-            "provider>) without api_version."
+            "provider>) without api_version. (A dict of settings is followed when it is built in the same "
+            "function, before the client, with literal keys, and used nowhere else.)"
         )
     checks = _flippable_checks(ctx, client)
     if not checks:

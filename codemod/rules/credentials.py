@@ -44,6 +44,7 @@ from codemod.engine import exprs
 from codemod.engine.analysis import Client, is_none, is_none_arg, keyword_arg
 from codemod.engine.context import Changes, RuleContext
 from codemod.engine.names import CREDENTIALS
+from codemod.engine.settings_dicts import CREDENTIAL_KEYS, SettingsDict, with_text
 from codemod.rules import Rule
 from codemod.rules._needs import AZURE_CLASSES
 
@@ -75,6 +76,17 @@ _ADAPTER_IMPORTS = ("asyncio", "inspect", "typing")
 
 def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
     given = [name for name in CREDENTIALS if _given(client, name)]
+    settings = ctx.settings(client)
+    if settings is not None:
+        problem = _settings_problem(settings)
+        if problem is None and given and settings.on_some_path(CREDENTIAL_KEYS):
+            problem = (
+                f"the client is given {given[0]}= and {settings.name} holds a credential too; AzureOpenAI used the "
+                "first of azure_ad_token, azure_ad_token_provider, api_key that was set, and the v1 client takes "
+                "one api_key. Keep one credential, then run aoai-migrate again."
+            )
+        if problem is not None:
+            return settings.spread, problem
     if len(given) < 2:
         return None
     listed = ", ".join(f"{name}=" for name in given)
@@ -83,6 +95,20 @@ def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
         "(azure_ad_token, then azure_ad_token_provider, then api_key), and the v1 client takes one api_key. "
         "Choose the credential by hand (for example api_key=provider if provider is not None else key) and "
         "drop the others."
+    )
+
+
+def _settings_problem(settings: SettingsDict) -> str | None:
+    """A settings dict carries the credential over only when each path through its branches sets one credential
+    (or none does: then the client read AZURE_OPENAI_API_KEY on every path)."""
+    counts = {len(path & CREDENTIAL_KEYS) for path in settings.paths}
+    if counts <= {1} or counts == {0}:
+        return None
+    how = "two credentials on one path" if max(counts) > 1 else "a credential on some paths only"
+    return (
+        f"{settings.name} may hold {how} (the client then read {KEY_VAR} on the others, or used the first of "
+        "azure_ad_token, azure_ad_token_provider, api_key), and the v1 client takes one api_key. Set exactly "
+        f"one credential in every branch, then run aoai-migrate again; or migrate this client by hand."
     )
 
 
@@ -101,8 +127,25 @@ def apply(ctx: RuleContext) -> Changes:
     return out
 
 
+def _migrate_settings(ctx: RuleContext, out: Changes, client: Client, settings: SettingsDict) -> None:
+    """Each write of a token provider or token to the settings dict becomes a write of api_key."""
+    for entry in settings.entries_for(frozenset({"azure_ad_token_provider", "azure_ad_token"})):
+        out.edits.replace(entry.key_node, with_text(entry.key_node, "api_key"))
+        if entry.key == "azure_ad_token_provider" and client.is_async and not _known_async(ctx, entry.value, 0):
+            out.edits.replace(entry.value, _adapted(ctx, out, entry.value))
+            message = (f'{settings.name}["azure_ad_token_provider"] -> "api_key"; AsyncOpenAI awaits api_key(), so '
+                       f"the provider, not known to be async, is wrapped in {ADAPTER}()")
+        else:
+            message = f'{settings.name}["{entry.key}"] -> "api_key" (the v1 client takes the credential as api_key)'
+        out.report("AOAI104", entry.key_node, message, fixed=True)
+
+
 def _migrate_constructor(ctx: RuleContext, out: Changes, client: Client) -> None:
     assert client.call is not None
+    settings = ctx.settings(client)
+    if settings is not None and settings.on_some_path(CREDENTIAL_KEYS):
+        _migrate_settings(ctx, out, client, settings)
+        return  # the blocker made sure every path sets exactly one credential, and the constructor none
     ops = out.edits.call(client.call)
     for name in ("azure_ad_token", "azure_ad_token_provider"):
         arg = client.kwarg(name)

@@ -37,13 +37,18 @@ import libcst as cst
 from codemod.engine import exprs
 from codemod.engine.analysis import Client, string_value
 from codemod.engine.context import Changes, RuleContext
+from codemod.engine.settings_dicts import SettingsDict, with_text
 from codemod.rules import Rule
 from codemod.rules._needs import ANY_CLIENT
 
 ENDPOINT_VAR = "AZURE_OPENAI_ENDPOINT"
+ENDPOINT_KEY = frozenset({"azure_endpoint"})
 
 
 def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
+    settings = ctx.settings(client)
+    if settings is not None and settings.on_some_path(ENDPOINT_KEY):
+        return _settings_problem(client, settings)
     endpoint = client.kwarg("azure_endpoint")
     literal = string_value(endpoint.value) if endpoint is not None else None
     if endpoint is not None and literal is not None and _has_path(literal):
@@ -64,13 +69,42 @@ def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
     return None
 
 
+def _settings_problem(client: Client, settings: SettingsDict) -> tuple[cst.CSTNode, str] | None:
+    """A settings dict carries the endpoint over when every path sets it (else the client read AZURE_OPENAI_ENDPOINT
+    on the others) to the resource address, and the constructor has no base_url."""
+    if not settings.on_every_path(ENDPOINT_KEY):
+        return settings.spread, (
+            f"{settings.name} sets azure_endpoint on some paths only (the client read {ENDPOINT_VAR} on the others); "
+            "set it in every branch, or pass it to the constructor, then run aoai-migrate again."
+        )
+    if client.kwarg("base_url") is not None:
+        return settings.spread, (
+            "base_url and azure_endpoint are both given (the openai package rejects that); fix by hand."
+        )
+    for entry in settings.entries_for(ENDPOINT_KEY):
+        literal = string_value(entry.value)
+        if literal is not None and _has_path(literal):
+            return entry.value, (
+                "azure_endpoint should be the resource URL alone (https://RESOURCE.openai.azure.com), not a path or "
+                "a request URL; fix it, then the tool derives base_url=<resource>/openai/v1/."
+            )
+    return None
+
+
 def apply(ctx: RuleContext) -> Changes:
     out = ctx.changes()
     for client in ctx.migrated:
         endpoint = client.kwarg("azure_endpoint")
         base_url = client.kwarg("base_url")
         ops = out.edits.call(client.call)
-        if endpoint is not None:
+        settings = ctx.settings(client)
+        if settings is not None and settings.on_every_path(ENDPOINT_KEY):
+            for entry in settings.entries_for(ENDPOINT_KEY):
+                out.edits.replace(entry.key_node, with_text(entry.key_node, "base_url"))
+                out.edits.replace(entry.value, exprs.v1_base_url(entry.value.deep_clone()))
+                out.report("AOAI102", entry.key_node, f'{settings.name}["azure_endpoint"] -> "base_url" ending in '
+                           "/openai/v1/", fixed=True)
+        elif endpoint is not None:
             ops.replace["azure_endpoint"] = ("base_url", exprs.v1_base_url(endpoint.value.deep_clone()))
             out.report("AOAI102", endpoint, "azure_endpoint -> base_url ending in /openai/v1/", fixed=True)
         elif base_url is not None:
