@@ -195,7 +195,8 @@ class AzureServer:
         if route.api == "dated" and "api-version" not in query:
             raise AzureError(400, "MissingApiVersionParameter",
                              "The api-version query parameter (?api-version=) is required for all requests.")
-        if route.api == "v1" and "api-version" in query:
+        # the v1 API took api-version=preview|latest while it was in preview (2025 samples); never a dated one
+        if route.api == "v1" and query.get("api-version", "preview") not in ("preview", "latest"):
             raise AzureError(400, "BadRequest",
                              "api-version query parameter is not allowed when using /v1 path")
         if route.needs_deployment and route.deployment not in self.deployments:

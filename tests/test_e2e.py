@@ -46,6 +46,7 @@ class Expected:
     auths: tuple[str, ...] | None = None  # per request, when the program mixes credentials (copies)
     stays_dated: bool = False  # the tool must leave the program's clients on the dated API (and say why)
     flags: tuple[str, ...] = ()  # migrate with these options (--unsafe-fixes)
+    before_api: str = "dated"  # "v1": the original already used the v1 routes with api-version=preview|latest
 
     def auth_before(self) -> list[str]:
         return list(self.auths) if self.auths else [TOKENED if self.entra else KEYED] * len(self.operations)
@@ -84,6 +85,9 @@ EXPECTED: dict[str, Expected] = {
         ((CHAT, PROD), (CHAT, PROD), (CHAT, PROD), (EMBED, EMBEDDING)), auths=(KEYED, TOKENED, TOKENED, KEYED)
     ),
     "settings_dict_passed_on_stays_dated": Expected(((CHAT, PROD),), migrate_exit=1, stays_dated=True),
+    "base_url_module_constant": Expected(((CHAT, PROD), (EMBED, EMBEDDING))),
+    "base_url_v1_variable_preview": Expected(((RESPONSES, PROD), (RESPONSES, MINI)), before_api="v1"),
+    "base_url_variable_dated_stays": Expected(((CHAT, PROD),), migrate_exit=1, stays_dated=True),
     # README "Unsafe fixes": the factory's callers all pass the deployment, so the unsafe fix keeps the requests
     "factory_unsafe_fix": Expected(((CHAT, PROD),) * 2, flags=("--unsafe-fixes",)),
 }
@@ -105,6 +109,8 @@ def deployment_env(endpoint: str, **extra: str) -> dict[str, str]:
         "AZURE_OPENAI_API_KEY": API_KEY,
         "OPENAI_API_VERSION": "2024-10-21",
         "E2E_ENTRA_TOKEN": ENTRA_TOKEN,  # what the programs' stand-in token providers return
+        "AZURE_OPENAI_BASE_URL": endpoint + "/openai",  # a dated base URL (with a dated api_version)
+        "AZURE_OPENAI_V1_BASE_URL": endpoint + "/openai/v1/",  # a v1 base URL (with api_version "preview")
     }
     return {**kept, **azure, **extra}
 
@@ -193,7 +199,7 @@ def test_original_program_uses_the_dated_api(name: str, trials: dict[str, Future
     run, expected = trials[name].result().before, EXPECTED[name]
     assert run.exit_code == 0, describe(run)
     assert [(r.operation, r.deployment) for r in run.requests] == list(expected.operations)
-    assert all(r.api == "dated" and "api-version" in r.query and r.status == 200 for r in run.requests)
+    assert all(r.api == expected.before_api and "api-version" in r.query and r.status == 200 for r in run.requests)
     assert [r.auth for r in run.requests] == expected.auth_before()
     assert_no_secrets(run.stdout, run.stderr)
 
@@ -296,6 +302,7 @@ KEY = {"api-key": API_KEY}
         ("/openai/responses", CHAT_BODY, 400, "MissingApiVersionParameter"),
         ("/openai/v1/chat/completions", CHAT_BODY, 200, None),
         ("/openai/v1/chat/completions?api-version=2024-10-21", CHAT_BODY, 400, "BadRequest"),
+        ("/openai/v1/chat/completions?api-version=preview", CHAT_BODY, 200, None),
         ("/openai/v1/embeddings", {"model": "gpt-4o", "input": "x"}, 404, "DeploymentNotFound"),
         ("/openai/chat/completions", CHAT_BODY, 404, "404"),
     ],

@@ -5,8 +5,12 @@ For a client that moves to the v1 API: `azure_endpoint=E` becomes `base_url=` E 
 `/openai/v1/` (literals and f-strings are folded; anything else becomes `E.rstrip("/") + "/openai/v1/"`, which
 evaluates E once, as the openai package did). With no endpoint argument the client read `AZURE_OPENAI_ENDPOINT`,
 so the migrated code reads it explicitly. A `base_url` literal ending in `/openai` or `/openai/deployments/NAME`
-is folded the same way (NAME moves to the requests: AOAI105); one already on `/openai/v1` is kept. An `OpenAI`
-client pointed at a dated `/openai/deployments/` URL is reported.
+is folded the same way (NAME moves to the requests: AOAI105); one already on `/openai/v1` is kept. Two base URLs
+that are not literals are read too (codemod/engine/base_urls.py): a module-level constant assigned once whose value
+ends in `/openai` becomes `NAME.rstrip("/") + "/v1/"` where it is passed; and a base URL from an environment
+variable on a client whose `api_version` is `"preview"`, `"latest"` or `"v1"` (values only the v1 API takes, so the
+variable already holds the v1 URL) is kept. In a settings dict (`**client_args`), `"azure_endpoint"` becomes
+`"base_url"` where it is written. An `OpenAI` client pointed at a dated `/openai/deployments/` URL is reported.
 
 ## Why
 The v1 API lives under `{endpoint}/openai/v1/`; a base URL without that path answers 404, and `OpenAI` does not
@@ -23,9 +27,11 @@ client = OpenAI(base_url=os.environ["AZURE_OPENAI_ENDPOINT"].rstrip("/") + "/ope
 ## Fix safety
 Safe: the requests go to the same resource. The client stays on the dated API, reported, when the endpoint is a
 request URL rather than the resource address, when both `azure_endpoint` and `base_url` are given, or when a
-`base_url` cannot be read.
+`base_url` cannot be read (a variable with a dated api_version may hold a dated URL). A v1-variable client that
+makes a deployment-route request stays too: AzureOpenAI sent it to `<base_url>/deployments/<model>/...`, a 404 on
+the v1 API, which the migrated request would not reproduce.
 
-Fixtures: fixtures/endpoint/.
+Fixtures: fixtures/endpoint/, fixtures/base_urls/, fixtures/settings_dicts/.
 """
 
 from __future__ import annotations
@@ -34,9 +40,11 @@ from urllib.parse import urlsplit
 
 import libcst as cst
 
-from codemod.engine import exprs
+from codemod.engine import exprs, names
 from codemod.engine.analysis import Client, string_value
+from codemod.engine.base_urls import V1_VERSIONS, ReadBaseUrl, env_variable, read_base_url
 from codemod.engine.context import Changes, RuleContext
+from codemod.engine.edits import ArgOps
 from codemod.engine.settings_dicts import SettingsDict, with_text
 from codemod.rules import Rule
 from codemod.rules._needs import ANY_CLIENT
@@ -61,12 +69,38 @@ def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
         return None
     if client.kwarg("azure_endpoint") is not None:
         return base_url, "base_url and azure_endpoint are both given (the openai package rejects that); fix by hand."
+    read = read_base_url(ctx.analysis, client)
+    if read is not None:
+        return _v1_variable_problem(ctx, client, read)
+    variable = env_variable(ctx.analysis, base_url.value)
+    if variable is not None:
+        return base_url, (
+            f"base_url comes from {variable}, which the tool cannot read, and the client's api_version is not one "
+            f"only the v1 API takes ({', '.join(sorted(V1_VERSIONS))}), so the variable may hold a dated URL. Make "
+            f"sure {variable} ends in /openai/v1/, then move the client to OpenAI by hand (no api_version)."
+        )
     if exprs.base_url_to_v1(base_url.value) is None:
         return base_url, (
             "base_url is not a literal ending in /openai, /openai/deployments/NAME or /openai/v1, so its v1 form "
             "cannot be derived; make it end in /openai/v1/ by hand and drop api_version."
         )
     return None
+
+
+def _v1_variable_problem(ctx: RuleContext, client: Client, read: ReadBaseUrl) -> tuple[cst.CSTNode, str] | None:
+    """AzureOpenAI inserted /deployments/{model} into deployment-route requests even on a v1 base URL, which the v1
+    API answers with 404; the migrated client would send them to the v1 route instead: not the same request."""
+    if read.kind != "v1 variable":
+        return None
+    request = next((r for r in client.requests if r.path in names.DEPLOYMENT_ROUTE_REQUESTS), None)
+    if request is None:
+        return None
+    return request.call, (
+        f"the client's base_url comes from {read.name}, which must hold the v1 URL (the client's api_version is "
+        "only accepted there), but AzureOpenAI sent this request to <base_url>/deployments/<model>/..., which the v1 "
+        "API answers with 404; the migrated request would reach the deployment. Check what the program expects, "
+        "then move the client to OpenAI by hand."
+    )
 
 
 def _settings_problem(client: Client, settings: SettingsDict) -> tuple[cst.CSTNode, str] | None:
@@ -107,6 +141,8 @@ def apply(ctx: RuleContext) -> Changes:
         elif endpoint is not None:
             ops.replace["azure_endpoint"] = ("base_url", exprs.v1_base_url(endpoint.value.deep_clone()))
             out.report("AOAI102", endpoint, "azure_endpoint -> base_url ending in /openai/v1/", fixed=True)
+        elif base_url is not None and (read := read_base_url(ctx.analysis, client)) is not None:
+            _move_read_base_url(out, ops, base_url, read)
         elif base_url is not None:
             folded = exprs.base_url_to_v1(base_url.value)
             assert folded is not None  # the blocker guarantees it
@@ -127,6 +163,16 @@ def apply(ctx: RuleContext) -> Changes:
             )
     _report_dated_v1_clients(ctx, out)
     return out
+
+
+def _move_read_base_url(out: Changes, ops: ArgOps, base_url: cst.Arg, read: ReadBaseUrl) -> None:
+    if read.v1 is not None:
+        ops.replace["base_url"] = ("base_url", read.v1)
+        out.report("AOAI102", base_url, f"base_url {read.name} (a constant ending in /openai) -> its v1 path "
+                   f'{read.name}.rstrip("/") + "/v1/"', fixed=True)
+    else:
+        out.report("AOAI102", base_url, f"base_url from {read.name} kept: the client's api_version is only accepted "
+                   "by the v1 API, so the variable holds the v1 URL already", fixed=True)
 
 
 def _report_dated_v1_clients(ctx: RuleContext, out: Changes) -> None:
