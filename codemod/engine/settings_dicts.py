@@ -221,10 +221,13 @@ def _holds_any(statement: cst.CSTNode, lines) -> bool:
 
 
 def _keys_fit(call: cst.Call, entries: list[Entry]) -> bool:
-    """Only keys the rules carry over, none also given to the constructor, `api_version` only in the literal."""
-    given = {a.keyword.value for a in call.args if a.keyword is not None and not is_none(a.value)}
+    """Only keys the rules carry over, none also given to the constructor, `api_version` only in the literal, and no
+    credential or endpoint set to None (AzureOpenAI took None as "not given" and read its variable instead)."""
+    given = {a.keyword.value for a in call.args if a.keyword is not None}
     for entry in entries:
         if entry.key not in KNOWN_KEYS or entry.key in given:
+            return False
+        if entry.key in CREDENTIAL_KEYS | {"azure_endpoint"} and is_none(entry.value):
             return False
         if entry.key in LITERAL_ONLY_KEYS and entry.literal is None:
             return False
