@@ -37,6 +37,8 @@ def migrate_source(
     `whole_module=True` always does that (the tests compare both ways). `hidden` is code that runs with the
     module but is not part of it (a notebook's magic lines, its cells that do not parse)."""
     options = options or Options()
+    # a file that imports a factory from another file uses it in statements that need not mention openai
+    whole_module = whole_module or path in options.factory_imports
     sliced = None if whole_module else slice_module(source)
     if sliced is not None:
         try:

@@ -16,6 +16,10 @@ class Options:
     deployments: Mapping[str, str] = field(default_factory=dict)  # literal -> env var NAME
     # file (as shown) -> {module-level client name: another file of the run that imports it} (AOAI105)
     imported_elsewhere: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # AOAI105 one call deep (codemod/run/factories.py): file -> {factory name: (its module, literal deployment)}
+    # imported there from another file of the run; file -> the factories defined there whose every use is in sight
+    factory_imports: Mapping[str, Mapping[str, tuple[str, str]]] = field(default_factory=dict)
+    followed_factories: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def enabled(self, code: str) -> bool:
         """`--select` / `--ignore` take codes or prefixes (`AOAI2`)."""

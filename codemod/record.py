@@ -16,12 +16,18 @@ class FileRecord:
     # module-level names of clients whose client-level deployment moved to their requests' model= (AOAI105):
     # another file importing one would keep its own model=, so the runner looks for importers
     exported_clients: set[str] = field(default_factory=set)
+    # module-level factories returning such a client, their uses here in sight: name -> (deployment, line)
+    factories: dict[str, tuple[str, int]] = field(default_factory=dict)
+    # "module:factory" imported here (options.factory_imports) -> "" when its uses here are followed, else why not
+    factory_uses: dict[str, str] = field(default_factory=dict)
 
     def merge(self, other: FileRecord) -> None:
         self.deployments.update(other.deployments)
         self.env_reads |= other.env_reads
         self.sdk_needs.update(other.sdk_needs)
         self.exported_clients |= other.exported_clients
+        self.factories.update(other.factories)
+        self.factory_uses.update(other.factory_uses)
 
     def read_env(self, name: str) -> None:
         self.env_reads.add(name)

@@ -96,7 +96,7 @@ def test_a_notebook_cell_that_does_not_parse_is_counted_in_the_summary(tmp_path:
 
 def test_findings_that_need_a_person_exit_1(tmp_path: Path) -> None:
     path = tmp_path / "kw.py"
-    path.write_text("from openai import AzureOpenAI\nsettings = {}\nclient = AzureOpenAI(**settings)\n")
+    path.write_text("from openai import AzureOpenAI\nsettings = load()\nclient = AzureOpenAI(**settings)\n")
     result = CliRunner().invoke(main, [str(path)])
     assert result.exit_code == 1
     assert f"{path}:3:10: AOAI101" in result.output

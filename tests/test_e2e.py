@@ -254,6 +254,41 @@ def test_without_unsafe_fixes_the_factory_program_is_left_alone(tmp_path: Path) 
     assert "AOAI105" in migration.stdout and "Unsafe fix (--unsafe-fixes)" in migration.stdout
 
 
+MULTI = Path(__file__).parent / "e2e" / "multi"
+
+
+def _factory_project(tmp_path: Path) -> Path:
+    folder = Path(shutil.copytree(MULTI / "factory_across_files", tmp_path / "factory_across_files"))
+    (folder / "pyproject.toml").write_text("")  # the project around the factory: what the tool reads beside a run
+    return folder
+
+
+def test_factory_used_across_files_moves_and_sends_the_same_requests(tmp_path: Path) -> None:
+    """AOAI105 one call deep: the factory's client moves, and the requests made in main.py through it get the
+    deployment as model=, so they reach the same deployment on the v1 routes."""
+    folder = _factory_project(tmp_path)
+    before = run_program(folder / "main.py")
+    migration = subprocess.run([sys.executable, "-m", "codemod", "--quiet", str(folder)], capture_output=True,
+                               text=True, timeout=60)
+    after = run_program(folder / "main.py")
+    assert before.exit_code == 0 and migration.returncode == 0, describe(before) + migration.stdout
+    assert "AzureOpenAI" not in (folder / "llm.py").read_text()
+    assert after.exit_code == 0 and after.stdout == before.stdout, describe(after)
+    assert [(r.api, r.deployment) for r in before.requests] == [("dated", PROD)] * 2
+    assert all(r.path.startswith("/openai/v1/") and "api-version" not in r.query for r in after.requests)
+    assert [signature(r) for r in after.requests] == [signature(r) for r in before.requests]
+
+
+def test_factory_used_outside_the_run_is_left_alone(tmp_path: Path) -> None:
+    """The refused variant: only llm.py is migrated, and main.py, beside the run, uses the factory."""
+    folder = _factory_project(tmp_path)
+    migration = migrate(folder / "llm.py")
+    assert migration.returncode == 1
+    assert "main.py (not part of this run) imports it" in migration.stdout
+    for name in ("llm.py", "main.py"):
+        assert (folder / name).read_text() == (MULTI / "factory_across_files" / name).read_text()
+
+
 def heartbeats_during_token_fetches(run: Run) -> int:
     match = re.search(r"token fetches: (\d+); heartbeats during them: (\d+)", run.stderr)
     assert match is not None and int(match.group(1)) >= 1, describe(run)

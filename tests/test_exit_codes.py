@@ -20,7 +20,7 @@ ALREADY_V1 = (
     'client = OpenAI(base_url=os.environ["AZURE_OPENAI_ENDPOINT"].rstrip("/") + "/openai/v1/", '
     'api_key=os.environ["AZURE_OPENAI_API_KEY"])\n'
 )
-NEEDS_PERSON = "from openai import AzureOpenAI\n\nsettings = {}\nclient = AzureOpenAI(**settings)\n"
+NEEDS_PERSON = "from openai import AzureOpenAI\n\nsettings = load()\nclient = AzureOpenAI(**settings)\n"
 UNPARSEABLE = "from openai import AzureOpenAI\ndef (:\n"
 
 TREES = {

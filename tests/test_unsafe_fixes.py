@@ -41,18 +41,18 @@ def test_without_the_flag_the_fix_is_held_back_and_marked() -> None:
     assert finding.hidden_fix and finding.applicability == "unsafe" and not finding.fixed
     assert 'Unsafe fix (--unsafe-fixes): drop azure_deployment, relying on every request' in finding.message
     # the requests seen through the factory, and whether each passes the deployment
-    assert 'line 20 passes model="gpt-4o-prod-01"' in finding.message
-    assert 'line 24 passes model="gpt-4o", not the deployment' in finding.message
+    assert 'line 21 passes model="gpt-4o-prod-01"' in finding.message
+    assert 'line 25 passes model="gpt-4o", not the deployment' in finding.message
 
 
 def test_with_the_flag_the_client_moves_and_its_findings_are_unsafe() -> None:
     result = migrate_source(FACTORY.read_text(), Options(unsafe_fixes=True), "app.py")
     assert "OpenAI(" in result.source and "azure_deployment" not in result.source
     fixed = [f for f in result.findings if f.fixed]
-    assert fixed and all(f.applicability == "unsafe" for f in fixed if f.line in range(9, 15))
+    assert fixed and all(f.applicability == "unsafe" for f in fixed if f.line in range(10, 16))
     assert any(f.code == "AOAI105" and f.unsafe for f in fixed)
     (astray,) = [f for f in result.findings if f.needs_person]
-    assert (astray.line, astray.code, astray.applicability) == (24, "AOAI105", "safe")
+    assert (astray.line, astray.code, astray.applicability) == (25, "AOAI105", "safe")
 
 
 def test_another_reason_leaves_no_unsafe_fix_to_offer() -> None:
@@ -91,7 +91,7 @@ def test_writing_with_the_flag_or_the_setting_applies_it(app: Path, how: str) ->
     if how == "config":
         (app / "pyproject.toml").write_text("[tool.aoai-migrate]\nunsafe-fixes = true\n")
     code, _, _ = _run(*(["--unsafe-fixes"] if how == "flag" else []), str(app))
-    assert code == 1  # line 24 passes another model= and needs a person
+    assert code == 1  # line 25 passes another model= and needs a person
     text = (app / "app.py").read_text()
     assert "azure_deployment" not in text and "AzureOpenAI" not in text
 

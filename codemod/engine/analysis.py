@@ -400,6 +400,24 @@ class Analysis(cst.CSTVisitor):
             return out or self._annotated_name_client(expr)
         return []
 
+    def made_through(self, values: list[cst.Call]) -> list[tuple[cst.Call | cst.Attribute, tuple[str, ...]]]:
+        """The method calls (requests, copies) made on what `values` return (a factory's calls), and the watched
+        attributes read from it (`_azure_*`, `base_url`...), with their attribute paths, followed through names
+        and `self.<attr>` as a constructor's are."""
+        stand_ins = {call: Client(call, "openai.AzureOpenAI", True, False) for call in values if call not in self._ctor}
+        self._ctor.update(stand_ins)
+        try:
+            found: list[tuple[cst.Call | cst.Attribute, tuple[str, ...]]] = []
+            calls = [(c, c.func) for c in self._calls if isinstance(c.func, cst.Attribute)]
+            for node, attribute in [*calls, *((a, a) for a in self.watched_attributes)]:
+                for client, path in self.clients_of(attribute.value):
+                    if client.call in stand_ins:
+                        found.append((node, (*path, attribute.attr.value)))
+            return found
+        finally:
+            for call in stand_ins:
+                del self._ctor[call]
+
     def _annotated_param_client(self, name: cst.Name) -> Client | None:
         """`def f(client: AzureOpenAI)`: the parameter holds an Azure client built somewhere else."""
         access = self._access.get(name)

@@ -18,6 +18,11 @@ def out_of_sight_uses(analysis: Analysis, client: Client) -> list[cst.CSTNode]:
     assert client.call is not None
     return list(_escapes(analysis, client.call, 0, set()))
 
+def out_of_sight_from(analysis: Analysis, value: cst.CSTNode) -> list[cst.CSTNode]:
+    """The same for any expression that evaluates to a client (a factory's call)."""
+    return list(_escapes(analysis, value, 0, set()))
+
+
 def module_level_names(analysis: Analysis, client: Client) -> list[str]:
     """The names a module-level assignment binds the client to (`client = AzureOpenAI(...)`): other modules,
     and a notebook's other cells, can use those."""

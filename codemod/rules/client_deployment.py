@@ -31,6 +31,11 @@ and not None). When it may not, when a use of the client is out of sight (return
 can't be followed, imported by another file of the run), or when a request is also made through another client,
 the client is left alone and reported.
 
+One call deep: a client returned by a factory (a plain module-level function, a literal deployment) moves when every
+call of the factory, in its file and in the files of the run that import it (`client = get_client()`, then requests,
+`self.client = get_client()`), is followed to its requests, and no Python file beside the run imports it; those
+requests get `model=D` (codemod/run/factories.py, codemod/rules/_factories.py).
+
 Unsafe fix (`--unsafe-fixes`): a client that a factory returns, or that is stored where the tool can't follow it,
 and that nothing else keeps on the dated API, moves with its `azure_deployment` dropped. That is right only if
 every request made through it passes the deployment as `model=`, which the tool cannot see; its finding lists the
@@ -51,6 +56,7 @@ from codemod.engine.deployments import deployment_of
 from codemod.engine.escapes import how_it_escapes, module_level_names, out_of_sight_uses
 from codemod.engine.stable import why_not_movable
 from codemod.rules import Rule
+from codemod.rules import _factories as factories
 from codemod.rules import _unsafe_deployment as unsafe_deployment
 from codemod.rules._deployment_vars import constant_model, env_lookup
 from codemod.rules._needs import AZURE_CLASSES
@@ -76,7 +82,7 @@ def blocker(ctx: RuleContext, client: Client) -> tuple | None:
             "hand: drop azure_deployment and pass the deployment as model= on every request through this client."
         )
     hidden = out_of_sight_uses(ctx.analysis, client)
-    if hidden:
+    if hidden and factories.followed(ctx, client, deployment, hidden) is None:
         line = ctx.position(hidden[0]).start.line
         how = how_it_escapes(ctx.analysis, hidden[0])
         reason = (
@@ -142,7 +148,14 @@ def apply(ctx: RuleContext) -> Changes:
                 _report_ignored(out, ignored)
             continue
         out.record.exported_clients.update(module_level_names(ctx.analysis, client))
-        if ctx.is_unsafe(client):
+        factory = factories.followed(ctx, client, deployment, out_of_sight_uses(ctx.analysis, client))
+        if factory is not None:
+            out.report("AOAI105", client.call, (
+                f"client-level deployment {ctx.code_for(deployment)} moved to model= on the requests made through "
+                f"{factory.name}(), here and in the files of the run that import it"), fixed=True)
+            uses = factories.uses_of(ctx, factory.name, f"{factory.name}()")
+            factories.give_model(ctx, out, uses.requests, factory.deployment)
+        elif ctx.is_unsafe(client):
             hidden = out_of_sight_uses(ctx.analysis, client)
             out.report("AOAI105", client.call, (
                 f"azure_deployment={ctx.code_for(deployment)} removed by an unsafe fix: the client goes out of sight "
@@ -166,6 +179,7 @@ def apply(ctx: RuleContext) -> Changes:
                 ops.replace["model"] = ("model", value)
             else:
                 ops.add.append(("model", value))
+    factories.note_factories(ctx, out)
     return out
 
 

@@ -65,7 +65,7 @@ def migrate_file(path: Path, options: Options, display: str | None = None) -> Fi
         data = path.read_bytes()
     except OSError as exc:
         return _error(path, shown, f"cannot read the file: {exc.strerror or exc}")
-    if not could_match(data, filters_for(options)[0]):
+    if not could_match(data, filters_for(options)[0]) and shown not in options.factory_imports:
         return FileOutcome(path, "skipped", original=data)
     return migrate_bytes(path, data, options, shown)
 
@@ -78,7 +78,7 @@ def migrate_bytes(path: Path, data: bytes, options: Options, shown: str) -> File
     text = None
     try:
         text = decode(data).text
-        if not may_act(text, filters_for(options)[1]):
+        if not may_act(text, filters_for(options)[1]) and shown not in options.factory_imports:
             return FileOutcome(path, "unchanged", original=data, old_text=text)
         from codemod.migration import migrate_source  # loads LibCST: only for files a rule may act on
 
@@ -191,7 +191,7 @@ def migrate_files(
             except OSError as exc:
                 outcomes[index] = _error(path, shown, f"cannot read the file: {exc.strerror or exc}")
                 continue
-            if could_match(data, words):
+            if could_match(data, words) or shown in options.factory_imports:
                 handed.add(index)
                 yield index, (path, data, options, shown)
             else:
@@ -255,6 +255,13 @@ def run(
         again = {o.path for o in outcomes if o.record.deployments}
         outcomes = _redo(outcomes, files, again, fixed_options, jobs)
         options = fixed_options
+    if any(o.record.factories for o in outcomes):
+        from codemod.run.factories import follow_factories
+
+        def redo(again: set[Path], with_options: Options) -> dict[Path, FileOutcome]:
+            return {o.path: o for o in migrate_files([(p, s) for p, s in files if p in again], with_options, jobs)}
+
+        outcomes, options = follow_factories(outcomes, files, options, redo)
     imported = _imported_clients(outcomes, files)
     if imported:
         shown_of = dict(files)

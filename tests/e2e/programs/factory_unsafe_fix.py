@@ -1,5 +1,6 @@
-"""A factory returns a client with a client-level deployment (AOAI105 out of sight); every caller passes the
-deployment as model=, so the unsafe fix (--unsafe-fixes) keeps each request on its deployment."""
+"""A factory returns a client with a client-level deployment, and one of its clients is stored where the tool can't
+follow it (AOAI105 out of sight); every caller passes the deployment as model=, so the unsafe fix (--unsafe-fixes)
+keeps each request on its deployment."""
 
 import os
 
@@ -25,4 +26,5 @@ def ask(question: str) -> str:
 
 
 print(ask("Hi!"))
-print(get_chat_client().chat.completions.create(model="gpt-4o-prod-01", messages=[]).choices[0].message.content)
+CLIENTS = {"chat": get_chat_client()}  # stored where the tool can't follow it: the safe fix does not apply
+print(CLIENTS["chat"].chat.completions.create(model="gpt-4o-prod-01", messages=[]).choices[0].message.content)
