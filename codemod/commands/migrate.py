@@ -100,9 +100,13 @@ def _run_stdin(options: Options) -> int:
     outcome = runner.migrate_bytes(Path("-"), data, options, "-")
     sys.stdout.buffer.write(outcome.new if outcome.status == "changed" and outcome.new is not None else data)
     sys.stdout.flush()
+    from codemod.commands.reporting import hidden_fixes, label
+
     for finding in outcome.findings:
         if finding.needs_person:
-            click.echo(f"-:{finding.line}:{finding.column}: {finding.code} {finding.message}", err=True)
+            click.echo(f"-:{finding.line}:{finding.column}: {label(finding)} {finding.message}", err=True)
+    if hidden_fixes(outcome.findings):
+        click.echo(hidden_fixes(outcome.findings), err=True)
     if outcome.status == "error":
         return EXIT_FILE_ERROR
     return EXIT_PENDING if any(f.needs_person for f in outcome.findings) else EXIT_OK

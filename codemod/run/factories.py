@@ -38,15 +38,11 @@ def follow_factories(
                   for name, (dep, line) in sorted(o.record.factories.items())]
     if not candidates:
         return outcomes, options
-    run_paths = {path.resolve() for path, _ in files}
     importers: dict[tuple[Path, str], list[Path]] = {}
-    outside: dict[tuple[Path, str], str] = {}
     for path, name, _, _ in candidates:
         importers[(path, name)] = [p for p, _ in files if p != path and p.suffix == ".py"
                                    and _imports(p, module_name(path), name)]
-        beside = _importer_beside_the_run(path, name, run_paths)
-        if beside is not None:
-            outside[(path, name)] = beside
+    outside = _importers_beside_the_run([(p, n) for p, n, _, _ in candidates], {p.resolve() for p, _ in files})
     tried = _factory_imports(candidates, importers, outside, shown_of)
     by_path = {o.path: o for o in outcomes}
     if tried:
@@ -63,7 +59,7 @@ def follow_factories(
     again = {p for p, s in files if s in followed or (s in tried and tried[s] != final.get(s))}
     if again:
         by_path.update(redo(again, options))
-    for (path, name), where in outside.items():
+    for (path, name), where in outside.items() if options.enabled("AOAI105") else ():
         _note_outside(by_path[path], shown_of[path], name, where, candidates)
     return [by_path[o.path] for o in outcomes], options
 
@@ -101,26 +97,39 @@ def _imports(path: Path, module: str, name: str) -> bool:
         return True  # unreadable: it may import the factory
 
 
-def _importer_beside_the_run(path: Path, name: str, run_paths: set[Path]) -> str | None:
-    """A Python file outside the run, in the project around `path`, that imports the factory (or a reason the
-    tool cannot tell)."""
-    root = _project_root(path.resolve())
-    module = module_name(path)
-    scanned = 0
+def _importers_beside_the_run(
+    factories: list[tuple[Path, str]], run_paths: set[Path]
+) -> dict[tuple[Path, str], str]:
+    """For each factory imported by a Python file outside the run, in the project around the factory's file, that
+    file (or why the tool cannot tell), in words. Each project is walked once."""
+    by_root: dict[Path, list[tuple[Path, str]]] = {}
+    for path, name in factories:
+        by_root.setdefault(_project_root(path.resolve()), []).append((path, name))
+    found: dict[tuple[Path, str], str] = {}
+    for root, wanted in by_root.items():
+        beside = _python_files(root, run_paths)
+        if beside is None:
+            why = f"the tool cannot tell whether a file outside this run uses it (over {MAX_SCANNED} files)"
+            found.update({key: why for key in wanted})
+            continue
+        for candidate in beside:
+            for key in [k for k in wanted if k not in found and _imports(candidate, module_name(k[0]), k[1])]:
+                found[key] = f"{candidate} (not part of this run) imports it"
+    return found
+
+
+def _python_files(root: Path, run_paths: set[Path]) -> list[Path] | None:
+    """The Python files under `root` that are not part of the run; None when there are too many to read."""
+    out: list[Path] = []
     for folder, dirs, filenames in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d not in SKIPPED_FOLDERS and not d.startswith("."))
         for filename in sorted(filenames):
-            if not filename.endswith(".py"):
-                continue
             candidate = Path(folder, filename)
-            if candidate.resolve() in run_paths:
-                continue
-            scanned += 1
-            if scanned > MAX_SCANNED:
-                return f"the tool cannot tell whether a file outside this run uses it (over {MAX_SCANNED} files)"
-            if _imports(candidate, module, name):
-                return f"{candidate} (not part of this run) imports it"
-    return None
+            if filename.endswith(".py") and candidate.resolve() not in run_paths:
+                out.append(candidate)
+                if len(out) > MAX_SCANNED:
+                    return None
+    return out
 
 
 def _project_root(path: Path) -> Path:
