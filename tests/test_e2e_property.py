@@ -93,9 +93,9 @@ KNOWN_TOOL_BUGS: dict[str, Callable[[Program], bool]] = {
     "requests through the instance's attribute": lambda p: (
         p.storage == "instance" and p.effective_deployment is not None and p.helper == "none"),
     # test_request_params_with_api_version_through_an_instance_attribute
-    "request params with api-version through the instance's attribute": lambda p: (
+    "extra_query with api-version through the instance's attribute": lambda p: (
         p.storage == "instance" and p.helper == "none"
-        and any(r.via == "kwargs" and any(k == "api-version" for k, _ in r.extra_query or ()) for r in p.requests)),
+        and any(any(k == "api-version" for k, _ in r.extra_query or ()) for r in p.requests)),
     # test_deployment_name_rebound_in_ways_the_tool_does_not_count
     "rebinding the tool does not count": lambda p: p.rebinding in ("walrus_comprehension", "match"),
     # test_key_from_an_unset_variable
