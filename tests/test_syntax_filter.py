@@ -152,3 +152,14 @@ def test_a_comment_inside_an_argument_is_not_an_azure_host() -> None:
         ")\n"
     )
     assert_same(source.encode())
+
+
+def test_plain_strings_leave_out_the_literal_parts_of_f_strings() -> None:
+    """A rule that reads only plain string values (dict keys, getenv names) is not woken by a URL's f-string
+    (`f"/jsonl/openai_ft?version_id={v}"` in a large test module held LibCST for seconds)."""
+    facts = read_facts('u = f"/jsonl/openai_ft?version_id={v:>{w}}"\nd = {"openai_api_version": "2024-10-21"}\n')
+    assert facts is not None
+    assert facts.plain_strings == ("openai_api_version", "2024-10-21")
+    assert Strings("openai.*version").met(facts) and Strings("openai.*version", plain=True).met(facts)
+    url_only = read_facts('u = f"/jsonl/openai_ft?version_id={v}"\nd = "2024-10-21"\n')
+    assert url_only is not None and not Strings("openai.*version", plain=True).met(url_only)

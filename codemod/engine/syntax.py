@@ -25,6 +25,7 @@ class Facts:
     identifiers: frozenset[str]  # names, attributes, keywords, parameters, imported and bound names
     strings: tuple[str, ...]  # string constants, f-string literal parts included
     star_imports: frozenset[str]  # modules imported with `*`: any name may come from them
+    plain_strings: tuple[str, ...] = ()  # string constants that are whole literals (no f-string parts)
 
 
 def read_facts(source: str | ast.Module) -> Facts | None:
@@ -52,6 +53,8 @@ class _Collector:
         self.bound: dict[str, str] = {}  # local name -> dotted name it was imported as
         self.identifiers: set[str] = set()
         self.strings: list[str] = []
+        self.string_ids: list[int] = []
+        self.parts: set[int] = set()  # ids of the literal parts of f-strings
         self.stars: set[str] = set()
         self.chains: list[list[str]] = []  # name, then attributes: ["oa", "AzureOpenAI"]
 
@@ -70,6 +73,9 @@ class _Collector:
             elif kind is ast.Constant:
                 if type(node.value) is str:
                     add_string(node.value)
+                    self.string_ids.append(id(node))
+            elif kind is ast.JoinedStr:  # ast.walk visits it before its parts
+                self.parts.update(id(part) for part in node.values)
             elif kind is ast.keyword or kind is ast.arg:
                 if node.arg:
                     add_identifier(node.arg)
@@ -77,7 +83,10 @@ class _Collector:
                 self._imported(node)
             elif kind in _NAMED:
                 add_identifier(node.name)
-        return Facts(frozenset(self._names()), frozenset(self.identifiers), tuple(self.strings), frozenset(self.stars))
+        plain = tuple(value for value, node_id in zip(self.strings, self.string_ids, strict=True)
+                      if node_id not in self.parts)
+        return Facts(frozenset(self._names()), frozenset(self.identifiers), tuple(self.strings), frozenset(self.stars),
+                     plain)
 
     def _imported(self, node: ast.Import | ast.ImportFrom) -> None:
         if isinstance(node, ast.Import):
@@ -256,20 +265,22 @@ class Identifiers(Need):
 
 @dataclass(frozen=True)
 class Strings(Need):
-    """A string constant in which `pattern` (a regular expression) is found, ignoring case."""
+    """A string constant in which `pattern` (a regular expression) is found, ignoring case. `plain`: only whole
+    literals count, not the literal parts of f-strings (for a rule that reads plain string values only)."""
 
     pattern: str
+    plain: bool = False
 
     def met(self, facts: Facts) -> bool:
         found = _compiled(self.pattern).search
-        return any(found(value) for value in facts.strings)
+        return any(found(value) for value in (facts.plain_strings if self.plain else facts.strings))
 
     def maybe(self, text: TextFacts) -> bool:
         # anchors of the pattern apply to whole strings: look for what they anchor anywhere in the text
         return _compiled(self.pattern.replace("^", "").replace("$", "")).search(text.raw) is not None
 
     def data(self) -> dict[str, Any]:
-        return {"strings": self.pattern}
+        return {"strings": self.pattern, "plain": True} if self.plain else {"strings": self.pattern}
 
 
 @dataclass(frozen=True)
@@ -311,7 +322,7 @@ def need_from_data(data: dict[str, Any]) -> Need:
     if "identifiers" in data:
         return Identifiers(data["identifiers"])
     if "strings" in data:
-        return Strings(data["strings"])
+        return Strings(data["strings"], plain=data.get("plain", False))
     if data.get("always"):
         return ALWAYS
     raise ValueError(f"not a need: {data!r}")

@@ -116,7 +116,7 @@ RULE = Rule(
         AZURE_CLASSES
         | MODULE_SETTINGS
         | Identifiers(r"openai.*version")
-        | Strings(r"openai.*version")
+        | Strings(r"openai.*version", plain=True)  # dict keys and getenv names: plain literals only
         | (Identifiers(r"openai") & Identifiers(r"^api_version$"))
     ),
     advisor=True,
