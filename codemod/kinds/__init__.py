@@ -34,6 +34,7 @@ Kinds, in the order `kinds_for` applies them to one file (each gets the text the
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import PurePath
 
 from codemod.findings import Finding
@@ -42,6 +43,7 @@ from codemod.kinds.base import Kind, KindResult, Migrate, Migrated, RunFacts
 __all__ = ["Kind", "KindResult", "Migrate", "Migrated", "RunFacts", "all_kinds", "kinds_for", "rewrite_file"]
 
 
+@lru_cache(maxsize=1)
 def all_kinds() -> tuple[Kind, ...]:
     """Every kind, in the order they apply to one file. Imported on demand: a run without such files pays
     nothing for them."""
