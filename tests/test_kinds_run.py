@@ -194,7 +194,33 @@ def test_a_document_that_is_not_utf8_is_reported_and_left_alone(repo: Path) -> N
 
 def test_documents_without_the_word_are_not_decoded(tmp_path: Path) -> None:
     (tmp_path / "a.md").write_bytes(b"# Notes\n\n```python\nprint(1)\n```\n\xff\xfe not even text\n")
-    (tmp_path / "b.md").write_text("```python\nfrom openai import AzureOpenAI\nAzureOpenAI(api_version='2024-02-01')\n```\n")
+    code = "from openai import AzureOpenAI\nAzureOpenAI(api_version='2024-02-01')\n"
+    (tmp_path / "b.md").write_text(f"```python\n{code}```\n")
     files = [(tmp_path / "a.md", "a.md"), (tmp_path / "b.md", "b.md")]
     result = runner.run([], Options(), "check", jobs=1, kind_files=files)
     assert [o.status for o in result.outcomes] == ["skipped", "changed"]
+
+
+def test_the_pull_request_body_lists_only_what_the_program_reads(repo: Path) -> None:
+    _, output = migrate("--check", "--output-format", "markdown", ".")
+    settings = output.split("### Environment variables to set")[1].split("\n### ")[0]
+    assert "`app/chat.py`" in settings
+    assert "README.md" not in settings and "docs/guide.rst" not in settings  # examples, not the program
+    assert "[requirements.txt](requirements.txt)" in output
+
+
+def test_a_byte_order_mark_and_crlf_are_kept(repo: Path) -> None:
+    (repo / "requirements.txt").write_bytes(b"\xef\xbb\xbfopenai==1.40.0  # pinned\r\nrequests\r\n")
+    migrate(".")
+    assert (repo / "requirements.txt").read_bytes() == b"\xef\xbb\xbfopenai==1.106.0  # pinned\r\nrequests\r\n"
+
+
+def test_pages_without_the_word_load_no_parser(tmp_path: Path) -> None:
+    from tests.test_startup import HEAVY, imported_by
+
+    for n in range(40):
+        (tmp_path / f"page_{n}.md").write_text(f"# Page {n}\n\n```python\nprint({n})\n```\n")
+    (tmp_path / "requirements.txt").write_text("requests\n")
+    code, modules = imported_by(["--check", "."], tmp_path)
+    assert code == 0
+    assert modules & HEAVY == set()
