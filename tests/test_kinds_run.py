@@ -224,3 +224,17 @@ def test_pages_without_the_word_load_no_parser(tmp_path: Path) -> None:
     code, modules = imported_by(["--check", "."], tmp_path)
     assert code == 0
     assert modules & HEAVY == set()
+
+
+def test_the_process_pool_gives_the_same_files(repo: Path) -> None:
+    for n in range(runner.POOL_THRESHOLD + 6):  # enough files for the pool: documents go through it too
+        (repo / "app" / f"plain_{n}.py").write_text(f"import os\n\nVALUE = os.getenv('X{n}')\n")
+    migrate("--jobs", "2", ".")
+    assert {k: v for k, v in tree(repo).items() if "/plain_" not in k} == tree(REPO / "after")
+
+
+def test_extend_include_must_be_a_list_of_strings(repo: Path) -> None:
+    (repo / "pyproject.toml").write_text('[tool.aoai-migrate]\nextend-include = "*.txt"\n')
+    code, output = migrate("--check", ".")
+    assert code == 2
+    assert "extend-include" in output and "must be a list of strings" in output

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path, PurePath
 
+from codemod.kinds import kinds_for
 from codemod.run.discovery import NameFilter, _glob_regex
 
 PYTHON = (".py", ".ipynb")
@@ -27,11 +28,8 @@ _BY_NAME_ONLY = (".txt", ".in")  # requirement files: `requirements/dev.txt` is 
 
 def is_kind_file(path: PurePath) -> bool:
     """A file the kinds read instead of the engine (every name but `.py`, `.ipynb` and names no kind reads)."""
-    if path.suffix in PYTHON:
-        return False
-    from codemod.kinds import kinds_for
-
-    return bool(kinds_for(path))
+    name = path.name
+    return not name.endswith(PYTHON) and bool(kinds_for(path))
 
 
 class Includes:
@@ -57,7 +55,7 @@ class Includes:
                 return True
             if name.endswith(_BY_NAME_ONLY) or self._named(name):
                 return True
-            return _name_walked_by_default(name)
+            return _named_walked_by_default("", name)
 
         return include
 
@@ -65,7 +63,7 @@ class Includes:
         """Whether a walked non-Python file goes to its kinds."""
         if not is_kind_file(path):
             return False
-        if _walked_by_default(path) or self._named(path.name):
+        if _named_walked_by_default(path.parent.name, path.name) or self._named(path.name):
             return True
         rel = os.path.relpath(os.path.abspath(path), self.root).replace(os.sep, "/")
         return any(regex.fullmatch(rel) for regex in self._anchored)
@@ -74,15 +72,12 @@ class Includes:
         return any(r.match(name) for r in self._names) or any(r.match(name) for r in self._last_parts)
 
 
-@lru_cache(maxsize=4096)  # a walk meets the same names again and again (`__init__.py`, `index.ts`, `README.md`)
-def _name_walked_by_default(name: str) -> bool:
-    return _walked_by_default(PurePath(name))
-
-
-def _walked_by_default(path: PurePath) -> bool:
-    from codemod.kinds import kinds_for
+@lru_cache(maxsize=8192)  # a walk meets the same names again and again (`__init__.py`, `index.ts`, `README.md`)
+def _named_walked_by_default(folder: str, name: str) -> bool:
+    """Every kind decides by the file's name and its folder's name (codemod.kinds.kinds_for)."""
     from codemod.kinds.docs import WALKED_BY_DEFAULT
 
+    path = PurePath(folder, name)
     kinds = [kind.name for kind in kinds_for(path)]
     if kinds == ["docs"]:
         return path.suffix.lower() in WALKED_BY_DEFAULT

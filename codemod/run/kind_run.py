@@ -17,6 +17,7 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path, PurePath
 
 from codemod.findings import Finding
@@ -31,8 +32,14 @@ from codemod.run.source import MAX_BYTES, SourceError
 _VERSION_WORD = re.compile(rb"version", re.IGNORECASE)
 
 
-def enabled_kinds(path: PurePath, options: Options) -> list[Kind]:
-    return [k for k in kinds_for(path) if not k.codes or any(options.enabled(code) for code in k.codes)]
+def enabled_kinds(path: PurePath, options: Options) -> tuple[Kind, ...]:
+    return _enabled(tuple(kinds_for(path)), options.select, options.ignore)
+
+
+@lru_cache(maxsize=256)  # asked once per file: the answer depends only on the kinds and the codes chosen
+def _enabled(kinds: tuple[Kind, ...], select: frozenset[str] | None, ignore: frozenset[str]) -> tuple[Kind, ...]:
+    options = Options(select=select, ignore=ignore)
+    return tuple(k for k in kinds if not k.codes or any(options.enabled(code) for code in k.codes))
 
 
 def runs_after_code(path: PurePath, options: Options) -> bool:

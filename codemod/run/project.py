@@ -110,7 +110,7 @@ def load_project(
         elif file.path.suffix in (".py", ".ipynb") or file.explicit:
             project.files.append((file.path, display_path(file.path)))
     if other_files:
-        seen = {os.path.realpath(path) for path, _ in project.kind_files}
+        seen = {os.path.realpath(path) for path, _ in project.kind_files if path.name.startswith(".env")}
         for path in env_files(paths):  # usually gitignored, so the walk did not keep them
             if os.path.realpath(path) not in seen:
                 seen.add(os.path.realpath(path))

@@ -15,6 +15,7 @@ from codemod.findings import Finding
 from codemod.options import Options
 from codemod.record import MigrationResult
 from codemod.run.filters import could_match, filters_for, may_act
+from codemod.run.kind_files import is_kind_file as is_other  # documentation, dependency, settings files
 from codemod.run.outcome import FileOutcome as FileOutcome
 from codemod.run.outcome import RunResult as RunResult
 from codemod.run.outcome import Status as Status
@@ -73,18 +74,9 @@ def migrate_bytes(path: Path, data: bytes, options: Options, shown: str) -> File
     return _outcome(path, data, decode(data), result)
 
 
-def is_other(path: Path) -> bool:
-    """A file for the file kinds (documentation, dependency, settings files), not for the engine."""
-    if path.suffix in (".py", ".ipynb"):
-        return False
-    from codemod.run.kind_files import is_kind_file
-
-    return is_kind_file(path)
-
-
-def _passes_filter(path: Path, data: bytes, options: Options) -> bool:
+def _passes_filter(path: Path, data: bytes, options: Options, other: bool | None = None) -> bool:
     """The byte filter: the enabled rules' words for Python files, the kinds' words for the others."""
-    if is_other(path):
+    if other if other is not None else is_other(path):
         from codemod.run.kind_run import enabled_kinds, worth_reading
 
         return worth_reading(data, enabled_kinds(path, options))
@@ -183,7 +175,7 @@ def migrate_files(
                 outcomes[index] = _error(path, shown, f"cannot read the file: {exc.strerror or exc}")
                 continue
             other = is_other(path)
-            if _passes_filter(path, data, options) if other else could_match(data, words):
+            if _passes_filter(path, data, options, True) if other else could_match(data, words):
                 handed.add(index)
                 yield index, (path, data, options, shown)
                 continue
