@@ -238,3 +238,17 @@ def test_extend_include_must_be_a_list_of_strings(repo: Path) -> None:
     code, output = migrate("--check", ".")
     assert code == 2
     assert "extend-include" in output and "must be a list of strings" in output
+
+
+def test_only_the_python_blocks_of_a_document_change() -> None:
+    def fences(text: str) -> list[tuple[str, str]]:
+        parts = text.split("```")[1::2]  # the fenced blocks of this page: (info string, body)
+        return [(part.split("\n", 1)[0], part.split("\n", 1)[1]) for part in parts]
+
+    before = fences((REPO / "before/README.md").read_text())
+    after = fences((REPO / "after/README.md").read_text())
+    assert [info for info, _ in before] == [info for info, _ in after] == ["bash", "python", "json", "python", "pycon"]
+    unchanged = [before[i] == after[i] for i in range(len(before))]
+    assert unchanged == [True, False, True, True, False]  # shell, JSON and the fragment that does not parse stay
+    outside = [(REPO / d / "README.md").read_text().split("```")[0::2] for d in ("before", "after")]
+    assert outside[0] == outside[1]  # and every byte around the blocks
