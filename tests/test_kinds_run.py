@@ -252,3 +252,14 @@ def test_only_the_python_blocks_of_a_document_change() -> None:
     assert unchanged == [True, False, True, True, False]  # shell, JSON and the fragment that does not parse stay
     outside = [(REPO / d / "README.md").read_text().split("```")[0::2] for d in ("before", "after")]
     assert outside[0] == outside[1]  # and every byte around the blocks
+
+
+def test_gitignored_env_files_are_still_read_and_env_itself_never_written(repo: Path) -> None:
+    (repo / ".gitignore").write_text(".env\n.env.*\n")
+    (repo / ".git").mkdir()
+    code, output = migrate("--output-format", "json", ".")
+    assert (repo / ".env").read_bytes() == (REPO / "before/.env").read_bytes()
+    assert (repo / ".env.example").read_bytes() == (REPO / "after/.env.example").read_bytes()
+    assert (".env", 3, "AOAI307", "info") in rows(json.loads(output))
+    migrate("--output-format", "json", ".env")  # named: reported, never edited
+    assert (repo / ".env").read_bytes() == (REPO / "before/.env").read_bytes()
