@@ -60,3 +60,6 @@ class Kind:
     # The codes its findings carry, so `--select` / `--ignore` can turn the kind off: skip it when none is
     # enabled. Empty for the kinds that run the engine: `RunFacts.migrate` applies the run's options itself.
     codes: frozenset[str] = frozenset()
+    # The run's byte filter for the kind: a file whose bytes hold none of these words (any ASCII case) is one
+    # the kind neither changes nor reports on, so the runner does not decode it. Empty: every file is read.
+    words: tuple[bytes, ...] = ()

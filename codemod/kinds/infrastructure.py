@@ -71,5 +71,5 @@ def _endpoint_message(match: re.Match[str]) -> str:
 
 KIND = Kind(
     "infrastructure", handles, rewrite, after_code=False, edits=False,
-    codes=frozenset({"AOAI307", "AOAI308", "AOAI102"}),
+    codes=frozenset({"AOAI307", "AOAI308", "AOAI102"}), words=(b"version", b"openai/deployments/"),
 )

@@ -4,8 +4,8 @@
 Each module records what its migrated code needs from the openai package: 1.106.0 when a token provider becomes
 `api_key` (a callable `api_key`), 1.66.0 for `client.responses`. A migrate run counts only the clients it moves; the
 advisor alone, every Azure client. At the end of the run the `openai` requirement in `requirements*.txt`,
-`pyproject.toml`, `setup.cfg` and `Pipfile` is checked against the highest need, and a pin below it is reported
-with the version to raise it to.
+`pyproject.toml`, `setup.cfg` and `Pipfile` is checked against the highest need, and a pin below it is raised (or
+reported with the version to raise it to), and a lock file that holds an older release is reported.
 
 ## Why
 An older openai package rejects a callable `api_key`, or has no `client.responses`: the migrated program fails at
@@ -18,8 +18,11 @@ provider passed as api_key); raise it to openai>=1.106.0
 ```
 
 ## Fix safety
-Report only today (codemod/kinds raises such pins byte-exactly; lock files and hashed requirements are always
-reported with the command that regenerates them).
+A migrate run raises the pin in place (codemod/kinds/: requirement files, `pyproject.toml`, `setup.cfg`, `Pipfile`),
+editing only the version so that the requirement admits the needed version and nothing older; comments, markers
+and extras are kept. An upper bound below the needed version, a wildcard or `===` pin and a pin on openai 0.x are
+reported, not edited. Lock files and hashed requirements are always reported with the command that regenerates
+them. `aoai-migrate advise` only reports.
 
 Fixtures: fixtures/advisor/pins/.
 """
