@@ -58,7 +58,8 @@ def sdk_needs_of(ctx: RuleContext) -> dict[str, str]:
         requests = [r for c in ctx.migrated for r in c.requests]
         if ctx.plan.module_settings_move:
             requests += ctx.analysis.module_requests
-    provider = provider or any(_v1_provider(ctx, v1) for v1 in azure_v1_clients(ctx))
+    if ctx.enabled("AOAI306"):  # what no rule of this run changes is only this rule's to count
+        provider = provider or any(_v1_provider(ctx, v1) for v1 in azure_v1_clients(ctx))
     responses = any(r.path[:1] == ("responses",) for r in requests)
     return checks.sdk_needs(provider, responses)
 

@@ -43,11 +43,14 @@ _GUARDS = (cst.If, cst.Assert, cst.While)
 
 def apply(ctx: RuleContext) -> Changes:
     out = ctx.changes()
-    v1_calls = {v1.call for v1 in azure_v1_clients(ctx) if ctx.active("AOAI403", v1.call)}
+    v1_clients = azure_v1_clients(ctx)
     moved = {c.call for c in ctx.migrated}
     staying = [c for c in ctx.analysis.clients if c.azure and c.call is not None and c.call not in moved]
-    if not (v1_calls or moved) or staying or (ctx.analysis.module_settings and not ctx.plan.module_settings_move):
+    settings_stay = ctx.analysis.module_settings and not (ctx.plan and ctx.plan.module_settings_move)
+    if not (v1_clients or moved) or staying or settings_stay:
         return out
+    # where AOAI403 (or the migration) removes api_version=name, that use of the name goes away too
+    v1_calls = {v1.call for v1 in v1_clients if ctx.active("AOAI403", v1.call)}
     for read in _env_reads(ctx):
         variable = _variable(ctx, read)
         if variable is None:

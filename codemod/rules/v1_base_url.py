@@ -6,7 +6,7 @@ Azure OpenAI resource address: a literal or f-string on an Azure OpenAI host (`*
 `*.services.ai.azure.com`, `*.cognitiveservices.azure.com`) with no path, or one ending in `/openai`, gets
 `/openai/v1/` appended, folded into the literal as AOAI102 does. A `base_url` read from a variable named like an
 Azure endpoint (`AZURE_OPENAI_ENDPOINT`, `settings.azure_openai_endpoint`) is reported with the exact expression to
-use. A literal Azure host with another path is reported.
+use. A literal Azure host with another path (`/models`, another Azure AI API) is left alone.
 
 ## Why
 The v1 API lives under `{endpoint}/openai/v1/`: `OpenAI` sends its requests to `{base_url}/chat/completions`, and
@@ -75,14 +75,7 @@ def _literal_host(ctx: RuleContext, out: Changes, v1: V1Client, base_url: cst.Ar
     folded = exprs.base_url_to_v1(value)  # ".../openai" -> ".../openai/v1/"
     new = folded[0] if folded is not None else (exprs.v1_base_url(value) if bare_azure_host(value) else None)
     if new is None:
-        out.report(
-            CODE,
-            base_url,
-            f"base_url {ctx.code_for(value)} is an Azure OpenAI host with a path the v1 API does not serve; the v1 "
-            "API lives under https://RESOURCE.openai.azure.com/openai/v1/ (a base_url without that path answers "
-            "404): point base_url there.",
-        )
-        return
+        return  # another path on the host (`/models`, Azure AI model inference): not the tool's to guess
     out.edits.call(v1.call).replace["base_url"] = ("base_url", new)
     out.report(CODE, base_url, f"base_url -> {ctx.code_for(new)} (the v1 API lives under /openai/v1/)", fixed=True)
 
