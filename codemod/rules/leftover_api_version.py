@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from codemod.engine.analysis import string_value
+from codemod.engine.analysis import is_none, string_value
 from codemod.engine.context import Changes, RuleContext
 from codemod.engine.syntax import Strings
 from codemod.rules import Rule
@@ -57,15 +57,17 @@ def apply(ctx: RuleContext) -> Changes:
             continue
         statement = _statement(ctx, read)
         if isinstance(statement, _GUARDS):
-            out.report(CODE, read, f"this guard checks {variable}, which no client uses any more (the v1 API has "
-                       "no api-version): remove it, or the program demands a variable it ignores.")
+            if _guard(ctx, read):
+                out.report(CODE, read, f"this check demands {variable}, which no client uses any more (the v1 API "
+                           "has no api-version): remove it, or the program requires a variable it ignores.")
             continue
         target = _assigned_name(statement, read)
         uses = ctx.analysis.references_of(target) if target is not None else None
         if uses is None or not all(_guard(ctx, use) or _dropped(ctx, use, v1_calls | moved) for use in uses):
             continue
-        out.report(CODE, read, f"{target.value} reads {variable}, which no client uses any more (the v1 API has no "
-                   "api-version): remove the read and its checks, or the program demands a variable it ignores.")
+        out.report(CODE, read, f"{target.value} reads {variable}, which nothing in this module uses any more but "
+                   "checks (the v1 API has no api-version): remove the read and its checks unless another module "
+                   "imports it; as it is, the program demands a variable it ignores.")
     return out
 
 
@@ -110,8 +112,32 @@ def _within(ctx: RuleContext, node: cst.CSTNode, tree: cst.CSTNode) -> bool:
 
 
 def _guard(ctx: RuleContext, use: cst.CSTNode) -> bool:
-    """The name is only checked here: the test of an `if`, `while` or `assert`."""
-    return isinstance(_statement(ctx, use), _GUARDS)
+    """The value is only checked for presence here: the test of an `if`, `while` or `assert` that is the value
+    itself, `not` it, or a comparison with None or "" (`if api_version == "2024-02-01":` chooses, it does not check)."""
+    statement = _statement(ctx, use)
+    if not isinstance(statement, _GUARDS):
+        return False
+    node: cst.CSTNode = use
+    while node is not statement.test:
+        parent = ctx.meta.parent(node)
+        if parent is None or not _presence_check(parent):
+            return False
+        node = parent
+    return True
+
+
+def _presence_check(node: cst.CSTNode) -> bool:
+    if isinstance(node, cst.UnaryOperation):
+        return isinstance(node.operator, cst.Not)
+    if isinstance(node, cst.BooleanOperation):
+        return True
+    if isinstance(node, cst.Comparison):
+        return all(
+            isinstance(c.operator, (cst.Is, cst.IsNot, cst.Equal, cst.NotEqual))
+            and (is_none(c.comparator) or string_value(c.comparator) == "")
+            for c in node.comparisons
+        )
+    return False
 
 
 def _dropped(ctx: RuleContext, use: cst.CSTNode, calls: set[cst.Call]) -> bool:
