@@ -160,7 +160,3 @@ def provider_kind(ctx: RuleContext, expr: cst.BaseExpression, depth: int = 0) ->
     values = ctx.analysis.bound_values(expr)
     kinds = {provider_kind(ctx, value, depth + 1) for value in values or []}
     return kinds.pop() if len(kinds) == 1 else None
-
-
-def is_provider(kind: str | None) -> bool:
-    return kind is not None
