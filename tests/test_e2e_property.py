@@ -92,6 +92,9 @@ KNOWN_TOOL_BUGS: dict[str, Callable[[Program], bool]] = {
     # test_deployment_client_used_through_an_instance_attribute
     "requests through the instance's attribute": lambda p: (
         p.storage == "instance" and p.effective_deployment is not None and p.helper == "none"),
+    # test_api_version_query_through_an_instance_attribute
+    "api-version query through the instance's attribute": lambda p: (
+        p.storage == "instance" and p.helper == "none" and any(r.extra_query for r in p.requests)),
     # test_deployment_name_rebound_in_ways_the_tool_does_not_count
     "rebinding the tool does not count": lambda p: p.rebinding in ("walrus_comprehension", "match"),
     # test_key_from_an_unset_variable

@@ -94,6 +94,35 @@ def test_deployment_client_used_through_an_instance_attribute(azure: AzureServer
     assert_same_requests_or_reported(source, azure, tmp_path)
 
 
+@known("a request made through the instance's attribute outside the class keeps its extra_query api-version "
+       "while the client moves to the v1 API, which rejects it (400); the client should stay dated, reported")
+def test_api_version_query_through_an_instance_attribute(azure: AzureServer, tmp_path: Path) -> None:  # noqa: F811
+    source = program('''
+        import os
+
+        from openai import AzureOpenAI
+
+
+        class Assistant:
+            def __init__(self):
+                self.client = AzureOpenAI(
+                    azure_endpoint=os.environ["AZURE_OPENAI_ENDPOINT"],
+                    api_key=os.environ["AZURE_OPENAI_API_KEY"],
+                    api_version="2024-10-21",
+                )
+
+
+        assistant = Assistant()
+        reply = assistant.client.chat.completions.create(
+            model="gpt-4o-prod-01",
+            messages=[{"role": "user", "content": "x"}],
+            extra_query={"api-version": "2024-10-21"},
+        )
+        print(reply.choices[0].message.content)
+    ''')
+    assert_same_requests_or_reported(source, azure, tmp_path)
+
+
 @known("a client with azure_deployment stored on self, in a class whose base class comes from another module (where "
        "the requests are made), loses azure_deployment without a finding")
 def test_deployment_client_on_self_of_a_class_with_an_imported_base(tmp_path: Path) -> None:

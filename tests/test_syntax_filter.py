@@ -80,7 +80,7 @@ def test_generated_modules_give_the_same_result_filtered(source: str) -> None:
     event(assert_same(data))
 
 
-@pytest.mark.parametrize("selected", ["AOAI1", "AOAI2", "AOAI3", "AOAI107"])
+@pytest.mark.parametrize("selected", ["AOAI1", "AOAI2", "AOAI3", "AOAI4", "AOAI107"])
 def test_selecting_rules_narrows_the_filter_without_changing_results(selected: str) -> None:
     options = Options(select=frozenset({selected}))
     for seed in SEEDS[::3]:

@@ -4,8 +4,8 @@
 For a client that moves to the v1 API, and for its copies (`copy()` / `with_options()`): `api_version=` is
 removed, and so is an `"api-version"` key of `default_query=` / `set_default_query=`; requests made through it lose
 the key from `extra_query=`. An emptied `default_query` or `extra_query` drops its argument; an emptied
-`set_default_query` stays as `{}` (it still replaces the client's query). An `OpenAI` client already on the v1 path
-loses the key too. An `OpenAI` client that sends an api-version to a `base_url` the tool cannot read is reported.
+`set_default_query` stays as `{}` (it still replaces the client's query). An `OpenAI` client already on the v1 API
+that still sends an api-version is AOAI403's.
 
 ## Why
 The v1 API has no dated versions: a request that carries one is rejected. `OpenAI` and its `copy()` take no
@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from codemod.engine.analysis import Client, has_key, keyword_arg, sends_api_version, string_value
+from codemod.engine.analysis import Client, has_key, keyword_arg, string_value
 from codemod.engine.context import Changes, RuleContext
 from codemod.engine.edits import drop_items
 from codemod.engine.escapes import module_level_names, out_of_sight_uses
@@ -113,15 +113,14 @@ def apply(ctx: RuleContext) -> Changes:
         if version is not None:
             out.edits.call(client.call).remove.add("api_version")
             out.report("AOAI103", version, "api_version removed (the v1 API has none)", fixed=True)
-        _drop_query_key(ctx, out, client.call, "default_query")
+        drop_query_key(ctx, out, client.call, "default_query")
         for copy in ctx.reach().of(client).copies:
             _migrate_copy(ctx, out, copy)
-    _v1_clients(ctx, out)
     for request in ctx.analysis.requests:
         client = request.client
-        if client is not None and (ctx.is_migrated(client) or client.base_url_has("/openai/v1")):
+        if client is not None and ctx.is_migrated(client):
             if ctx.active("AOAI103", request.call):
-                _drop_query_key(ctx, out, request.call, "extra_query")
+                drop_query_key(ctx, out, request.call, "extra_query")
         elif client is not None and client.call is None:
             extra = keyword_arg(request.call, "extra_query")
             if extra is not None and has_key(extra.value, KEY):
@@ -134,25 +133,6 @@ def apply(ctx: RuleContext) -> Changes:
     return out
 
 
-def _v1_clients(ctx: RuleContext, out: Changes) -> None:
-    for client in ctx.analysis.clients:
-        if client.azure or client.call is None or not ctx.active("AOAI103", client.call):
-            continue
-        if client.base_url_has("/openai/v1"):
-            _drop_query_key(ctx, out, client.call, "default_query")  # a v1 client: Azure rejects api-version
-        elif sends_api_version(client.call) and not any(
-            "/deployments" in text for text in ctx.analysis.base_url_texts(client)
-        ):  # a dated /deployments/ URL is AOAI102's to report
-            out.report(
-                "AOAI103",
-                client.kwarg("default_query") or client.call,
-                "this OpenAI client sends api-version, which the v1 API rejects, to a base_url the tool "
-                "cannot read; if base_url is <resource>/openai/v1/, remove 'api-version' from default_query; "
-                "if it is a dated /openai/deployments/ URL, point it at /openai/v1/ and pass the deployment "
-                "as model=.",
-            )
-
-
 def _migrate_copy(ctx: RuleContext, out: Changes, copy: cst.Call) -> None:
     """copy() / with_options() of a migrated client: OpenAI's copy() takes no api_version (TypeError)."""
     method = copy.func.attr.value if isinstance(copy.func, cst.Attribute) else "copy"
@@ -162,7 +142,7 @@ def _migrate_copy(ctx: RuleContext, out: Changes, copy: cst.Call) -> None:
         out.report("AOAI103", version, f"api_version removed from {method}() (the v1 API has none)", fixed=True)
     # default_query= merges into the client's query, so a key-less one can go; set_default_query= replaces the
     # client's query, so an emptied one stays as `{}` (it still clears the client's other keys).
-    _drop_query_key(ctx, out, copy, "default_query")
+    drop_query_key(ctx, out, copy, "default_query")
     replaced = keyword_arg(copy, "set_default_query")
     if replaced is None or not isinstance(replaced.value, cst.Dict):
         return
@@ -171,16 +151,17 @@ def _migrate_copy(ctx: RuleContext, out: Changes, copy: cst.Call) -> None:
         out.edits.replace(replaced.value, cst.Dict([]))
         out.report("AOAI103", replaced, "'api-version' removed from set_default_query (now {})", fixed=True)
     else:
-        _drop_query_key(ctx, out, copy, "set_default_query")
+        drop_query_key(ctx, out, copy, "set_default_query")
 
 
-def _drop_query_key(ctx: RuleContext, out: Changes, call: cst.Call, keyword: str) -> None:
+def drop_query_key(ctx: RuleContext, out: Changes, call: cst.Call, keyword: str, code: str = "AOAI103") -> None:
+    """Remove the "api-version" key of `keyword=` (a dict literal) on `call`; an emptied dict drops its argument."""
     arg = keyword_arg(call, keyword)
     if arg is None:
         return
     if not isinstance(arg.value, cst.Dict):
         out.report(
-            "AOAI103",
+            code,
             arg,
             f"{keyword} is not a dict literal; make sure it carries no 'api-version' (the v1 API rejects it).",
         )
@@ -189,7 +170,7 @@ def _drop_query_key(ctx: RuleContext, out: Changes, call: cst.Call, keyword: str
     has_key = [e for e in elements if isinstance(e, cst.DictElement) and string_value(e.key) == KEY]
     if not has_key:
         return
-    out.report("AOAI103", has_key[0], f"'api-version' removed from {keyword}", fixed=True)
+    out.report(code, has_key[0], f"'api-version' removed from {keyword}", fixed=True)
     if len(has_key) == len(elements):
         out.edits.call(call).remove.add(keyword)
         return

@@ -114,8 +114,8 @@ def _migrate_constructor(ctx: RuleContext, out: Changes, client: Client) -> None
     if key is not None and is_none(key.value) and (provider or token):
         ops.remove.add("api_key")
     if provider is not None:
-        if client.is_async and not _known_async(ctx, provider.value, 0):
-            ops.replace["azure_ad_token_provider"] = ("api_key", _adapted(ctx, out, provider.value))
+        if client.is_async and not known_async(ctx, provider.value, 0):
+            ops.replace["azure_ad_token_provider"] = ("api_key", adapted(ctx, out, provider.value))
             message = (
                 "azure_ad_token_provider -> api_key; AsyncOpenAI awaits api_key(), so the provider, not "
                 f"known to be async, is wrapped in {ADAPTER}()"
@@ -152,7 +152,8 @@ def _getenv(out: Changes) -> cst.BaseExpression:
     return exprs.getenv(KEY_VAR)
 
 
-def _adapted(ctx: RuleContext, out: Changes, provider: cst.BaseExpression) -> cst.Call:
+def adapted(ctx: RuleContext, out: Changes, provider: cst.BaseExpression) -> cst.Call:
+    """`provider` wrapped in the adapter, which is added to the module once (AOAI402 and AOAI403 use it too)."""
     if not any(isinstance(s, cst.FunctionDef) and s.name.value == ADAPTER for s in ctx.module.body):
         if not out.edits.prelude:
             out.edits.prelude.extend(cst.parse_module(_ADAPTER_SOURCE).body)
@@ -161,7 +162,7 @@ def _adapted(ctx: RuleContext, out: Changes, provider: cst.BaseExpression) -> cs
     return cst.Call(func=cst.Name(ADAPTER), args=[cst.Arg(provider.deep_clone())])
 
 
-def _known_async(ctx: RuleContext, expr: cst.BaseExpression, depth: int) -> bool:
+def known_async(ctx: RuleContext, expr: cst.BaseExpression, depth: int) -> bool:
     """True when the provider is certainly async: azure.identity.aio's provider or an `async def`."""
     if depth > 10:
         return False
@@ -176,7 +177,7 @@ def _known_async(ctx: RuleContext, expr: cst.BaseExpression, depth: int) -> bool
         ):
             return True
         values = ctx.analysis.bound_values(expr)
-        return bool(values) and all(_known_async(ctx, v, depth + 1) for v in values or [])
+        return bool(values) and all(known_async(ctx, v, depth + 1) for v in values or [])
     return False
 
 
@@ -195,8 +196,8 @@ def _migrate_copy(ctx: RuleContext, out: Changes, client: Client, copy: cst.Call
             ops.remove.add(name)
             continue
         converted = True
-        if name == "azure_ad_token_provider" and client.is_async and not _known_async(ctx, arg.value, 0):
-            ops.replace[name] = ("api_key", _adapted(ctx, out, arg.value))
+        if name == "azure_ad_token_provider" and client.is_async and not known_async(ctx, arg.value, 0):
+            ops.replace[name] = ("api_key", adapted(ctx, out, arg.value))
             message = f"{name} -> api_key in {method}(), wrapped in {ADAPTER}() (AsyncOpenAI awaits api_key())"
         else:
             ops.replace[name] = ("api_key", None)
