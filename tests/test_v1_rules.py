@@ -146,10 +146,10 @@ def test_aoai306_fires_for_code_already_on_the_v1_api(tmp_path: Path) -> None:
         'provider = get_bearer_token_provider(DefaultAzureCredential(), "https://ai.azure.com/.default")\n'
         'client = OpenAI(base_url="https://x.openai.azure.com/openai/v1/", api_key=provider)\n'
     )
-    result = CliRunner().invoke(main, ["--check", str(tmp_path)])
-    assert f"{tmp_path / 'requirements.txt'}:1:1: AOAI306" in result.output and "1.106.0" in result.output
+    result = CliRunner().invoke(main, ["--diff", str(tmp_path)])  # the pin is raised (AOAI306, fixed)
+    assert "+openai==1.106.0" in result.output and "-openai==1.50.0" in result.output, result.output
     (tmp_path / "app.py").write_text(
         'from openai import OpenAI\nclient = OpenAI(base_url="https://x.openai.azure.com/openai/v1/", api_key="k")\n'
     )
-    keyed = CliRunner().invoke(main, ["--check", str(tmp_path)])
-    assert "AOAI306" not in keyed.output
+    keyed = CliRunner().invoke(main, ["--diff", str(tmp_path)])
+    assert "AOAI306" not in keyed.output and "openai==1.106.0" not in keyed.output
