@@ -203,8 +203,6 @@ def test_endpoint_from_an_unset_variable(azure: AzureServer, tmp_path: Path) -> 
     assert_same_requests_or_reported(source, azure, tmp_path)
 
 
-@known("openai<1.0 module settings (openai.api_base, an openai==0.28 pin) are rewritten to 1.x names: openai 0.x "
-       "ignores openai.base_url, so with api_type 'openai' and api_base gone the Azure key goes to api.openai.com")
 def test_openai_0x_module_settings_are_reported_not_rewritten(tmp_path: Path) -> None:
     (tmp_path / "requirements.txt").write_text("openai==0.28.1\n", encoding="utf-8")
     source = program('''
@@ -225,8 +223,6 @@ def test_openai_0x_module_settings_are_reported_not_rewritten(tmp_path: Path) ->
 # 3. Silent skips.
 
 
-@known("module settings are rewritten while a later openai.api_type = 'azure_ad' (an openai<1.0 value) stays, "
-       "with no finding")
 def test_a_second_api_type_is_not_left_in_silence(tmp_path: Path) -> None:
     source = program('''
         import os
