@@ -244,8 +244,6 @@ def test_a_second_api_type_is_not_left_in_silence(tmp_path: Path) -> None:
 # 4. Noisy findings (they need a person, so the run exits 1, for nothing).
 
 
-@known("a v1 client's default_query api-version 'preview' is removed; the v1 API accepts 'v1' and 'preview', and "
-       "'preview' turns on the preview features the code may rely on")
 def test_preview_api_version_of_a_v1_client_is_kept(tmp_path: Path) -> None:
     source = program('''
         import os

@@ -5,10 +5,14 @@ For a client that moves to the v1 API, and for its copies (`copy()` / `with_opti
 removed, and so is an `"api-version"` key of `default_query=` / `set_default_query=`; requests made through it lose
 the key from `extra_query=`. An emptied `default_query` or `extra_query` drops its argument; an emptied
 `set_default_query` stays as `{}` (it still replaces the client's query). An `OpenAI` client already on the v1 path
-loses the key too. An `OpenAI` client that sends an api-version to a `base_url` the tool cannot read is reported.
+loses a dated version too. The v1 API's own values stay where requests already go to the v1 path: `"v1"` and
+`"preview"` (which turns on preview features); `AzureOpenAI(base_url=<.../openai/v1/>, api_version="preview")`
+becomes `OpenAI(..., default_query={"api-version": "preview"})`; `"latest"`, which the v1 API does not list, is
+reported. An `OpenAI` client that sends an api-version to a `base_url` the tool cannot read is reported.
 
 ## Why
-The v1 API has no dated versions: a request that carries one is rejected. `OpenAI` and its `copy()` take no
+The v1 API has no dated versions: a request that carries one is rejected. Its api-version takes `v1` and
+`preview` only (the v1 GA spec). `OpenAI` and its `copy()` take no
 `api_version` argument (TypeError).
 
 ## Example
@@ -40,6 +44,11 @@ from codemod.rules import Rule
 from codemod.rules._needs import ANY_CLIENT
 
 KEY = "api-version"
+# The v1 API's own api-version values (the v1 GA spec's enum): "v1", the default, and "preview", which turns on
+# the preview features. Sent to /openai/v1/ they are accepted, so they stay; a dated version is rejected there.
+V1_VERSIONS = frozenset({"v1", "preview"})
+# LiteLLM's alias for the newest version; not a value the v1 API lists, so a person checks what it should be.
+UNLISTED_VERSIONS = frozenset({"latest"})
 
 
 def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
@@ -110,10 +119,10 @@ def apply(ctx: RuleContext) -> Changes:
     out = ctx.changes()
     for client in ctx.migrated:
         version = client.kwarg("api_version")
-        if version is not None:
+        if version is not None and not _keep_preview(out, client, version):
             out.edits.call(client.call).remove.add("api_version")
             out.report("AOAI103", version, "api_version removed (the v1 API has none)", fixed=True)
-        _drop_query_key(ctx, out, client.call, "default_query")
+        _drop_query_key(ctx, out, client.call, "default_query", v1=_on_v1_path(client))
         for copy in ctx.reach().of(client).copies:
             _migrate_copy(ctx, out, copy)
     _v1_clients(ctx, out)
@@ -121,7 +130,7 @@ def apply(ctx: RuleContext) -> Changes:
         client = request.client
         if client is not None and (ctx.is_migrated(client) or client.base_url_has("/openai/v1")):
             if ctx.active("AOAI103", request.call):
-                _drop_query_key(ctx, out, request.call, "extra_query")
+                _drop_query_key(ctx, out, request.call, "extra_query", v1=_on_v1_path(client))
         elif client is not None and client.call is None:
             extra = keyword_arg(request.call, "extra_query")
             if extra is not None and has_key(extra.value, KEY):
@@ -139,7 +148,7 @@ def _v1_clients(ctx: RuleContext, out: Changes) -> None:
         if client.azure or client.call is None or not ctx.active("AOAI103", client.call):
             continue
         if client.base_url_has("/openai/v1"):
-            _drop_query_key(ctx, out, client.call, "default_query")  # a v1 client: Azure rejects api-version
+            _drop_query_key(ctx, out, client.call, "default_query", v1=True)  # Azure rejects a dated version
         elif sends_api_version(client.call) and not any(
             "/deployments" in text for text in ctx.analysis.base_url_texts(client)
         ):  # a dated /deployments/ URL is AOAI102's to report
@@ -174,7 +183,33 @@ def _migrate_copy(ctx: RuleContext, out: Changes, copy: cst.Call) -> None:
         _drop_query_key(ctx, out, copy, "set_default_query")
 
 
-def _drop_query_key(ctx: RuleContext, out: Changes, call: cst.Call, keyword: str) -> None:
+def _on_v1_path(client: Client) -> bool:
+    """The client's base_url (as written) is already on the v1 path, so its requests went to /openai/v1/."""
+    base_url = client.kwarg("base_url")
+    return base_url is not None and "/openai/v1" in cst.Module(body=[]).code_for_node(base_url.value)
+
+
+def _keep_preview(out: Changes, client: Client, version: cst.Arg) -> bool:
+    """AzureOpenAI(base_url=<.../openai/v1/>, api_version="preview") sent api-version=preview to the v1 API, which
+    turns on its preview features: the migrated client sends it as default_query. True when rewritten so."""
+    if string_value(version.value) != "preview" or not _on_v1_path(client) or client.kwarg("default_query"):
+        return False
+    assert client.call is not None
+    query = cst.Dict([cst.DictElement(cst.SimpleString(f'"{KEY}"'), version.value.deep_clone())])
+    out.edits.call(client.call).replace["api_version"] = ("default_query", query)
+    out.report(
+        "AOAI103",
+        version,
+        'api_version="preview" -> default_query={"api-version": "preview"} (the v1 API takes "preview" to turn on '
+        "its preview features)",
+        fixed=True,
+    )
+    return True
+
+
+def _drop_query_key(ctx: RuleContext, out: Changes, call: cst.Call, keyword: str, v1: bool = False) -> None:
+    """Remove the "api-version" key of `keyword`'s dict; on a request to the v1 path (`v1`), a value the v1 API
+    takes stays, and one it may not take is reported."""
     arg = keyword_arg(call, keyword)
     if arg is None:
         return
@@ -188,6 +223,17 @@ def _drop_query_key(ctx: RuleContext, out: Changes, call: cst.Call, keyword: str
     elements = arg.value.elements
     has_key = [e for e in elements if isinstance(e, cst.DictElement) and string_value(e.key) == KEY]
     if not has_key:
+        return
+    value = string_value(has_key[0].value)
+    if v1 and value in V1_VERSIONS:
+        return
+    if v1 and value in UNLISTED_VERSIONS:
+        out.report(
+            "AOAI103",
+            has_key[0],
+            f"api-version {value!r} is not one the v1 API lists (it takes 'v1' and 'preview'): send 'preview' "
+            "for its preview features, or remove the key.",
+        )
         return
     out.report("AOAI103", has_key[0], f"'api-version' removed from {keyword}", fixed=True)
     if len(has_key) == len(elements):
