@@ -260,7 +260,6 @@ def test_preview_api_version_of_a_v1_client_is_kept(tmp_path: Path) -> None:
     assert '"api-version": "preview"' in (tmp_path / "app.py").read_text(encoding="utf-8")
 
 
-@known("AOAI304 on client.is_closed(), a method of the SDK client, not an API")
 def test_no_aoai304_on_sdk_client_methods(tmp_path: Path) -> None:
     source = program('''
         import os
