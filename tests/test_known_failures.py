@@ -277,7 +277,6 @@ def test_no_aoai304_on_sdk_client_methods(tmp_path: Path) -> None:
     assert findings_of(source, tmp_path) == []
 
 
-@known("AOAI201 says model= comes from **params where the dict's 'model' is already read from the environment")
 def test_no_aoai201_on_params_whose_model_is_read_from_the_environment(tmp_path: Path) -> None:
     source = program('''
         import os
