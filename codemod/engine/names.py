@@ -111,7 +111,7 @@ CHANGED_ATTRIBUTES: dict[str, str] = {
 
 def is_watched_attribute(name: str) -> bool:
     """An attribute whose use on a migrated client the tool must see (codemod/reach.py)."""
-    return name in CHANGED_ATTRIBUTES or is_private_azure_attribute(name)
+    return name in CHANGED_ATTRIBUTES or is_private_azure_attribute(name) or name == "__class__"
 
 # AzureOpenAI chose among its credentials at each request: azure_ad_token if not None, else
 # azure_ad_token_provider() if the provider is not None, else api_key (openai/lib/azure.py,
