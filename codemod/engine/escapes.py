@@ -14,9 +14,17 @@ from codemod.engine.analysis import Analysis, Client
 
 
 def out_of_sight_uses(analysis: Analysis, client: Client) -> list[cst.CSTNode]:
-    """Uses of the client that cannot be followed (returned, passed on, stored elsewhere)."""
+    """Uses of the client that cannot be followed (returned, passed on, stored elsewhere), each once, in the
+    order of the file: the scope analysis gives a name's references as a set, and a finding that names "line N"
+    must name the same line on every run."""
     assert client.call is not None
-    return list(_escapes(analysis, client.call, 0, set()))
+    found = dict.fromkeys(_escapes(analysis, client.call, 0, set()))
+    return sorted(found, key=lambda node: _start(analysis, node))
+
+
+def _start(analysis: Analysis, node: cst.CSTNode) -> tuple[int, int]:
+    start = analysis.meta.position(node).start
+    return start.line, start.column
 
 def module_level_names(analysis: Analysis, client: Client) -> list[str]:
     """The names a module-level assignment binds the client to (`client = AzureOpenAI(...)`): other modules,

@@ -81,9 +81,7 @@ def _check_blocker(ctx: RuleContext, client: Client) -> Blocked | None:
     if not checks:
         return None
     seen = next((c for c in checks if _tests(ctx, c, client)), None)
-    # the first in the file: the scope analysis gives a name's uses in no particular order
-    uses = out_of_sight_uses(ctx.analysis, client) if seen is None else []
-    hidden = sorted(uses, key=lambda node: ctx.position(node).start)[:1]
+    hidden = (out_of_sight_uses(ctx.analysis, client) if seen is None else [])[:1]  # the first in the file
     if seen is None and not hidden:
         return None
     check = seen or checks[0]
