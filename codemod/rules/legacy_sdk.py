@@ -4,8 +4,10 @@
 Reports every call through the openai<1.0 resources (`openai.ChatCompletion`, `openai.Completion`,
 `openai.Embedding`, ...) with its 1.x replacement, the openai<1.0 arguments `engine=` and `deployment_id=` left
 on a 1.x request, module-level Azure settings written in openai<1.0's spelling (`openai.api_base = ...`,
-`openai.api_type = "azure_ad"`), and, in notebooks, module-level Azure settings next to openai<1.0 calls in code
-the tool cannot see (magic lines, cells that do not parse).
+`openai.api_type = "azure_ad"`) or in a project whose dependency files pin openai<1.0 (`openai==0.28.1` in a
+requirements file, pyproject.toml, setup.cfg or Pipfile found in the run's folders), and, in notebooks,
+module-level Azure settings next to openai<1.0 calls in code the tool cannot see (magic lines, cells that do not
+parse).
 
 ## Why
 openai<1.0 code has no client object to move to the v1 API: the 1.x client comes first (`openai migrate` or by
@@ -85,6 +87,15 @@ def _report_legacy_settings(ctx: RuleContext, out: Changes) -> None:
             anchor,
             f"{hidden} (in an IPython magic line or a cell that does not parse) is the openai<1.0 API, so these "
             "settings are left as they are; move the code to the 1.x client first, then run aoai-migrate again.",
+        )
+        return
+    pin = ctx.options.openai_0x_pin
+    if anchor is not None and pin:
+        out.report(
+            "AOAI107",
+            anchor,
+            f"the project pins {pin}, the openai<1.0 package, so the module-level settings are left as they are; "
+            f"{_LEGACY_SETTINGS_ADVICE}",
         )
         return
     legacy = legacy_setting(ctx.analysis)

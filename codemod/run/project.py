@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from codemod.options import Options
@@ -111,7 +111,14 @@ def load_project(
             project.other_files.append(file.path)
     if other_files:
         project.other_files += env_files(paths)
+        project.options = replace(project.options, openai_0x_pin=_openai_0x_pin(project.other_files))
     return project
+
+
+def _openai_0x_pin(files: list[Path]) -> str:
+    from codemod.advisor.pins import openai_0x_pin  # needs `packaging`, only when dependency files were collected
+
+    return openai_0x_pin(files)
 
 
 def env_files(paths: Sequence[str]) -> list[Path]:
