@@ -62,6 +62,13 @@ def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
     query = client.kwarg("default_query")
     if query is not None and not isinstance(query.value, cst.Dict):
         return query, _UNREADABLE.format(what=f"default_query={ctx.code_for(query.value)}")
+    version = client.kwarg("api_version")
+    if query is not None and version is not None and string_value(version.value) == "preview" and _on_v1_path(client):
+        return version, (
+            'api_version="preview" turns on the v1 API\'s preview features, and the tool does not merge it into '
+            'this client\'s own default_query; add "api-version": "preview" to default_query by hand and drop '
+            "api_version, or migrate this client by hand."
+        )
     for request in client.requests:
         extra = keyword_arg(request.call, "extra_query")
         if extra is not None and not isinstance(extra.value, cst.Dict):
