@@ -15,6 +15,9 @@ class Options:
     deployments: Mapping[str, str] = field(default_factory=dict)  # literal -> env var NAME
     # file (as shown) -> {module-level client name: another file of the run that imports it} (AOAI105)
     imported_elsewhere: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # an `openai` requirement of the project that allows no 1.x release, as "openai==0.28.1 (requirements.txt:1)":
+    # module-level settings are then openai<1.0 code (AOAI107), whatever names they use
+    openai_0x_pin: str = ""
 
     def enabled(self, code: str) -> bool:
         """`--select` / `--ignore` take codes or prefixes (`AOAI2`)."""

@@ -195,7 +195,8 @@ class AzureServer:
         if route.api == "dated" and "api-version" not in query:
             raise AzureError(400, "MissingApiVersionParameter",
                              "The api-version query parameter (?api-version=) is required for all requests.")
-        if route.api == "v1" and "api-version" in query:
+        # the v1 API takes its own api-versions, "v1" and "preview" (the v1 GA spec's enum), and no dated one
+        if route.api == "v1" and query.get("api-version", "v1") not in ("v1", "preview"):
             raise AzureError(400, "BadRequest",
                              "api-version query parameter is not allowed when using /v1 path")
         if route.needs_deployment and route.deployment not in self.deployments:

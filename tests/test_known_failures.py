@@ -232,8 +232,6 @@ def test_endpoint_from_an_unset_variable(azure: AzureServer, tmp_path: Path) -> 
     assert_same_requests_or_reported(source, azure, tmp_path)
 
 
-@known("openai<1.0 module settings (openai.api_base, an openai==0.28 pin) are rewritten to 1.x names: openai 0.x "
-       "ignores openai.base_url, so with api_type 'openai' and api_base gone the Azure key goes to api.openai.com")
 def test_openai_0x_module_settings_are_reported_not_rewritten(tmp_path: Path) -> None:
     (tmp_path / "requirements.txt").write_text("openai==0.28.1\n", encoding="utf-8")
     source = program('''
@@ -254,8 +252,6 @@ def test_openai_0x_module_settings_are_reported_not_rewritten(tmp_path: Path) ->
 # 3. Silent skips.
 
 
-@known("module settings are rewritten while a later openai.api_type = 'azure_ad' (an openai<1.0 value) stays, "
-       "with no finding")
 def test_a_second_api_type_is_not_left_in_silence(tmp_path: Path) -> None:
     source = program('''
         import os
@@ -277,8 +273,6 @@ def test_a_second_api_type_is_not_left_in_silence(tmp_path: Path) -> None:
 # 4. Noisy findings (they need a person, so the run exits 1, for nothing).
 
 
-@known("a v1 client's default_query api-version 'preview' is removed; the v1 API accepts 'v1' and 'preview', and "
-       "'preview' turns on the preview features the code may rely on")
 def test_preview_api_version_of_a_v1_client_is_kept(tmp_path: Path) -> None:
     source = program('''
         import os
@@ -295,7 +289,6 @@ def test_preview_api_version_of_a_v1_client_is_kept(tmp_path: Path) -> None:
     assert '"api-version": "preview"' in (tmp_path / "app.py").read_text(encoding="utf-8")
 
 
-@known("AOAI304 on client.is_closed(), a method of the SDK client, not an API")
 def test_no_aoai304_on_sdk_client_methods(tmp_path: Path) -> None:
     source = program('''
         import os
@@ -313,7 +306,6 @@ def test_no_aoai304_on_sdk_client_methods(tmp_path: Path) -> None:
     assert findings_of(source, tmp_path) == []
 
 
-@known("AOAI201 says model= comes from **params where the dict's 'model' is already read from the environment")
 def test_no_aoai201_on_params_whose_model_is_read_from_the_environment(tmp_path: Path) -> None:
     source = program('''
         import os

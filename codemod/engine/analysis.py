@@ -16,6 +16,7 @@ from libcst.metadata.scope_provider import GlobalScope
 
 from codemod.engine import annotated, hosts, names
 from codemod.engine.annotated import is_type_expression
+from codemod.engine.class_checks import Check, type_comparison
 from codemod.engine.metadata import Metadata
 
 
@@ -67,7 +68,7 @@ class ClassRef:
     kind: str
     imported: cst.ImportFrom | None = None  # for string references: the import that binds the name
     local: str | None = None  # for "text" references: the name bound by that import
-    check: cst.Call | None = None  # for "check" references: the isinstance/issubclass call
+    check: Check | None = None  # for "check" references: the isinstance/issubclass call or type() comparison
 
 
 def keyword_arg(call: cst.Call, name: str) -> cst.Arg | None:
@@ -300,9 +301,13 @@ class Analysis(cst.CSTVisitor):
                 return "other"
         return "other"
 
-    def _check_of(self, node: cst.CSTNode) -> cst.Call | None:
-        """The `isinstance(x, ...)` / `issubclass(x, ...)` call whose class argument holds `node`, if any."""
+    def _check_of(self, node: cst.CSTNode) -> Check | None:
+        """The `isinstance(x, ...)` / `issubclass(x, ...)` call whose class argument holds `node`, or the
+        `type(x) is ...` comparison whose class side does, if any."""
         for ancestor in self.meta.ancestors(node):
+            if isinstance(ancestor, cst.Comparison):
+                parts = type_comparison(ancestor)
+                return ancestor if parts is not None and _contains(parts[1], node) else None
             if isinstance(ancestor, cst.Call):
                 func = ancestor.func
                 if isinstance(func, cst.Name) and func.value in ("isinstance", "issubclass"):

@@ -14,9 +14,17 @@ from codemod.engine.analysis import Analysis, Client
 
 
 def out_of_sight_uses(analysis: Analysis, client: Client) -> list[cst.CSTNode]:
-    """Uses of the client that cannot be followed (returned, passed on, stored elsewhere)."""
+    """Uses of the client that cannot be followed (returned, passed on, stored elsewhere), each once, in the
+    order of the file: the scope analysis gives a name's references as a set, and a finding that names "line N"
+    must name the same line on every run."""
     assert client.call is not None
-    return list(_escapes(analysis, client.call, 0, set()))
+    found = dict.fromkeys(_escapes(analysis, client.call, 0, set()))
+    return sorted(found, key=lambda node: _start(analysis, node))
+
+
+def _start(analysis: Analysis, node: cst.CSTNode) -> tuple[int, int]:
+    start = analysis.meta.position(node).start
+    return start.line, start.column
 
 def module_level_names(analysis: Analysis, client: Client) -> list[str]:
     """The names a module-level assignment binds the client to (`client = AzureOpenAI(...)`): other modules,
@@ -64,10 +72,25 @@ def _escapes(analysis: Analysis, node: cst.CSTNode, depth: int, seen: set[cst.CS
             yield from _target_escapes(analysis, target, depth, seen)
     elif isinstance(parent, cst.WithItem) and parent.item is node and parent.asname is not None:
         yield from _target_escapes(analysis, parent.asname.name, depth, seen)
-    elif isinstance(parent, cst.Expr) or _only_tested(parent, node):
+    elif isinstance(parent, cst.Expr) or _only_tested(parent, node) or _only_inspected(analysis, parent):
         return
     else:
         yield node
+
+
+# builtins that look at an object and keep nothing of it: `hasattr(client, "_azure_deployment")`,
+# `type(client)`, `print(client)` make no request through the client
+_INSPECTING_BUILTINS = frozenset(
+    f"builtins.{name}" for name in ("isinstance", "hasattr", "type", "id", "repr", "str", "print", "callable")
+)
+
+
+def _only_inspected(analysis: Analysis, parent: cst.CSTNode | None) -> bool:
+    """The client is an argument of a builtin that only inspects it."""
+    if not isinstance(parent, cst.Arg) or parent.star:
+        return False
+    call = analysis.meta.parent(parent)
+    return isinstance(call, cst.Call) and bool(analysis.qualified(call.func) & _INSPECTING_BUILTINS)
 
 
 def _only_tested(parent: cst.CSTNode | None, node: cst.CSTNode) -> bool:

@@ -138,7 +138,8 @@ def _self_attribute_reason(
     stores = [r for r in ctx.analysis.self_attr_refs.get((owner, attr), []) if _binding_kind(ctx, r) != "a read"]
     stores += [t for t in _attribute_assignments(ctx, attr) if not any(t is s for s in stores)]
     if len(stores) != 1:
-        where = f"at lines {', '.join(str(_line(ctx, s)) for s in stores)}" if stores else "nowhere in the class"
+        lines = ", ".join(map(str, sorted({_line(ctx, s) for s in stores})))  # in the order of the file
+        where = f"at lines {lines}" if stores else "nowhere in the class"
         return f"{code} is assigned {where}, not once in __init__"
     (store,) = stores
     method = next((a for a in ctx.meta.ancestors(store) if isinstance(a, cst.FunctionDef)), None)

@@ -4,11 +4,15 @@
 For a client that moves to the v1 API, and for its copies (`copy()` / `with_options()`): `api_version=` is
 removed, and so is an `"api-version"` key of `default_query=` / `set_default_query=`; requests made through it lose
 the key from `extra_query=`. An emptied `default_query` or `extra_query` drops its argument; an emptied
-`set_default_query` stays as `{}` (it still replaces the client's query). An `OpenAI` client already on the v1 API
-that still sends an api-version is AOAI403's.
+`set_default_query` stays as `{}` (it still replaces the client's query). The v1 API's own values stay
+where requests already go to the v1 path: `"v1"` and `"preview"` (which turns on preview features);
+`AzureOpenAI(base_url=<.../openai/v1/>, api_version="preview")` becomes
+`OpenAI(..., default_query={"api-version": "preview"})`; `"latest"`, which the v1 API does not list, is
+reported. An `OpenAI` client already on the v1 API that still sends an api-version is AOAI403's.
 
 ## Why
-The v1 API has no dated versions: a request that carries one is rejected. `OpenAI` and its `copy()` take no
+The v1 API has no dated versions: a request that carries one is rejected. Its api-version takes `v1` and
+`preview` only (the v1 GA spec). `OpenAI` and its `copy()` take no
 `api_version` argument (TypeError).
 
 ## Example
@@ -40,6 +44,11 @@ from codemod.rules import Rule
 from codemod.rules._needs import ANY_CLIENT
 
 KEY = "api-version"
+# The v1 API's own api-version values (the v1 GA spec's enum): "v1", the default, and "preview", which turns on
+# the preview features. Sent to /openai/v1/ they are accepted, so they stay; a dated version is rejected there.
+V1_VERSIONS = frozenset({"v1", "preview"})
+# LiteLLM's alias for the newest version; not a value the v1 API lists, so a person checks what it should be.
+UNLISTED_VERSIONS = frozenset({"latest"})
 
 
 def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
@@ -53,6 +62,13 @@ def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
     query = client.kwarg("default_query")
     if query is not None and not isinstance(query.value, cst.Dict):
         return query, _UNREADABLE.format(what=f"default_query={ctx.code_for(query.value)}")
+    version = client.kwarg("api_version")
+    if query is not None and version is not None and string_value(version.value) == "preview" and _on_v1_path(client):
+        return version, (
+            'api_version="preview" turns on the v1 API\'s preview features, and the tool does not merge it into '
+            'this client\'s own default_query; add "api-version": "preview" to default_query by hand and drop '
+            "api_version, or migrate this client by hand."
+        )
     for request in client.requests:
         extra = keyword_arg(request.call, "extra_query")
         if extra is not None and not isinstance(extra.value, cst.Dict):
@@ -110,17 +126,17 @@ def apply(ctx: RuleContext) -> Changes:
     out = ctx.changes()
     for client in ctx.migrated:
         version = client.kwarg("api_version")
-        if version is not None:
+        if version is not None and not _keep_preview(out, client, version):
             out.edits.call(client.call).remove.add("api_version")
             out.report("AOAI103", version, "api_version removed (the v1 API has none)", fixed=True)
-        drop_query_key(ctx, out, client.call, "default_query")
+        drop_query_key(ctx, out, client.call, "default_query", v1=_on_v1_path(client))
         for copy in ctx.reach().of(client).copies:
             _migrate_copy(ctx, out, copy)
     for request in ctx.analysis.requests:
         client = request.client
         if client is not None and ctx.is_migrated(client):
             if ctx.active("AOAI103", request.call):
-                drop_query_key(ctx, out, request.call, "extra_query")
+                drop_query_key(ctx, out, request.call, "extra_query", v1=_on_v1_path(client))
         elif client is not None and client.call is None:
             extra = keyword_arg(request.call, "extra_query")
             if extra is not None and has_key(extra.value, KEY):
@@ -154,8 +170,35 @@ def _migrate_copy(ctx: RuleContext, out: Changes, copy: cst.Call) -> None:
         drop_query_key(ctx, out, copy, "set_default_query")
 
 
-def drop_query_key(ctx: RuleContext, out: Changes, call: cst.Call, keyword: str, code: str = "AOAI103") -> None:
-    """Remove the "api-version" key of `keyword=` (a dict literal) on `call`; an emptied dict drops its argument."""
+def _on_v1_path(client: Client) -> bool:
+    """The client's base_url (as written) is already on the v1 path, so its requests went to /openai/v1/."""
+    base_url = client.kwarg("base_url")
+    return base_url is not None and "/openai/v1" in cst.Module(body=[]).code_for_node(base_url.value)
+
+
+def _keep_preview(out: Changes, client: Client, version: cst.Arg) -> bool:
+    """AzureOpenAI(base_url=<.../openai/v1/>, api_version="preview") sent api-version=preview to the v1 API, which
+    turns on its preview features: the migrated client sends it as default_query. True when rewritten so."""
+    if string_value(version.value) != "preview" or not _on_v1_path(client) or client.kwarg("default_query"):
+        return False
+    assert client.call is not None
+    query = cst.Dict([cst.DictElement(cst.SimpleString(f'"{KEY}"'), version.value.deep_clone())])
+    out.edits.call(client.call).replace["api_version"] = ("default_query", query)
+    out.report(
+        "AOAI103",
+        version,
+        'api_version="preview" -> default_query={"api-version": "preview"} (the v1 API takes "preview" to turn on '
+        "its preview features)",
+        fixed=True,
+    )
+    return True
+
+
+def drop_query_key(
+    ctx: RuleContext, out: Changes, call: cst.Call, keyword: str, code: str = "AOAI103", v1: bool = False
+) -> None:
+    """Remove the "api-version" key of `keyword`'s dict; on a request to the v1 path (`v1`), a value the v1 API
+    takes stays, and one it may not take is reported."""
     arg = keyword_arg(call, keyword)
     if arg is None:
         return
@@ -169,6 +212,17 @@ def drop_query_key(ctx: RuleContext, out: Changes, call: cst.Call, keyword: str,
     elements = arg.value.elements
     has_key = [e for e in elements if isinstance(e, cst.DictElement) and string_value(e.key) == KEY]
     if not has_key:
+        return
+    value = string_value(has_key[0].value)
+    if v1 and value in V1_VERSIONS:
+        return
+    if v1 and value in UNLISTED_VERSIONS:
+        out.report(
+            code,
+            has_key[0],
+            f"api-version {value!r} is not one the v1 API lists (it takes 'v1' and 'preview'): send 'preview' "
+            "for its preview features, or remove the key.",
+        )
         return
     out.report(code, has_key[0], f"'api-version' removed from {keyword}", fixed=True)
     if len(has_key) == len(elements):

@@ -88,10 +88,10 @@ def on_v1_path(ctx: RuleContext, v1: V1Client) -> tuple[bool, bool]:
 def _queries(ctx: RuleContext, out: Changes, v1: V1Client) -> None:
     v1_path, dated = on_v1_path(ctx, v1)
     if v1_path:
-        drop_query_key(ctx, out, v1.call, "default_query", CODE)
+        drop_query_key(ctx, out, v1.call, "default_query", CODE, v1=True)  # "v1" and "preview" stay
         for request in v1.client.requests:
             if ctx.active(CODE, request.call):
-                drop_query_key(ctx, out, request.call, "extra_query", CODE)
+                drop_query_key(ctx, out, request.call, "extra_query", CODE, v1=True)
     elif sends_api_version(v1.call) and not dated:  # a dated /deployments/ URL is AOAI102's to report
         out.report(
             CODE,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from codemod.options import Options
@@ -116,7 +116,15 @@ def load_project(
                 seen.add(os.path.realpath(path))
                 project.kind_files.append((path, display_path(path)))
         project.kind_files.sort(key=lambda item: item[0].parts)
+        project.options = replace(project.options,
+                                  openai_0x_pin=_openai_0x_pin([path for path, _ in project.kind_files]))
     return project
+
+
+def _openai_0x_pin(files: list[Path]) -> str:
+    from codemod.advisor.pins import openai_0x_pin  # needs `packaging`, only when dependency files were collected
+
+    return openai_0x_pin(files)
 
 
 def env_files(paths: Sequence[str]) -> list[Path]:
