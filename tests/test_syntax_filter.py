@@ -163,3 +163,12 @@ def test_plain_strings_leave_out_the_literal_parts_of_f_strings() -> None:
     assert Strings("openai.*version").met(facts) and Strings("openai.*version", plain=True).met(facts)
     url_only = read_facts('u = f"/jsonl/openai_ft?version_id={v}"\nd = "2024-10-21"\n')
     assert url_only is not None and not Strings("openai.*version", plain=True).met(url_only)
+
+
+def test_a_name_bound_by_two_imports_names_both() -> None:
+    """The engine cannot tell which of two imports of a name runs (it reports the client): the facts hold both,
+    so the filter lets the module through whichever import comes last."""
+    for first, second in (("openai", "llama_index.llms.azure_openai"), ("llama_index.llms.azure_openai", "openai")):
+        facts = read_facts(f"from {first} import AzureOpenAI\nfrom {second} import AzureOpenAI\nAzureOpenAI()\n")
+        assert facts is not None
+        assert {"openai.AzureOpenAI", "llama_index.llms.azure_openai.AzureOpenAI"} <= facts.names

@@ -32,6 +32,9 @@ class Client:
     requests: list[Request] = field(default_factory=list)
     # an annotation that also admits another client (`Union[OpenAI, AzureOpenAI]`): maybe not Azure's at all
     mixed: bool = False
+    # other classes the constructor's name may be bound to (a second import of the same name, a fallback import
+    # in `except ImportError:`): which one runs is not known here
+    also: tuple[str, ...] = ()
 
     def kwarg(self, name: str) -> cst.Arg | None:
         return keyword_arg(self.call, name) if self.call is not None else None
@@ -153,7 +156,8 @@ class Analysis(cst.CSTVisitor):
                 azure = qual in names.AZURE_CLIENT_CLASSES
                 if azure or _points_at_azure(node):
                     new_class = names.AZURE_CLIENT_CLASSES.get(qual) or names.V1_CLIENT_CLASSES[qual]
-                    client = Client(node, qual, azure, new_class in names.ASYNC_CLASSES)
+                    others = tuple(sorted(q for q in quals if q != qual))
+                    client = Client(node, qual, azure, new_class in names.ASYNC_CLASSES, also=others)
                     self.clients.append(client)
                     self._ctor[node] = client
             elif any(qual.startswith(legacy + ".") for legacy in names.LEGACY_RESOURCES):

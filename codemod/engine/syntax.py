@@ -50,7 +50,9 @@ def _parse(source: str) -> ast.Module | None:
 
 class _Collector:
     def __init__(self) -> None:
-        self.bound: dict[str, str] = {}  # local name -> dotted name it was imported as
+        # local name -> every dotted name an import binds it to (a second import of the name, or a fallback in
+        # `except ImportError:`, leaves the engine unsure which one runs: it must see them all)
+        self.bound: dict[str, set[str]] = {}
         self.identifiers: set[str] = set()
         self.strings: list[str] = []
         self.string_ids: list[int] = []
@@ -92,11 +94,11 @@ class _Collector:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:
-                    self.bound[alias.asname] = alias.name
+                    self.bound.setdefault(alias.asname, set()).add(alias.name)
                     self.identifiers.add(alias.asname)
                 else:  # `import a.b.c` binds `a`, and names the whole path
                     top = alias.name.split(".")[0]
-                    self.bound[top] = top
+                    self.bound.setdefault(top, set()).add(top)
                     self.chains.append(alias.name.split("."))
                 self.identifiers.update(alias.name.split("."))
             return
@@ -107,21 +109,19 @@ class _Collector:
                 self.stars.add(module)
                 continue
             local = alias.asname or alias.name
-            self.bound[local] = f"{module}.{alias.name}"
+            self.bound.setdefault(local, set()).add(f"{module}.{alias.name}")
             self.identifiers.update((alias.name, local))
             self.chains.append([local])
 
     def _names(self) -> set[str]:
         names: set[str] = set()
         for chain in self.chains:
-            base = self.bound.get(chain[0])
-            if base is None:
-                continue
-            dotted = base
-            names.add(dotted)
-            for attr in chain[1:]:
-                dotted = f"{dotted}.{attr}"
+            for base in self.bound.get(chain[0], ()):
+                dotted = base
                 names.add(dotted)
+                for attr in chain[1:]:
+                    dotted = f"{dotted}.{attr}"
+                    names.add(dotted)
         for dotted in list(names):  # `openai.lib.azure.AzureOpenAI` also names `openai`, `openai.lib`, ...
             while "." in dotted:
                 dotted = dotted.rsplit(".", 1)[0]

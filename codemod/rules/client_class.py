@@ -72,6 +72,11 @@ def _class_blocker(ctx: RuleContext, client: Client) -> Blocked | None:
             f"explicit keywords, or by hand: {new}(base_url=<endpoint>/openai/v1/, api_key=<key or token "
             "provider>) without api_version."
         )
+    if client.also:
+        return client.call, (
+            f"{cls} here may also be {', '.join(client.also)} (the name is bound by more than one import), so the "
+            "tool cannot tell which class this builds; migrate it by hand if it is openai's."
+        )
     return _check_blocker(ctx, client) or class_read_blocker(ctx, client)
 
 
