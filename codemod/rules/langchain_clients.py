@@ -52,8 +52,10 @@ Fixtures: fixtures/langchain/.
 from __future__ import annotations
 
 import libcst as cst
+import libcst.matchers as m
 from libcst.metadata import ScopeProvider
 
+from codemod.engine import names
 from codemod.engine.context import Changes, RuleContext
 from codemod.engine.edits import drop_items
 from codemod.engine.syntax import Names
@@ -62,6 +64,7 @@ from codemod.rules._framework_refs import Reference, references
 from codemod.rules._langchain_args import (
     CLASSES,
     COMMUNITY,
+    DROPPED,
     KEYS,
     TOKENS,
     UNSUPPORTED,
@@ -156,6 +159,11 @@ def _blockers(ctx: RuleContext, call: cst.Call, cls: LangChainClass) -> list[str
     given = kwargs_of(call)
     reasons = [f"{keyword}= has no v1 form: {why}. Remove it or move the client by hand."
                for keyword, why in UNSUPPORTED.items() if keyword in given]
+    for keyword in DROPPED:
+        private = _private_read(given[keyword].value) if keyword in given else None
+        if private is not None:
+            reasons.append(f"{keyword}= reads {private}, AzureOpenAI's private attribute, which the tool reports "
+                           "on that client; settle that first, then run the tool again.")
     tokens = [k for k in TOKENS if k in given]
     if any(k in given for k in KEYS) and tokens:
         reasons.append(f"an API key and {tokens[0]} are both given (the Azure class used the token); keep one.")
@@ -166,6 +174,13 @@ def _blockers(ctx: RuleContext, call: cst.Call, cls: LangChainClass) -> list[str
         reasons.append("azure_ad_async_token_provider alone serves only async calls, and this object may be used "
                        "otherwise; give a sync provider as api_key, or the async one if only ainvoke/astream use it.")
     return reasons
+
+
+def _private_read(value: cst.BaseExpression) -> str | None:
+    """`client._api_version`: dropping the argument would drop the read that keeps that client on the dated API,
+    so one run would move this object and the next that client."""
+    found = m.findall(value, m.Attribute(attr=m.Name(value=m.MatchIfTrue(names.is_private_azure_attribute))))
+    return cst.Module(body=[]).code_for_node(found[0]) if found else None
 
 
 def _async_use_only(ctx: RuleContext, call: cst.Call) -> bool:
