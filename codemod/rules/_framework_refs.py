@@ -22,6 +22,7 @@ class Reference(Generic[T]):
     info: T  # what the table says about the class
     kind: str  # "call" (its constructor), "base" (a base class), "other"
     call: cst.Call | None = None
+    elsewhere: frozenset[str] = frozenset()  # other qualified names it may be (`try: from a ... except: from b`)
 
 
 def references(ctx: RuleContext, table: Mapping[str, T]) -> list[Reference[T]]:
@@ -32,11 +33,12 @@ def references(ctx: RuleContext, table: Mapping[str, T]) -> list[Reference[T]]:
     ctx.module.visit(finder)
     found: list[Reference[T]] = []
     for node in finder.nodes:
-        qualified = next(iter(sorted(ctx.analysis.qualified(node) & table.keys())), None)
+        names = ctx.analysis.qualified(node)
+        qualified = next(iter(sorted(names & table.keys())), None)
         if qualified is None:
             continue
         kind, call = _kind(ctx, node)
-        found.append(Reference(node, qualified, table[qualified], kind, call))
+        found.append(Reference(node, qualified, table[qualified], kind, call, frozenset(names - table.keys())))
     return found
 
 

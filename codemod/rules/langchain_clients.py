@@ -92,7 +92,7 @@ def apply(ctx: RuleContext) -> Changes:
         if ref.kind != "call" or ref.call is None or not ctx.active("AOAI501", ref.call):
             continue
         cls = ref.info
-        reasons = held.get(cls.v1) or _blockers(ctx, ref.call, cls)
+        reasons = held.get(cls.v1) or _ambiguous(ref) or _blockers(ctx, ref.call, cls)
         if reasons:
             for message in [reasons] if isinstance(reasons, str) else reasons:
                 out.report("AOAI502", ref.call.func, message)
@@ -104,9 +104,18 @@ def apply(ctx: RuleContext) -> Changes:
     return out
 
 
+def _ambiguous(ref: Reference[LangChainClass]) -> str | None:
+    """`try: from langchain_openai import AzureChatOpenAI` / `except ImportError: from langchain... import ...`:
+    the name may be another class at run time, which the v1 arguments may not suit."""
+    if not ref.elsewhere:
+        return None
+    return (f"{ref.info.azure} may also be {', '.join(sorted(ref.elsewhere))} here (another import binds the name), "
+            f"so the tool does not move it; import {ref.info.azure} from langchain_openai alone, then run it again.")
+
+
 def _report_community(ctx: RuleContext, out: Changes) -> None:
     for ref in references(ctx, COMMUNITY):
-        if ref.kind == "call" and ref.call is not None:
+        if ref.kind == "call" and ref.call is not None and not (ref.elsewhere & CLASSES.keys()):
             module = ref.qualified.rsplit(".", 1)[0]
             out.report(
                 "AOAI502",
