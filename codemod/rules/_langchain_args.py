@@ -81,8 +81,9 @@ def kwargs_of(call: cst.Call) -> dict[str, cst.Arg]:
     return {arg.keyword.value: arg for arg in call.args if arg.keyword is not None}
 
 
-def rewrite(ctx: RuleContext, out: Changes, call: cst.Call, cls: LangChainClass) -> None:
-    """The v1 class's arguments for a constructor the rule may move (the blockers found nothing)."""
+def rewrite(ctx: RuleContext, out: Changes, call: cst.Call, cls: LangChainClass) -> str:
+    """The v1 class's arguments for a constructor the rule may move (the blockers found nothing); returns what
+    the person reviewing the change should know about it ("" when nothing)."""
     given = kwargs_of(call)
     ops = out.edits.call(call)
     ops.remove.update(k for k in DROPPED if k in given)
@@ -110,6 +111,13 @@ def rewrite(ctx: RuleContext, out: Changes, call: cst.Call, cls: LangChainClass)
             ops.add.append(("disabled_params", cst.parse_expression('{"parallel_tool_calls": None}')))
     if cls.kind == "embeddings" and "chunk_size" not in given:
         ops.add.append(("chunk_size", cst.Integer(str(AZURE_EMBEDDING_CHUNK))))
+    if cls.kind == "chat" and any(k in given for k in cls.deployment) and any(
+        k in given for k in ("model", "model_name")
+    ):
+        return (" (ChatOpenAI now reads the deployment's name where AzureChatOpenAI read the base model's: the "
+                "temperature rules of o1 and gpt-5 models, the Responses API for -pro and codex models, and "
+                "json_schema support follow the name; check that the deployment's name implies the same model)")
+    return ""
 
 
 def _model_literal(given: dict[str, cst.Arg]) -> str | None:

@@ -45,6 +45,9 @@ embed_documents before and after against a loopback Azure server). Not carried o
 to `AZURE_OPENAI_AD_TOKEN` and to workload-identity tokens when no credential is given, their
 `langchain-partner-python-azure-openai` User-Agent, and (for a `model=` read at run time) the "gpt-4o" exception
 for `parallel_tool_calls`. Async-only token providers: the v1 class, like the Azure class, has no sync client then.
+LangChain decides a few request details by the model's name (o1 and gpt-5 temperature rules, the Responses API for
+-pro and codex models, json_schema support): `ChatOpenAI` sees the deployment's name where `AzureChatOpenAI` saw
+the base model's `model=`; when both were given, the fixed finding says so, for a deployment named unlike its model.
 
 Fixtures: fixtures/langchain/.
 """
@@ -98,8 +101,9 @@ def apply(ctx: RuleContext) -> Changes:
                 out.report("AOAI502", ref.call.func, message)
             continue
         moved.add(ref.call)
-        rewrite(ctx, out, ref.call, cls)
-        out.report("AOAI501", ref.call.func, f"{ctx.code_for(ref.call.func)} -> {cls.v1} on the v1 API", fixed=True)
+        note = rewrite(ctx, out, ref.call, cls)
+        out.report("AOAI501", ref.call.func, f"{ctx.code_for(ref.call.func)} -> {cls.v1} on the v1 API{note}",
+                   fixed=True)
     _rename(ctx, out, refs, moved)
     return out
 
