@@ -83,3 +83,11 @@ def test_a_langchain_client_the_tool_cannot_move_says_what_to_write() -> None:
 )
 def test_litellm_config_entries(text: str, line: int, model: str | None) -> None:
     assert azure_model(text, line) == model
+
+
+def test_a_token_provider_moved_to_api_key_needs_a_callable_key_from_openai() -> None:
+    """AOAI306 reads the record: langchain-openai hands the provider to openai's client as its api_key."""
+    provider = (FIXTURES.parent / "langchain" / "entra_provider_and_env_endpoint.in.py").read_text()
+    token = "from langchain_openai import AzureChatOpenAI\nllm = AzureChatOpenAI(azure_ad_token='t', api_version='v')\n"
+    assert "1.106.0" in migrate_source(provider).record.sdk_needs.values()
+    assert migrate_source(token).record.sdk_needs == {}

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from codemod.advisor import checks
 from codemod.engine import exprs
 from codemod.engine.analysis import keyword_arg, string_value
 from codemod.engine.context import Changes, RuleContext
@@ -97,6 +98,8 @@ def rewrite(ctx: RuleContext, out: Changes, call: cst.Call, cls: LangChainClass)
     token = next((k for k in TOKENS if k in given), None)
     if token is not None:  # ChatOpenAI sends a token, or calls a provider (sync or async), given as api_key
         ops.replace[token] = ("api_key", None)
+        if token != "azure_ad_token":  # the callable reaches openai's client as its api_key (AOAI306)
+            out.record.sdk_needs.update(checks.sdk_needs(True, False))
     elif not any(k in given for k in KEYS):
         # The Azure class read AZURE_OPENAI_API_KEY, then OPENAI_API_KEY; given None, the v1 class reads the latter
         ops.add.append(("api_key", exprs.getenv(KEY_VAR)))
