@@ -17,6 +17,7 @@ from pathlib import Path, PurePath
 
 from codemod.advisor.config_context import Layout
 from codemod.advisor.config_evidence import STRONG, tie_to_azure_openai
+from codemod.advisor.litellm_config import reworded
 from codemod.advisor.recordings import is_recording
 from codemod.advisor.versions import known_version, unknown_version_message
 from codemod.findings import Finding
@@ -60,7 +61,7 @@ _PREFIX_WINDOW = 2048
 def scan_config_file(path: str | Path, text: str) -> list[Finding]:
     """Every dated Azure OpenAI version (AOAI307) and malformed version-like value (AOAI308) set in `text`."""
     findings = [finding_for(dated, str(path)) for dated in dated_values(path, text)]
-    return [finding for finding in findings if finding is not None]
+    return [reworded(finding, text) for finding in findings if finding is not None]
 
 
 def dated_values(path: str | PurePath, text: str) -> list[DatedValue]:
