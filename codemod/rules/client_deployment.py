@@ -26,7 +26,8 @@ client.chat.completions.create(
 
 ## Fix safety
 Safe where applied. D is copied into the requests only when it has the same value there as at the constructor
-(codemod/engine/stable.py: a literal, a name bound once and never rebound, `self.<attr>` set once in `__init__`,
+(codemod/engine/stable.py: a literal, a name bound once and rebound by no binding form Python has (assignment,
+`:=`, loop, import, def, match pattern, `del`, `global`/`nonlocal`...), `self.<attr>` set once in `__init__`,
 and not None). When it may not, when a use of the client is out of sight (returned, passed on, stored where it
 can't be followed, imported by another file of the run), or when a request is also made through another client,
 the client is left alone and reported.
