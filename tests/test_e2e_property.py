@@ -92,10 +92,6 @@ KNOWN_TOOL_BUGS: dict[str, Callable[[Program], bool]] = {
     # test_deployment_client_used_through_an_instance_attribute
     "requests through the instance's attribute": lambda p: (
         p.storage == "instance" and p.effective_deployment is not None and p.helper == "none"),
-    # test_key_from_an_unset_variable
-    "api_key from an unset variable": lambda p: p.credential == "key_getenv_unset",
-    # test_endpoint_from_an_unset_variable
-    "azure_endpoint from an unset variable": lambda p: p.endpoint == "getenv_unset",
 }
 
 

@@ -50,3 +50,38 @@ def value_may_be_none(ctx: RuleContext, value: cst.BaseExpression, depth: int = 
 
 def _is_none(node: cst.CSTNode | None) -> bool:
     return isinstance(node, cst.Name) and node.value == "None"
+
+
+def with_fallback(
+    ctx: RuleContext, value: cst.BaseExpression, fallback: cst.BaseExpression
+) -> cst.BaseExpression | None:
+    """`value`, or `fallback` where `value` is None, evaluating `value` once as before: `os.getenv(NAME)` gets
+    `fallback` as its default (used only when NAME is unset, as AzureOpenAI's fallback was: an empty value stays
+    empty), a name becomes `name if name is not None else fallback`. None when the tool cannot write it so. The
+    result is a new tree: `value` itself, with its metadata, stays as it was."""
+    if isinstance(value, cst.Call) and ctx.meta.qualified(value.func) & GETENV:
+        args = value.args
+        if not args or any(a.star for a in args) or args[0].keyword is not None:
+            return None
+        if len(args) == 1:
+            comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+            first = args[0].deep_clone().with_changes(comma=comma)
+            return value.deep_clone().with_changes(args=[first, cst.Arg(fallback)])
+        if len(args) == 2 and _is_none(args[1].value):
+            return value.deep_clone().with_changes(args=[args[0].deep_clone(), args[1].with_changes(value=fallback)])
+        return None
+    if isinstance(value, cst.Name) and not _is_none(value):
+        test = cst.Comparison(left=value, comparisons=[cst.ComparisonTarget(cst.IsNot(), cst.Name("None"))])
+        return cst.IfExp(test=test, body=value.deep_clone(), orelse=fallback)
+    return None
+
+
+def needs_fallback(ctx: RuleContext, value: cst.BaseExpression, variable: str) -> bool:
+    """Whether `value` may be None, where AzureOpenAI read `variable` instead; not when `value` is that very read
+    (`os.getenv("AZURE_OPENAI_ENDPOINT")`): the fallback would read it again."""
+    if _is_none(value) or not value_may_be_none(ctx, value):
+        return False
+    if isinstance(value, cst.Call) and ctx.meta.qualified(value.func) & GETENV and value.args:
+        first = value.args[0].value
+        return not (isinstance(first, cst.SimpleString) and first.evaluated_value == variable)
+    return True
