@@ -89,9 +89,6 @@ IDENTITY_STUB = {  # azure-identity is not installed; these behave like its prov
 # are not drawn; each entry names its strict xfail in tests/test_known_failures.py (the minimal program, what the
 # tool does and what it should do). Remove the entry when that test passes, so the property covers them again.
 KNOWN_TOOL_BUGS: dict[str, Callable[[Program], bool]] = {
-    # test_deployment_client_used_through_an_instance_attribute
-    "requests through the instance's attribute": lambda p: (
-        p.storage == "instance" and p.effective_deployment is not None and p.helper == "none"),
 }
 
 
