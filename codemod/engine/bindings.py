@@ -1,26 +1,23 @@
 """Every place a module binds a name, and the scope each binding changes: what "bound once" is counted from.
 
 LibCST's scope analysis answers which binding a name refers to, but it does not see every binding form (a match
-capture pattern, a `:=` inside a comprehension, which binds the enclosing scope's name, PEP 572). This walk lists
-them all, as CPython's compiler does (tests/test_bindings.py checks it against `symtable` on generated modules):
-assignment targets (names inside tuples, lists and starred targets; not attributes or subscripts), augmented and
-annotated assignments, `:=`, `for` / `async for` and comprehension targets, `with ... as`, `except ... as` (and
-`except*`), every import form, `def` / `class` names, parameters, match captures (`case x`, `as x`, `*x`,
-`**x`), `del`, `type X = ...`, type parameters (in a scope of their own), and a `global` / `nonlocal`
-declaration, which sends a function's writes to the module or to an enclosing function. `from m import *` and
-`globals()[key] = ...` with a key that is not a literal may bind any name: they are listed under the name `*`.
-An annotation without a value (`x: str`) is listed but changes no value (`rebinds` False)."""
+capture pattern, a `:=` inside a comprehension, which binds the enclosing scope's name, PEP 572). This lists them
+all, as CPython's compiler does (codemod/engine/binding_forms.py finds them; tests/test_bindings.py checks the
+result against `symtable` on generated modules and on every fixture), and resolves the scope whose name each one
+changes: a `global` / `nonlocal` declaration sends a function's writes to the module or to an enclosing function.
+`from m import *` and `globals()[key] = ...` with a key that is not a literal may bind any name: they are listed
+under the name `*`. An annotation without a value (`x: str`) is listed but changes no value (`rebinds` False)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import libcst as cst
 
-ANY_NAME = "*"
-WALRUS = "an assignment expression (:=)"
-_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
+from codemod.engine.binding_forms import ANY_NAME, WALRUS, FormWalk, Found, Scope, target_names
+
+__all__ = ["ANY_NAME", "WALRUS", "Binding", "Bindings", "bindings_of", "target_names"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -31,16 +28,6 @@ class Binding:
     written: cst.CSTNode  # the scope whose code holds the binding (Module, FunctionDef, Lambda, ClassDef, ...)
     scope: cst.CSTNode  # the scope whose name it changes (after `global`, `nonlocal` and the := rule)
     rebinds: bool = True  # False for an annotation without a value
-
-
-@dataclass
-class _Scope:
-    node: cst.CSTNode
-    parent: _Scope | None
-    kind: str  # "module", "function", "class", "comprehension", "annotation"
-    declared_global: set[str] = field(default_factory=set)
-    declared_nonlocal: set[str] = field(default_factory=set)
-    bound: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -60,375 +47,40 @@ class Bindings:
 
 
 def bindings_of(module: cst.Module) -> Bindings:
-    walk = _Walk(module)
+    walk = FormWalk(module)
     walk.statements(module.body, walk.root)
-    return walk.resolved()
+    by_scope: dict[tuple[cst.CSTNode, str], list[Binding]] = {}
+    for found in walk.found:
+        target = _target(walk.root, found)
+        by_scope.setdefault((target.node, found.name), []).append(
+            Binding(found.name, found.node, found.kind, found.written.node, target.node, found.rebinds)
+        )
+    parents = {s.node: s.parent.node for s in walk.scopes if s.parent is not None}
+    return Bindings(by_scope, [s.node for s in walk.scopes], parents)
 
 
-def target_names(target: cst.CSTNode) -> list[cst.Name]:
-    """The names an assignment target binds: `a`, `a, (b, *c)`, `[a, b]`; none for `x.attr` or `x[i]`."""
-    if isinstance(target, cst.Name):
-        return [target]
-    if isinstance(target, (cst.Tuple, cst.List)):
-        return [n for element in target.elements for n in target_names(element.value)]
-    if isinstance(target, cst.StarredElement):
-        return target_names(target.value)
-    return []
+def _target(root: Scope, found: Found) -> Scope:
+    """The scope a binding changes: PEP 572 sends a := in a comprehension to the nearest enclosing scope that is
+    not a comprehension; `global` and `nonlocal` send a function's writes to the module or an enclosing function."""
+    written = found.written
+    if written.kind != "comprehension":
+        return _declared(root, written, found.name)
+    if found.kind != WALRUS:
+        return written
+    scope = written.parent
+    while scope is not None and scope.kind == "comprehension":
+        scope = scope.parent
+    return _declared(root, scope or root, found.name)
 
 
-class _Walk:
-    def __init__(self, module: cst.Module) -> None:
-        self.root = _Scope(module, None, "module")
-        self.found: list[tuple[str, cst.CSTNode, str, _Scope, bool]] = []  # (name, node, kind, written, rebinds)
-        self.scopes: list[_Scope] = [self.root]
-
-    # ---- scopes ---------------------------------------------------------------------------------------
-
-    def enter(self, node: cst.CSTNode, parent: _Scope, kind: str) -> _Scope:
-        scope = _Scope(node, parent, kind)
-        self.scopes.append(scope)
+def _declared(root: Scope, scope: Scope, name: str) -> Scope:
+    if name in scope.declared_global:
+        return root
+    if name not in scope.declared_nonlocal:
         return scope
-
-    def bind(self, name: cst.Name, kind: str, scope: _Scope, rebinds: bool = True) -> None:
-        self.found.append((name.value, name, kind, scope, rebinds))
-        scope.bound.add(name.value)
-
-    def bind_any(self, node: cst.CSTNode, kind: str, scope: _Scope) -> None:
-        self.found.append((ANY_NAME, node, kind, scope, True))
-
-    def resolved(self) -> Bindings:
-        by_scope: dict[tuple[cst.CSTNode, str], list[Binding]] = {}
-        for name, node, kind, written, rebinds in self.found:
-            target = self._target(name, kind, written)
-            by_scope.setdefault((target.node, name), []).append(
-                Binding(name, node, kind, written.node, target.node, rebinds)
-            )
-        parents = {s.node: s.parent.node for s in self.scopes if s.parent is not None}
-        return Bindings(by_scope, [s.node for s in self.scopes], parents)
-
-    def _target(self, name: str, kind: str, written: _Scope) -> _Scope:
-        """The scope a binding written in `written` changes."""
-        if written.kind == "comprehension" and kind == WALRUS:
-            return self._outside(written, name)
-        return written if written.kind == "comprehension" else self._declared(written, name)
-
-    def _outside(self, comprehension: _Scope, name: str) -> _Scope:
-        """PEP 572: a := in a comprehension binds in the nearest enclosing scope that is not a comprehension."""
-        scope = comprehension.parent
-        while scope is not None and scope.kind == "comprehension":
-            scope = scope.parent
-        return self._declared(scope or self.root, name)
-
-    def _declared(self, scope: _Scope, name: str) -> _Scope:
-        if name in scope.declared_global:
-            return self.root
-        if name not in scope.declared_nonlocal:
-            return scope
-        outer = scope.parent
-        while outer is not None:
-            if outer.kind == "function" and (name in outer.bound or name in outer.declared_nonlocal):
-                return self._declared(outer, name)
-            outer = outer.parent
-        return self.root  # a SyntaxError in CPython: no enclosing function binds the name
-
-    # ---- statements and expressions -------------------------------------------------------------------
-
-    def statements(self, body: object, scope: _Scope) -> None:
-        for statement in body if isinstance(body, (list, tuple)) else [body]:
-            self.node(statement, scope)
-
-    def node(self, node: cst.CSTNode, scope: _Scope) -> None:
-        handler = getattr(self, "_" + type(node).__name__, None)
-        if handler is not None and handler(node, scope) is not False:
-            return
-        for child in node.children:
-            self.node(child, scope)
-
-    def _children(self, node: cst.CSTNode, scope: _Scope) -> bool:
-        for child in node.children:
-            self.node(child, scope)
-        return True
-
-    def _targets(self, target: cst.CSTNode, kind: str, scope: _Scope) -> None:
-        for name in target_names(target):
-            self.bind(name, kind, scope)
-        self.node(target, scope)  # a subscript or attribute target reads names; a := may hide in it
-
-    def _Assign(self, node: cst.Assign, scope: _Scope) -> bool:
-        self.node(node.value, scope)
-        for target in node.targets:
-            self._targets(target.target, "an assignment", scope)
-            self._globals_item(target.target, scope)
-        return True
-
-    def _globals_item(self, target: cst.CSTNode, scope: _Scope) -> None:
-        """`globals()["NAME"] = value` binds NAME in the module; a key that is not a literal may bind any name."""
-        if not (isinstance(target, cst.Subscript) and isinstance(target.value, cst.Call)):
-            return
-        func = target.value.func
-        if not (isinstance(func, cst.Name) and func.value == "globals" and not target.value.args):
-            return
-        index = target.slice[0].slice if len(target.slice) == 1 else None
-        key = index.value if isinstance(index, cst.Index) else None
-        value = key.evaluated_value if isinstance(key, cst.SimpleString) else None
-        if isinstance(value, str) and value.isidentifier():
-            self.found.append((value, target, "a globals() assignment", self.root, True))
-        else:
-            self.bind_any(target, "a globals() assignment", self.root)
-
-    def _AugAssign(self, node: cst.AugAssign, scope: _Scope) -> bool:
-        self.node(node.value, scope)
-        self._targets(node.target, "an augmented assignment", scope)
-        return True
-
-    def _AnnAssign(self, node: cst.AnnAssign, scope: _Scope) -> bool:
-        self.node(node.annotation, scope)
-        if node.value is not None:
-            self.node(node.value, scope)
-        if isinstance(node.target, cst.Name):
-            kind = "an assignment" if node.value is not None else "an annotation without a value"
-            self.bind(node.target, kind, scope, rebinds=node.value is not None)
-        else:
-            self.node(node.target, scope)
-        return True
-
-    def _NamedExpr(self, node: cst.NamedExpr, scope: _Scope) -> bool:
-        self.node(node.value, scope)
-        assert isinstance(node.target, cst.Name)
-        self.found.append((node.target.value, node.target, WALRUS, scope, True))
-        outer = scope
-        while outer.kind == "comprehension" and outer.parent is not None:
-            outer = outer.parent
-        outer.bound.add(node.target.value)
-        return True
-
-    def _For(self, node: cst.For, scope: _Scope) -> bool:
-        self.node(node.iter, scope)
-        self._targets(node.target, "a for loop", scope)
-        self.statements(node.body, scope)
-        if node.orelse is not None:
-            self.statements(node.orelse, scope)
-        return True
-
-    def _WithItem(self, node: cst.WithItem, scope: _Scope) -> bool:
-        self.node(node.item, scope)
-        if node.asname is not None:
-            self._targets(node.asname.name, "a with statement", scope)
-        return True
-
-    def _ExceptHandler(self, node: cst.ExceptHandler | cst.ExceptStarHandler, scope: _Scope) -> bool:
-        if node.type is not None:
-            self.node(node.type, scope)
-        if node.name is not None and isinstance(node.name.name, cst.Name):
-            self.bind(node.name.name, "an except clause", scope)
-        self.statements(node.body, scope)
-        return True
-
-    _ExceptStarHandler = _ExceptHandler
-
-    def _Import(self, node: cst.Import, scope: _Scope) -> bool:
-        for alias in node.names:
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                self.bind(alias.asname.name, "an import", scope)
-            else:  # `import a.b.c` binds `a`
-                head = alias.name
-                while isinstance(head, cst.Attribute):
-                    head = head.value
-                assert isinstance(head, cst.Name)
-                self.bind(head, "an import", scope)
-        return True
-
-    def _ImportFrom(self, node: cst.ImportFrom, scope: _Scope) -> bool:
-        if isinstance(node.names, cst.ImportStar):
-            self.bind_any(node, "a star import", scope)
-            return True
-        for alias in node.names:
-            bound = alias.asname.name if alias.asname is not None else alias.name
-            assert isinstance(bound, cst.Name)
-            self.bind(bound, "an import", scope)
-        return True
-
-    def _Del(self, node: cst.Del, scope: _Scope) -> bool:
-        self._targets(node.target, "a del statement", scope)
-        return True
-
-    def _Global(self, node: cst.Global, scope: _Scope) -> bool:
-        scope.declared_global.update(item.name.value for item in node.names)
-        return True
-
-    def _Nonlocal(self, node: cst.Nonlocal, scope: _Scope) -> bool:
-        scope.declared_nonlocal.update(item.name.value for item in node.names)
-        return True
-
-    def _MatchAs(self, node: cst.MatchAs, scope: _Scope) -> bool:
-        if node.pattern is not None:
-            self.node(node.pattern, scope)
-        if node.name is not None:
-            self.bind(node.name, "a match pattern", scope)
-        return True
-
-    def _MatchStar(self, node: cst.MatchStar, scope: _Scope) -> bool:
-        if node.name is not None:
-            self.bind(node.name, "a match pattern", scope)
-        return True
-
-    def _MatchMapping(self, node: cst.MatchMapping, scope: _Scope) -> bool:
-        for element in node.elements:
-            self.node(element, scope)
-        if node.rest is not None:
-            self.bind(node.rest, "a match pattern", scope)
-        return True
-
-    def _MatchKeywordElement(self, node: cst.MatchKeywordElement, scope: _Scope) -> bool:
-        self.node(node.pattern, scope)  # `key=` names an attribute of the subject, not a binding
-        return True
-
-    # ---- scopes of their own --------------------------------------------------------------------------
-
-    def _FunctionDef(self, node: cst.FunctionDef, scope: _Scope) -> bool:
-        for decorator in node.decorators:
-            self.node(decorator, scope)
-        self.bind(node.name, "a definition", scope)
-        outer = self._type_params(node, scope)
-        self._param_values(node.params, outer)
-        if node.returns is not None:
-            self.node(node.returns, outer)
-        inner = self.enter(node, outer, "function")
-        self._params(node.params, inner)
-        self._declarations(node.body, inner)
-        self.statements(node.body, inner)
-        return True
-
-    def _Lambda(self, node: cst.Lambda, scope: _Scope) -> bool:
-        self._param_values(node.params, scope)
-        inner = self.enter(node, scope, "function")
-        self._params(node.params, inner)
-        self.node(node.body, inner)
-        return True
-
-    def _ClassDef(self, node: cst.ClassDef, scope: _Scope) -> bool:
-        for decorator in node.decorators:
-            self.node(decorator, scope)
-        self.bind(node.name, "a definition", scope)
-        outer = self._type_params(node, scope)
-        for arg in [*node.bases, *node.keywords]:
-            self.node(arg, outer)
-        inner = self.enter(node, outer, "class")
-        self._declarations(node.body, inner)
-        self.statements(node.body, inner)
-        return True
-
-    def _TypeAlias(self, node: cst.CSTNode, scope: _Scope) -> bool:
-        self.bind(node.name, "a type alias", scope)  # type: ignore[attr-defined]
-        outer = self._type_params(node, scope)
-        self.node(node.value, self.enter(node.value, outer, "annotation"))  # type: ignore[attr-defined]
-        return True
-
-    def _type_params(self, node: cst.CSTNode, scope: _Scope) -> _Scope:
-        """`def f[T]()`, `class C[T]`, `type X[T] = ...`: the type parameters live in a scope of their own."""
-        parameters = getattr(node, "type_parameters", None)
-        if parameters is None:
-            return scope
-        inner = self.enter(parameters, scope, "annotation")
-        for parameter in parameters.params:
-            name = parameter.param.name
-            self.bind(name, "a type parameter", inner)
-            for child in parameter.param.children:
-                if child is not name:
-                    self.node(child, inner)
-        return inner
-
-    def _param_values(self, params: cst.Parameters, scope: _Scope) -> None:
-        """Defaults and annotations are evaluated where the function is defined."""
-        for param in _all_params(params):
-            for part in (param.default, param.annotation):
-                if part is not None:
-                    self.node(part, scope)
-
-    def _params(self, params: cst.Parameters, scope: _Scope) -> None:
-        for param in _all_params(params):
-            self.bind(param.name, "a parameter", scope)
-
-    def _declarations(self, body: cst.CSTNode, scope: _Scope) -> None:
-        """`global` / `nonlocal` apply to the whole function body, wherever they are written in it."""
-        stack = [body]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, cst.Global):
-                scope.declared_global.update(item.name.value for item in node.names)
-            elif isinstance(node, cst.Nonlocal):
-                scope.declared_nonlocal.update(item.name.value for item in node.names)
-            elif not isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda, *_COMPREHENSIONS)):
-                stack.extend(node.children)
-        self._prebind(body, scope)
-
-    def _prebind(self, body: cst.CSTNode, scope: _Scope) -> None:
-        """Names a function binds anywhere in its body, before its nested functions are walked (so `nonlocal`
-        in a function defined above the binding finds it)."""
-        stack = [body]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
-                scope.bound.add(node.name.value)
-                continue
-            if isinstance(node, cst.Lambda):
-                continue
-            for name in _bound_by(node):
-                scope.bound.add(name)
-            stack.extend(node.children)
-
-    # ---- comprehensions -------------------------------------------------------------------------------
-
-    def _comprehension(self, node: cst.BaseComp, scope: _Scope) -> bool:
-        first = node.for_in
-        self.node(first.iter, scope)  # the first iterable is evaluated in the enclosing scope
-        inner = self.enter(node, scope, "comprehension")
-        self._comp_for(first, inner, skip_iter=True)
-        for part in ("elt", "key", "value"):
-            value = getattr(node, part, None)
-            if value is not None:
-                self.node(value, inner)
-        return True
-
-    _ListComp = _SetComp = _DictComp = _GeneratorExp = _comprehension
-
-    def _comp_for(self, node: cst.CompFor, scope: _Scope, skip_iter: bool = False) -> None:
-        if not skip_iter:
-            self.node(node.iter, scope)
-        self._targets(node.target, "a comprehension", scope)
-        for condition in node.ifs:
-            self.node(condition, scope)
-        if node.inner_for_in is not None:
-            self._comp_for(node.inner_for_in, scope)
-
-
-def _all_params(params: cst.Parameters) -> list[cst.Param]:
-    star = [params.star_arg] if isinstance(params.star_arg, cst.Param) else []
-    kwargs = [params.star_kwarg] if params.star_kwarg is not None else []
-    return [*params.posonly_params, *params.params, *star, *params.kwonly_params, *kwargs]
-
-
-def _bound_by(node: cst.CSTNode) -> list[str]:
-    """The names one node binds directly (for the nonlocal look-up; the walk lists each binding properly)."""
-    if isinstance(node, cst.AssignTarget):
-        return [n.value for n in target_names(node.target)]
-    if isinstance(node, (cst.AugAssign, cst.For)):
-        return [n.value for n in target_names(node.target)]
-    if isinstance(node, cst.AnnAssign) and isinstance(node.target, cst.Name):
-        return [node.target.value]
-    if isinstance(node, cst.NamedExpr) and isinstance(node.target, cst.Name):
-        return [node.target.value]
-    if isinstance(node, cst.AsName):
-        return [n.value for n in target_names(node.name)]
-    if isinstance(node, (cst.MatchAs, cst.MatchStar)) and node.name is not None:
-        return [node.name.value]
-    if isinstance(node, cst.MatchMapping) and node.rest is not None:
-        return [node.rest.value]
-    if isinstance(node, cst.Del):
-        return [n.value for n in target_names(node.target)]
-    if isinstance(node, cst.ImportAlias) and node.asname is None:
-        head = node.name
-        while isinstance(head, cst.Attribute):
-            head = head.value
-        return [head.value] if isinstance(head, cst.Name) else []
-    return []
+    outer = scope.parent
+    while outer is not None:
+        if outer.kind == "function" and (name in outer.bound or name in outer.declared_nonlocal):
+            return _declared(root, outer, name)
+        outer = outer.parent
+    return root  # a SyntaxError in CPython: no enclosing function binds the name

@@ -76,7 +76,7 @@ def _class_blocker(ctx: RuleContext, client: Client) -> Blocked | None:
     seen = next((c for c in checks if _tests(ctx, c, client)), None)
     # the first in the file: the scope analysis gives a name's uses in no particular order
     uses = out_of_sight_uses(ctx.analysis, client) if seen is None else []
-    hidden = sorted(uses, key=lambda node: ctx.position(node).start)[:1]
+    hidden = sorted(uses, key=lambda node: _start(ctx, node))[:1]
     if seen is None and not hidden:
         return None
     check = seen or checks[0]
@@ -91,6 +91,11 @@ def _class_blocker(ctx: RuleContext, client: Client) -> Blocked | None:
         f"{why}, which a client moved to the v1 API no longer is, so the client stays on the dated API; change "
         "the check by hand (see its finding), then run the tool again."
     )
+
+
+def _start(ctx: RuleContext, node: cst.CSTNode) -> tuple[int, int]:
+    start = ctx.position(node).start  # a CodePosition does not order: compare (line, column)
+    return start.line, start.column
 
 
 def _flippable_checks(ctx: RuleContext, client: Client) -> list[cst.Call]:
