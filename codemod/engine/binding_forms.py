@@ -233,7 +233,6 @@ class FormWalk:
             self.node(node.returns, outer)
         inner = self.enter(node, outer, "function")
         self._params(node.params, inner)
-        self._declarations(node.body, inner)
         self.statements(node.body, inner)
         return True
 
@@ -252,7 +251,6 @@ class FormWalk:
         for arg in [*node.bases, *node.keywords]:
             self.node(arg, outer)
         inner = self.enter(node, outer, "class")
-        self._declarations(node.body, inner)
         self.statements(node.body, inner)
         return True
 
@@ -287,34 +285,6 @@ class FormWalk:
         for param in _all_params(params):
             self.bind(param.name, "a parameter", scope)
 
-    def _declarations(self, body: cst.CSTNode, scope: Scope) -> None:
-        """`global` / `nonlocal` apply to the whole function body, wherever they are written in it."""
-        stack = [body]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, cst.Global):
-                scope.declared_global.update(item.name.value for item in node.names)
-            elif isinstance(node, cst.Nonlocal):
-                scope.declared_nonlocal.update(item.name.value for item in node.names)
-            elif not isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda, *_COMPREHENSIONS)):
-                stack.extend(node.children)
-        self._prebind(body, scope)
-
-    def _prebind(self, body: cst.CSTNode, scope: Scope) -> None:
-        """Names a function binds anywhere in its body, before its nested functions are walked (so `nonlocal`
-        in a function defined above the binding finds it)."""
-        stack = [body]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
-                scope.bound.add(node.name.value)
-                continue
-            if isinstance(node, cst.Lambda):
-                continue
-            for name in _bound_by(node):
-                scope.bound.add(name)
-            stack.extend(node.children)
-
     # ---- comprehensions -------------------------------------------------------------------------------
 
     def _comprehension(self, node: cst.BaseComp, scope: Scope) -> bool:
@@ -344,29 +314,3 @@ def _all_params(params: cst.Parameters) -> list[cst.Param]:
     star = [params.star_arg] if isinstance(params.star_arg, cst.Param) else []
     kwargs = [params.star_kwarg] if params.star_kwarg is not None else []
     return [*params.posonly_params, *params.params, *star, *params.kwonly_params, *kwargs]
-
-
-def _bound_by(node: cst.CSTNode) -> list[str]:
-    """The names one node binds directly (for the nonlocal look-up; the walk lists each binding properly)."""
-    if isinstance(node, cst.AssignTarget):
-        return [n.value for n in target_names(node.target)]
-    if isinstance(node, (cst.AugAssign, cst.For)):
-        return [n.value for n in target_names(node.target)]
-    if isinstance(node, cst.AnnAssign) and isinstance(node.target, cst.Name):
-        return [node.target.value]
-    if isinstance(node, cst.NamedExpr) and isinstance(node.target, cst.Name):
-        return [node.target.value]
-    if isinstance(node, cst.AsName):
-        return [n.value for n in target_names(node.name)]
-    if isinstance(node, (cst.MatchAs, cst.MatchStar)) and node.name is not None:
-        return [node.name.value]
-    if isinstance(node, cst.MatchMapping) and node.rest is not None:
-        return [node.rest.value]
-    if isinstance(node, cst.Del):
-        return [n.value for n in target_names(node.target)]
-    if isinstance(node, cst.ImportAlias) and node.asname is None:
-        head = node.name
-        while isinstance(head, cst.Attribute):
-            head = head.value
-        return [head.value] if isinstance(head, cst.Name) else []
-    return []
