@@ -86,7 +86,9 @@ def _check_blocker(ctx: RuleContext, client: Client) -> Blocked | None:
     if not checks:
         return None
     seen = next((c for c in checks if _tests(ctx, c, client)), None)
-    hidden = (out_of_sight_uses(ctx.analysis, client) if seen is None else [])[:1]  # the first in the file
+    # the first in the file: the scope analysis gives a name's uses in no particular order
+    uses = out_of_sight_uses(ctx.analysis, client) if seen is None else []
+    hidden = sorted(uses, key=lambda node: _start(ctx, node))[:1]
     if seen is None and not hidden:
         return None
     check = seen or checks[0]
@@ -101,6 +103,11 @@ def _check_blocker(ctx: RuleContext, client: Client) -> Blocked | None:
         f"{why}, which a client moved to the v1 API no longer is, so the client stays on the dated API; change "
         "the check by hand (see its finding), then run the tool again."
     )
+
+
+def _start(ctx: RuleContext, node: cst.CSTNode) -> tuple[int, int]:
+    start = ctx.position(node).start  # a CodePosition does not order: compare (line, column)
+    return start.line, start.column
 
 
 def _flippable_checks(ctx: RuleContext, client: Client) -> list[class_checks.Check]:

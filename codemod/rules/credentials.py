@@ -29,7 +29,11 @@ client = AsyncOpenAI(
 ## Fix safety
 Safe for one credential. A client given two credentials (AzureOpenAI chose the first that is not None at each
 request) stays on the dated API, reported: only a person can choose. The explicit `AZURE_OPENAI_API_KEY` read
-ignores `AZURE_OPENAI_AD_TOKEN`, which the Azure client preferred when set (documented in the README).
+ignores `AZURE_OPENAI_AD_TOKEN`, which the Azure client preferred when set (documented in the README). An
+`api_key` that may be None (`os.getenv(NAME)` of an unset variable, a parameter defaulting to None) made the Azure
+client read `AZURE_OPENAI_API_KEY` too: the migrated code keeps that fallback (`os.getenv(NAME,
+os.getenv("AZURE_OPENAI_API_KEY"))`, `key if key is not None else ...`); in a form it cannot write so, the client
+stays on the dated API, reported.
 
 Fixtures: fixtures/credentials/, fixtures/client_reach/; tests/e2e/programs/entra_async_slow_sync_provider.py
 proves the event loop keeps running.
@@ -44,6 +48,7 @@ from codemod.engine import exprs
 from codemod.engine.analysis import Client, is_none, is_none_arg, keyword_arg
 from codemod.engine.context import Changes, RuleContext
 from codemod.engine.names import CREDENTIALS
+from codemod.engine.nullable import needs_fallback, with_fallback
 from codemod.rules import Rule
 from codemod.rules._needs import AZURE_CLASSES
 
@@ -75,6 +80,8 @@ _ADAPTER_IMPORTS = ("asyncio", "inspect", "typing")
 
 def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
     given = [name for name in CREDENTIALS if _given(client, name)]
+    if given == ["api_key"]:
+        return _unset_key(ctx, client)
     if len(given) < 2:
         return None
     listed = ", ".join(f"{name}=" for name in given)
@@ -83,6 +90,20 @@ def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
         "(azure_ad_token, then azure_ad_token_provider, then api_key), and the v1 client takes one api_key. "
         "Choose the credential by hand (for example api_key=provider if provider is not None else key) and "
         "drop the others."
+    )
+
+
+def _unset_key(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
+    """An api_key that may be None, in a form the tool cannot give the fallback to."""
+    key = client.kwarg("api_key")
+    assert key is not None
+    if not needs_fallback(ctx, key.value, KEY_VAR) or with_fallback(ctx, key.value, exprs.getenv(KEY_VAR)) is not None:
+        return None
+    code = ctx.code_for(key.value)
+    return key, (
+        f"api_key={code} may be None: AzureOpenAI then read {KEY_VAR} (or AZURE_OPENAI_AD_TOKEN), but OpenAI "
+        f"would read OPENAI_API_KEY. Give a key that is never None (for example `{code} or "
+        f'os.environ["{KEY_VAR}"]`, or bind it to a name first), then run the tool again.'
     )
 
 
@@ -131,6 +152,16 @@ def _migrate_constructor(ctx: RuleContext, out: Changes, client: Client) -> None
             token,
             "azure_ad_token -> api_key; a static Entra ID token expires (about an hour): prefer a token "
             "provider from azure.identity.get_bearer_token_provider",
+            fixed=True,
+        )
+    elif key is not None and _given(client, "api_key") and needs_fallback(ctx, key.value, KEY_VAR):
+        fallback = with_fallback(ctx, key.value, _getenv(out))
+        assert fallback is not None  # the blocker guarantees it
+        ops.replace["api_key"] = ("api_key", fallback)
+        out.report(
+            "AOAI104",
+            key,
+            f"api_key may be None: the client then read {KEY_VAR}; api_key now reads it explicitly in that case",
             fixed=True,
         )
     elif not _given(client, "api_key"):

@@ -4,9 +4,12 @@
 For a client that moves to the v1 API: `azure_endpoint=E` becomes `base_url=` E without trailing slashes plus
 `/openai/v1/` (literals and f-strings are folded; anything else becomes `E.rstrip("/") + "/openai/v1/"`, which
 evaluates E once, as the openai package did). With no endpoint argument the client read `AZURE_OPENAI_ENDPOINT`,
-so the migrated code reads it explicitly. A `base_url` literal ending in `/openai` or `/openai/deployments/NAME`
-is folded the same way (NAME moves to the requests: AOAI105); one already on `/openai/v1` is kept. An `OpenAI`
-client pointed at a dated `/openai/deployments/` URL is reported.
+so the migrated code reads it explicitly; so it did when the endpoint was None (`azure_endpoint=os.getenv(NAME)`
+of an unset variable, a parameter defaulting to None): the migrated code reads the variable in that case
+(`os.getenv(NAME, os.getenv("AZURE_OPENAI_ENDPOINT"))`, `e if e is not None else os.environ[...]`). A `base_url`
+literal ending in `/openai` or `/openai/deployments/NAME` is folded the same way (NAME moves to the requests:
+AOAI105); one already on `/openai/v1` is kept. An `OpenAI` client pointed at a dated `/openai/deployments/` URL
+is reported.
 
 ## Why
 The v1 API lives under `{endpoint}/openai/v1/`; a base URL without that path answers 404, and `OpenAI` does not
@@ -22,7 +25,8 @@ client = OpenAI(base_url=os.environ["AZURE_OPENAI_ENDPOINT"].rstrip("/") + "/ope
 
 ## Fix safety
 Safe: the requests go to the same resource. The client stays on the dated API, reported, when the endpoint is a
-request URL rather than the resource address, when both `azure_endpoint` and `base_url` are given, or when a
+request URL rather than the resource address, when it may be None in a form the tool cannot give the
+fallback to (`settings.get("endpoint")`), when both `azure_endpoint` and `base_url` are given, or when a
 `base_url` cannot be read.
 
 Fixtures: fixtures/endpoint/.
@@ -35,8 +39,9 @@ from urllib.parse import urlsplit
 import libcst as cst
 
 from codemod.engine import exprs
-from codemod.engine.analysis import Client, string_value
+from codemod.engine.analysis import Client, is_none, string_value
 from codemod.engine.context import Changes, RuleContext
+from codemod.engine.nullable import needs_fallback, with_fallback
 from codemod.rules import Rule
 from codemod.rules._needs import ANY_CLIENT
 
@@ -50,6 +55,13 @@ def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
         return endpoint, (
             "azure_endpoint should be the resource URL alone (https://RESOURCE.openai.azure.com), not a path or a "
             "request URL; fix it, then the tool derives base_url=<resource>/openai/v1/."
+        )
+    if endpoint is not None and _unset_endpoint(ctx, endpoint.value):
+        code = ctx.code_for(endpoint.value)
+        return endpoint, (
+            f"azure_endpoint={code} may be None: AzureOpenAI then read {ENDPOINT_VAR}, and a base_url built from "
+            f"None fails. Give an endpoint that is never None (for example `{code} or os.environ[\"{ENDPOINT_VAR}\"]`, "
+            "or bind it to a name first), then run the tool again."
         )
     base_url = client.kwarg("base_url")
     if base_url is None:
@@ -70,7 +82,18 @@ def apply(ctx: RuleContext) -> Changes:
         endpoint = client.kwarg("azure_endpoint")
         base_url = client.kwarg("base_url")
         ops = out.edits.call(client.call)
-        if endpoint is not None:
+        if endpoint is not None and needs_fallback(ctx, endpoint.value, ENDPOINT_VAR):
+            fallback = with_fallback(ctx, endpoint.value, _endpoint_variable(out, ctx, endpoint.value))
+            assert fallback is not None  # the blocker guarantees it
+            ops.replace["azure_endpoint"] = ("base_url", exprs.v1_base_url(fallback))
+            out.report(
+                "AOAI102",
+                endpoint,
+                f"azure_endpoint -> base_url ending in /openai/v1/; where it is None the client read {ENDPOINT_VAR}, "
+                "and base_url now reads it explicitly then",
+                fixed=True,
+            )
+        elif endpoint is not None and not is_none(endpoint.value):
             ops.replace["azure_endpoint"] = ("base_url", exprs.v1_base_url(endpoint.value.deep_clone()))
             out.report("AOAI102", endpoint, "azure_endpoint -> base_url ending in /openai/v1/", fixed=True)
         elif base_url is not None:
@@ -81,8 +104,12 @@ def apply(ctx: RuleContext) -> Changes:
             else:
                 ops.replace["base_url"] = ("base_url", folded[0])
                 out.report("AOAI102", base_url, "base_url -> the v1 path /openai/v1/", fixed=True)
-        else:
-            ops.add.append(("base_url", exprs.v1_base_url(exprs.environ(ENDPOINT_VAR))))
+        else:  # no endpoint, or azure_endpoint=None: the client read the variable
+            value = exprs.v1_base_url(exprs.environ(ENDPOINT_VAR))
+            if endpoint is not None:
+                ops.replace["azure_endpoint"] = ("base_url", value)
+            else:
+                ops.add.append(("base_url", value))
             out.needs_import("os")
             out.record.read_env(ENDPOINT_VAR)
             out.report(
@@ -93,6 +120,19 @@ def apply(ctx: RuleContext) -> Changes:
             )
     _report_dated_v1_clients(ctx, out)
     return out
+
+
+def _unset_endpoint(ctx: RuleContext, value: cst.BaseExpression) -> bool:
+    """An endpoint that may be None, in a form the tool cannot give the fallback to."""
+    return needs_fallback(ctx, value, ENDPOINT_VAR) and with_fallback(ctx, value, exprs.environ(ENDPOINT_VAR)) is None
+
+
+def _endpoint_variable(out: Changes, ctx: RuleContext, value: cst.BaseExpression) -> cst.BaseExpression:
+    """The fallback: for `os.getenv(NAME)`, a default read the same way (a default is evaluated first, so
+    `os.environ[...]` there would fail whenever the variable is unset, NAME set or not); else `os.environ[...]`."""
+    out.needs_import("os")
+    out.record.read_env(ENDPOINT_VAR)
+    return exprs.getenv(ENDPOINT_VAR) if isinstance(value, cst.Call) else exprs.environ(ENDPOINT_VAR)
 
 
 def _report_dated_v1_clients(ctx: RuleContext, out: Changes) -> None:
