@@ -12,7 +12,7 @@ from unittest import mock
 import pytest
 from hypothesis import HealthCheck, event, given, reject, settings
 
-from codemod.engine.syntax import Identifiers, Names, Strings, read_facts
+from codemod.engine.syntax import Identifiers, Names, Strings, read_facts, read_text_facts
 from codemod.options import Options
 from codemod.run import runner
 from codemod.run.filters import filters_for, may_act
@@ -134,10 +134,15 @@ def test_a_module_cpython_cannot_parse_always_goes_on_to_libcst() -> None:
     assert not may_act("import openai  # the OpenAI.com client\ndef fine():\n    pass\n", need)
 
 
-def test_text_that_is_not_ascii_is_always_parsed() -> None:
-    """The compiler reads identifiers NFKC-normalized, so the text may not spell what the facts hold."""
+def test_text_that_is_not_ascii_is_read_as_the_compiler_reads_identifiers() -> None:
+    """The compiler reads identifiers NFKC-normalized: the cheap look at the words does too, and keeps the runs
+    that identifiers with non-ASCII letters lie in; a text with nothing a rule needs is still ruled out."""
     need = filters_for(Options())[1]
     assert may_act("from openai import ＡzureOpenAI  # fullwidth A\nＡzureOpenAI(api_version='2024-02-01')\n", need)
+    cheap = read_text_facts("café_openai_version = «2024-02-01»\n")
+    assert cheap is not None and Identifiers("openai.*version").maybe(cheap)
+    plain = read_text_facts("# “curly quotes” and an émoji 🎉\nimport openai\nclient = openai.OpenAI()\n")
+    assert plain is not None and not need.maybe(plain)
 
 
 def test_a_comment_inside_an_argument_is_not_an_azure_host() -> None:

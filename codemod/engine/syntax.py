@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import re
+import unicodedata
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -155,7 +156,7 @@ class TextFacts:
     code, strings and comments alike). A need that these rule out cannot be met by the module's facts: a name
     reached through an import is spelled in the text (its last part at least), an identifier is a word of it, a
     string's contents are in it (as written: like the byte filter, a string whose letters are escapes is not
-    seen). Only for ASCII text: the compiler normalizes other identifiers (NFKC) to spellings the text lacks."""
+    seen). Text that is not ASCII is read NFKC-normalized for its words, as the compiler reads identifiers."""
 
     raw: str
     words: frozenset[str]
@@ -164,11 +165,19 @@ class TextFacts:
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
+# Runs of characters that are not ASCII punctuation, controls or white space: an identifier with non-ASCII letters
+# lies within one of them.
+_TOKEN = re.compile(r"[^\x00-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f\s]+")
+
+
 def read_text_facts(source: str) -> TextFacts | None:
-    """None when the text is not ASCII (the cheap look cannot rule anything out then)."""
-    if not source.isascii():
-        return None
-    return TextFacts(source, frozenset(_WORD.findall(source)))
+    """The text's words. The compiler reads identifiers NFKC-normalized (`ＡzureOpenAI` is `AzureOpenAI`), so a
+    text that is not ASCII gives the words of its normalized form, and the runs an identifier with non-ASCII
+    letters lies in; `raw` stays the text as written (string contents are not normalized)."""
+    if source.isascii():
+        return TextFacts(source, frozenset(_WORD.findall(source)))
+    normalized = unicodedata.normalize("NFKC", source)
+    return TextFacts(source, frozenset(_WORD.findall(normalized)) | frozenset(_TOKEN.findall(normalized)))
 
 
 class Need:

@@ -68,18 +68,40 @@ def decode_text(data: bytes) -> tuple[str, bool]:
 
 def engine(options: Options, shown: str) -> Callable[[str], MigrationResult]:
     """The engine for a piece of code in another file: the run's options, the run's syntax filter in front."""
-    from codemod.run.filters import filters_for, may_act
+    from codemod.engine.syntax import read_facts, read_text_facts
+    from codemod.run.filters import filters_for
 
     need = filters_for(options)[1]
 
     def migrate(code: str) -> MigrationResult:
-        if not may_act(code, need):
+        # A piece of a document is a fragment when CPython cannot parse it: left alone, without a finding. One
+        # parse at most, and none when the text shows nothing a rule needs.
+        cheap = read_text_facts(code)
+        if cheap is not None and not need.maybe(cheap):
+            return MigrationResult(code, [])
+        facts = read_facts(code)
+        if facts is None or not need.met(facts):
             return MigrationResult(code, [])
         from codemod.migration import migrate_source
 
         return migrate_source(code, options, shown)
 
     return migrate
+
+
+def words_may_act(options: Options) -> Callable[[str], bool]:
+    """The syntax filter's cheap look at the words of a whole text: False when no piece of it can hold what an
+    enabled rule needs (a piece's words and strings are in the whole text too)."""
+    from codemod.engine.syntax import read_text_facts
+    from codemod.run.filters import filters_for
+
+    need = filters_for(options)[1]
+
+    def may_act(text: str) -> bool:
+        cheap = read_text_facts(text)
+        return cheap is None or need.maybe(cheap)
+
+    return may_act
 
 
 def migrate_other(path: Path, data: bytes, options: Options, shown: str, facts: RunFacts | None = None) -> FileOutcome:
@@ -91,7 +113,7 @@ def migrate_other(path: Path, data: bytes, options: Options, shown: str, facts: 
         text, bom = decode_text(data)
     except SourceError as exc:
         return error_outcome(path, shown, str(exc))
-    facts = facts if facts is not None else RunFacts(migrate=engine(options, shown))
+    facts = facts if facts is not None else RunFacts(migrate=engine(options, shown), may_act=words_may_act(options))
     new, findings = text, []
     try:
         for kind in kinds:
@@ -122,7 +144,8 @@ def docstrings(result: MigrationResult, options: Options, shown: str) -> Migrati
     source = result.source
     if ">>>" not in source or "openai" not in source.lower():
         return result
-    done = kind.rewrite(source, PurePath(shown), RunFacts(migrate=engine(options, shown)))
+    done = kind.rewrite(source, PurePath(shown), RunFacts(migrate=engine(options, shown),
+                                                          may_act=words_may_act(options)))
     found = [f.with_path(shown) for f in done.findings]
     return MigrationResult(done.text, sorted([*result.findings, *found], key=Finding.sort_key), result.record)
 
@@ -186,7 +209,7 @@ def after_code(
             outcome = error_outcome(path, shown, f"cannot read the file: {exc.strerror or exc}")
         else:
             with_engine = RunFacts(facts.needs, facts.mentioned, facts.deployments, engine(options, shown),
-                                   facts.unsafe_fixes)
+                                   facts.unsafe_fixes, words_may_act(options))
             outcome = migrate_other(path, data, options, shown, with_engine)
         outcomes.append(outcome)
         if on_done:
