@@ -508,7 +508,7 @@ class Analysis(cst.CSTVisitor):
         while todo and len(texts) < 20:
             expr = todo.pop()
             texts.append(cst.Module(body=[]).code_for_node(expr))
-            for name in _names_within(expr):
+            for name in names_within(expr):
                 todo.extend(self.bound_values(name) or [])
         return texts
 
@@ -526,13 +526,13 @@ class Analysis(cst.CSTVisitor):
 _IDENTIFIER = re.compile(r"(?<![\w.])[^\W\d]\w*")
 
 
-def _names_within(expr: cst.CSTNode) -> list[cst.Name]:
+def names_within(expr: cst.CSTNode) -> list[cst.Name]:
     """The names an expression reads (`a` of `a.b`, not `b`)."""
     if isinstance(expr, cst.Name):
         return [expr]
     if isinstance(expr, cst.Attribute):
-        return _names_within(expr.value)
-    return [name for child in expr.children for name in _names_within(child)]
+        return names_within(expr.value)
+    return [name for child in expr.children for name in names_within(child)]
 
 
 def _contains(tree: cst.CSTNode, node: cst.CSTNode) -> bool:

@@ -13,7 +13,7 @@ import libcst as cst
 from libcst.metadata import Assignment
 
 from codemod.engine import hosts, names
-from codemod.engine.analysis import Client, keyword_arg, sends_api_version, string_parts
+from codemod.engine.analysis import Client, keyword_arg, names_within, sends_api_version, string_parts
 from codemod.engine.context import RuleContext
 from codemod.rules.credentials import ADAPTER, ASYNC_PROVIDER_FACTORIES
 
@@ -102,7 +102,7 @@ def followed(ctx: RuleContext, expr: cst.BaseExpression, limit: int = 20) -> Ite
         current = todo.pop()
         seen += 1
         yield current
-        for name in _names_within(current):
+        for name in names_within(current):
             todo.extend(ctx.analysis.bound_values(name) or [])
 
 
@@ -125,14 +125,6 @@ def _identifiers(node: cst.CSTNode) -> Iterator[str]:
     else:
         for child in node.children:
             yield from _identifiers(child)
-
-
-def _names_within(expr: cst.CSTNode) -> list[cst.Name]:
-    if isinstance(expr, cst.Name):
-        return [expr]
-    if isinstance(expr, cst.Attribute):
-        return _names_within(expr.value)
-    return [name for child in expr.children for name in _names_within(child)]
 
 
 def provider_kind(ctx: RuleContext, expr: cst.BaseExpression, depth: int = 0) -> str | None:

@@ -15,6 +15,7 @@ diffs, reports and exit codes.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
@@ -68,16 +69,16 @@ def decode_text(data: bytes) -> tuple[str, bool]:
 
 def engine(options: Options, shown: str) -> Callable[[str], MigrationResult]:
     """The engine for a piece of code in another file: the run's options, the run's syntax filter in front."""
-    from codemod.engine.syntax import read_facts, read_text_facts
+    from codemod.engine.syntax import read_facts
     from codemod.run.filters import filters_for
 
     need = filters_for(options)[1]
+    words_say_maybe = words_may_act(options)
 
     def migrate(code: str) -> MigrationResult:
         # A piece of a document is a fragment when CPython cannot parse it: left alone, without a finding. One
         # parse at most, and none when the text shows nothing a rule needs.
-        cheap = read_text_facts(code)
-        if cheap is not None and not need.maybe(cheap):
+        if not words_say_maybe(code):
             return MigrationResult(code, [])
         facts = read_facts(code)
         if facts is None or not need.met(facts):
@@ -87,6 +88,11 @@ def engine(options: Options, shown: str) -> Callable[[str], MigrationResult]:
         return migrate_source(code, options, shown)
 
     return migrate
+
+
+def engine_facts(options: Options, shown: str) -> RunFacts:
+    """The facts of a file read on its own: the engine and the cheap look, nothing from the rest of the run."""
+    return RunFacts(migrate=engine(options, shown), may_act=words_may_act(options))
 
 
 def words_may_act(options: Options) -> Callable[[str], bool]:
@@ -113,7 +119,7 @@ def migrate_other(path: Path, data: bytes, options: Options, shown: str, facts: 
         text, bom = decode_text(data)
     except SourceError as exc:
         return error_outcome(path, shown, str(exc))
-    facts = facts if facts is not None else RunFacts(migrate=engine(options, shown), may_act=words_may_act(options))
+    facts = facts if facts is not None else engine_facts(options, shown)
     new, findings = text, []
     try:
         for kind in kinds:
@@ -144,8 +150,7 @@ def docstrings(result: MigrationResult, options: Options, shown: str) -> Migrati
     source = result.source
     if ">>>" not in source or "openai" not in source.lower():
         return result
-    done = kind.rewrite(source, PurePath(shown), RunFacts(migrate=engine(options, shown),
-                                                          may_act=words_may_act(options)))
+    done = kind.rewrite(source, PurePath(shown), engine_facts(options, shown))
     found = [f.with_path(shown) for f in done.findings]
     return MigrationResult(done.text, sorted([*result.findings, *found], key=Finding.sort_key), result.record)
 
@@ -208,8 +213,7 @@ def after_code(
         except OSError as exc:
             outcome = error_outcome(path, shown, f"cannot read the file: {exc.strerror or exc}")
         else:
-            with_engine = RunFacts(facts.needs, facts.mentioned, facts.deployments, engine(options, shown),
-                                   facts.unsafe_fixes, words_may_act(options))
+            with_engine = dataclasses.replace(facts, migrate=engine(options, shown), may_act=words_may_act(options))
             outcome = migrate_other(path, data, options, shown, with_engine)
         outcomes.append(outcome)
         if on_done:
