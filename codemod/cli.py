@@ -141,6 +141,7 @@ class MigrateArgs:
     verbose: bool
     interactive: bool
     clean_temp: bool = False
+    extend_include: tuple[str, ...] = ()
 
 
 @main.command("migrate")
@@ -159,6 +160,8 @@ class MigrateArgs:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Parallel processes (default: CPU count).")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Exclude paths (replaces the default excludes).")
 @click.option("--extend-exclude", multiple=True, metavar="GLOB", help="Exclude paths, added to the defaults.")
+@click.option("--extend-include", multiple=True, metavar="GLOB",
+              help="Also walk these files for their Python code blocks (e.g. '*.txt', '*.markdown').")
 @click.option("--config", metavar="FILE", help="Read [tool.aoai-migrate] from FILE instead of pyproject.toml.")
 @click.option("--require-env", is_flag=True, default=None, help="Deployment names become os.environ[NAME].")
 @click.option("--unsafe-fixes", is_flag=True, default=None,

@@ -20,6 +20,9 @@ class Options:
     # imported there from another file of the run; file -> the factories defined there whose every use is in sight
     factory_imports: Mapping[str, Mapping[str, tuple[str, str]]] = field(default_factory=dict)
     followed_factories: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # an `openai` requirement of the project that allows no 1.x release, as "openai==0.28.1 (requirements.txt:1)":
+    # module-level settings are then openai<1.0 code (AOAI107), whatever names they use
+    openai_0x_pin: str = ""
 
     def enabled(self, code: str) -> bool:
         """`--select` / `--ignore` take codes or prefixes (`AOAI2`)."""

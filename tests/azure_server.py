@@ -84,10 +84,22 @@ def _usage() -> dict[str, int]:
 
 
 def chat_completion(deployment: str, body: dict[str, Any]) -> dict[str, Any]:
-    message = {"role": "assistant", "content": f"Hello from {deployment}.", "refusal": None}
+    content = f"Hello from {deployment}."
+    response_format = body.get("response_format")
+    if isinstance(response_format, dict) and response_format.get("type") in ("json_schema", "json_object"):
+        schema = (response_format.get("json_schema") or {}).get("schema") or {}
+        content = json.dumps(_filled(schema, content))  # structured output: JSON of the requested shape
+    message = {"role": "assistant", "content": content, "refusal": None}
     choice = {"index": 0, "finish_reason": "stop", "logprobs": None, "message": message}
     return {"id": "chatcmpl-test", "object": "chat.completion", "created": int(time.time()),
             "model": deployment, "choices": [choice], "usage": _usage(), "system_fingerprint": None}
+
+
+def _filled(schema: dict[str, Any], text: str) -> dict[str, Any]:
+    """An object with every property of a JSON schema: strings get `text`, numbers 1, booleans true."""
+    samples = {"string": text, "integer": 1, "number": 1.0, "boolean": True, "array": [], "object": {}}
+    properties = schema.get("properties") or {}
+    return {name: samples.get(spec.get("type"), text) for name, spec in properties.items()}
 
 
 def chat_chunks(deployment: str) -> Iterator[dict[str, Any]]:
@@ -195,8 +207,8 @@ class AzureServer:
         if route.api == "dated" and "api-version" not in query:
             raise AzureError(400, "MissingApiVersionParameter",
                              "The api-version query parameter (?api-version=) is required for all requests.")
-        # the v1 API took api-version=preview|latest while it was in preview (2025 samples); never a dated one
-        if route.api == "v1" and query.get("api-version", "preview") not in ("preview", "latest"):
+        # the v1 API takes its own api-versions, "v1" and "preview" (the v1 GA spec's enum), and no dated one
+        if route.api == "v1" and query.get("api-version", "v1") not in ("v1", "preview"):
             raise AzureError(400, "BadRequest",
                              "api-version query parameter is not allowed when using /v1 path")
         if route.needs_deployment and route.deployment not in self.deployments:

@@ -136,13 +136,15 @@ def test_migrate_run_reports_dependency_pins_and_config_versions(tmp_path: Path)
         "def provider():\n    return 'token'\n"
         'client = AzureOpenAI(azure_ad_token_provider=provider, api_version="2024-02-01")\n'
     )
-    result = CliRunner().invoke(main, ["--check", str(tmp_path)])
+    result = CliRunner().invoke(main, ["--check", "--verbose", str(tmp_path)])
     assert result.exit_code == 1
+    assert f"would migrate {tmp_path / 'requirements.txt'}" in result.output  # the pin is raised (a fix)
     assert f"{tmp_path / 'requirements.txt'}:2:1: AOAI306" in result.output
     assert "1.106.0" in result.output
     assert f"{tmp_path / '.env'}:2:" in result.output and "AOAI307" in result.output
-    ignored = CliRunner().invoke(main, ["--check", "--ignore", "AOAI306,AOAI307", str(tmp_path)])
+    ignored = CliRunner().invoke(main, ["--check", "--verbose", "--ignore", "AOAI306,AOAI307", str(tmp_path)])
     assert "AOAI306" not in ignored.output and "AOAI307" not in ignored.output
+    assert "would migrate" in ignored.output and f"would migrate {tmp_path / 'requirements.txt'}" not in ignored.output
 
 
 def test_a_named_path_that_is_not_a_regular_file_is_a_read_error(tmp_path: Path) -> None:

@@ -99,3 +99,44 @@ def test_imports_name(text: str, expected: bool) -> None:
 def test_module_name_of_a_package() -> None:
     assert module_name(Path("app/llm/__init__.py")) == "llm"
     assert module_name(Path("app/llm.py")) == "llm"
+
+
+ASSISTANT = '''import os
+
+from openai import AzureOpenAI
+
+
+class Assistant:
+    def __init__(self):
+        self.client = AzureOpenAI(
+            azure_endpoint=os.environ["AZURE_OPENAI_ENDPOINT"],
+            api_key=os.environ["AZURE_OPENAI_API_KEY"],
+            api_version="2024-10-21",
+            azure_deployment="gpt-4o-prod-01",
+        )
+
+    def ask(self, question):
+        return self.client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": question}])
+'''
+
+
+def test_a_class_holding_a_deployment_client_imported_by_another_file_is_left_alone(tmp_path: Path) -> None:
+    """Another file can reach `self.client` through an instance or a subclass of the class it imports."""
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "assistant.py").write_text(ASSISTANT)
+    (app / "views.py").write_text("from app.assistant import Assistant\n\nprint(Assistant().client.models.list())\n")
+    result = _run(tmp_path, "--output-format", "concise")
+    assert result.exit_code == 1, result.output
+    assert (app / "assistant.py").read_text() == ASSISTANT
+    assert "views.py imports the class Assistant that holds it" in result.output
+
+
+def test_a_class_holding_a_deployment_client_that_no_file_imports_is_migrated(tmp_path: Path) -> None:
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "assistant.py").write_text(ASSISTANT)
+    (app / "views.py").write_text("print('no import of the assistant here')\n")
+    result = _run(tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "azure_deployment" not in (app / "assistant.py").read_text()

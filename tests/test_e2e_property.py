@@ -88,21 +88,7 @@ IDENTITY_STUB = {  # azure-identity is not installed; these behave like its prov
 # Generated variants on which the tool is known to break behaviour: name -> predicate over `Program`. Such variants
 # are not drawn; each entry names its strict xfail in tests/test_known_failures.py (the minimal program, what the
 # tool does and what it should do). Remove the entry when that test passes, so the property covers them again.
-KNOWN_TOOL_BUGS: dict[str, Callable[[Program], bool]] = {
-    # test_deployment_client_used_through_an_instance_attribute
-    "requests through the instance's attribute": lambda p: (
-        p.storage == "instance" and p.effective_deployment is not None and p.helper == "none"),
-    # test_request_params_with_api_version_through_an_instance_attribute
-    "extra_query with api-version through the instance's attribute": lambda p: (
-        p.storage == "instance" and p.helper == "none"
-        and any(any(k == "api-version" for k, _ in r.extra_query or ()) for r in p.requests)),
-    # test_deployment_name_rebound_in_ways_the_tool_does_not_count
-    "rebinding the tool does not count": lambda p: p.rebinding in ("walrus_comprehension", "match"),
-    # test_key_from_an_unset_variable
-    "api_key from an unset variable": lambda p: p.credential == "key_getenv_unset",
-    # test_endpoint_from_an_unset_variable
-    "azure_endpoint from an unset variable": lambda p: p.endpoint == "getenv_unset",
-}
+KNOWN_TOOL_BUGS: dict[str, Callable[[Program], bool]] = {}
 
 
 def known_tool_bug(program: Program) -> str | None:

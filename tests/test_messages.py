@@ -32,6 +32,17 @@ def test_aoai105_says_where_and_how_the_client_goes_out_of_sight(body: str, line
     assert f"goes out of sight at line {line} ({how})" in finding.message
 
 
+def test_aoai105_names_the_first_place_the_client_goes_out_of_sight() -> None:
+    """Uses are followed through names (`alias = client`) in no particular order (the scope analysis gives a
+    name's uses as a set): the message names the first place in the file, the same on every run."""
+    source = f"from openai import AzureOpenAI\n\nclient = {CLIENT}\nalias = client\nfirst(client)\nsecond(alias)\n"
+    messages = set()
+    for _ in range(5):
+        (finding,) = [f for f in migrate_source(source, Options(), "m.py").findings if f.code == "AOAI105"]
+        messages.add(finding.message)
+    assert len(messages) == 1 and "goes out of sight at line 5 (passed to first())" in messages.pop()
+
+
 @pytest.mark.parametrize(
     ("call", "hint"),
     [

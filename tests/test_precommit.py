@@ -159,3 +159,63 @@ def test_check_hook_entry_reports_and_changes_nothing(tmp_path: Path) -> None:
         [executable, *entry[1:], "clean.py"], cwd=tmp_path, capture_output=True, text=True, timeout=120
     )
     assert clean.returncode == 0, clean.stdout + clean.stderr
+
+
+V1_FILE = """\
+import os
+
+from openai import OpenAI
+
+client = OpenAI(
+    base_url=os.environ["AZURE_OPENAI_ENDPOINT"].rstrip("/") + "/openai/v1/",
+    api_key=os.environ["AZURE_OPENAI_API_KEY"],
+)
+"""
+
+SYNC_PROVIDER_ON_ASYNC = """\
+from azure.identity import DefaultAzureCredential, get_bearer_token_provider
+from openai import AsyncOpenAI
+
+token_provider = get_bearer_token_provider(DefaultAzureCredential(), "https://ai.azure.com/.default")
+client = AsyncOpenAI(base_url="https://contoso.openai.azure.com/openai/v1/", api_key=token_provider)
+"""
+
+
+def test_a_repository_on_the_v1_api_keeps_a_new_sync_provider_on_async_openai_out(
+    tmp_path: Path, env: dict[str, str], hook_repo: Path
+) -> None:
+    """A project already on the v1 API (committed before the hook): a commit that adds a synchronous token
+    provider on AsyncOpenAI (a TypeError at its first request) fails, the hook wraps the provider (AOAI402),
+    and the commit of the fixed file passes."""
+    repo = tmp_path / "project"
+    repo.mkdir()
+    git(repo, "init", "-q", env=env)
+    (repo / "app.py").write_text(V1_FILE)
+    git(repo, "add", "app.py", env=env)
+    git(repo, "commit", "-q", "-m", "on the v1 API", env=env)
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    command = " ".join(f'"{part}"' for part in try_repo_command(hook_repo, env))
+    hook.write_text(f"#!/bin/sh\nexec {command}\n")
+    hook.chmod(0o755)
+
+    (repo / "agent.py").write_text(SYNC_PROVIDER_ON_ASYNC)
+    git(repo, "add", "agent.py", env=env)
+    first = git(repo, "commit", "-m", "an async client", env=env, check=False)
+    output = first.stdout + first.stderr
+    assert first.returncode != 0, output
+    status, report = hook_sections(output)["aoai-migrate"]
+    assert status == "Failed" and "files were modified by this hook" in report, output
+    assert git(repo, "rev-list", "--count", "HEAD", env=env).stdout.strip() == "1"  # no new commit
+    fixed = (repo / "agent.py").read_text()
+    assert "api_key=_aoai_awaitable_token_provider(token_provider)" in fixed
+    assert "def _aoai_awaitable_token_provider(" in fixed and (repo / "app.py").read_text() == V1_FILE
+
+    git(repo, "add", "agent.py", env=env)
+    second = git(repo, "commit", "-m", "an async client", env=env, check=False)
+    output = second.stdout + second.stderr
+    assert second.returncode == 0, output
+    assert {name: status for name, (status, _) in hook_sections(output).items()} == {
+        "aoai-migrate": "Passed",
+        "aoai-migrate (check only)": "Passed",
+    }
+    assert git(repo, "show", "HEAD:agent.py", env=env).stdout == fixed

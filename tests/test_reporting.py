@@ -254,7 +254,7 @@ def mixed_project(root: Path) -> Path:
     root.mkdir()
     (root / "app.py").write_text(
         "from openai import AzureOpenAI\n"
-        "settings = {}\n"
+        "settings = load()\n"
         "legacy = AzureOpenAI(**settings)\n"
         "def provider():\n    return 'token'\n"
         "client = AzureOpenAI(azure_endpoint='https://r.openai.azure.com', azure_ad_token_provider=provider,\n"
@@ -266,7 +266,7 @@ def mixed_project(root: Path) -> Path:
     cells = [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": s}
              for s in ("pip install openai", client, "def (:")]
     (root / "nb.ipynb").write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
-    (root / "requirements.txt").write_text("openai==1.40.0\n")
+    (root / "requirements.txt").write_text("openai>=1.40,<1.50\n")  # an upper bound: reported, not raised
     (root / ".env").write_text("AZURE_OPENAI_ENDPOINT=https://r.openai.azure.com\nOPENAI_API_VERSION=2024-02-01\n")
     (root / "deploy.yaml").write_text("env:\n  AZURE_OPENAI_API_VERSION: 2024-13-01\n")
     return root

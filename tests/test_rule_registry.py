@@ -96,3 +96,12 @@ def test_rules_code_prints_the_whole_text() -> None:
     assert listing.stdout.splitlines()[0].startswith("AOAI000  ")
     unknown = subprocess.run([sys.executable, "-m", "codemod", "rules", "AOAI999"], capture_output=True, text=True)
     assert unknown.returncode == 2 and "no rule has the code" in unknown.stderr
+
+
+def test_the_readme_rule_table_is_generated_from_the_rules() -> None:
+    """`python -m codemod.rules` rewrites it; a new rule or a changed summary without that fails here."""
+    readme = rules.README.read_text(encoding="utf-8")
+    assert readme == rules.readme_with_table(readme)
+    for rule in all_rules():
+        for code, summary in rule.codes.items():
+            assert f"| [{code}](docs/rules.md#{code.lower()}) | {summary} |" in readme

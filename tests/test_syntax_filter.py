@@ -12,7 +12,7 @@ from unittest import mock
 import pytest
 from hypothesis import HealthCheck, event, given, reject, settings
 
-from codemod.engine.syntax import Identifiers, Names, Strings, read_facts
+from codemod.engine.syntax import Identifiers, Names, Strings, read_facts, read_text_facts
 from codemod.options import Options
 from codemod.run import runner
 from codemod.run.filters import filters_for, may_act
@@ -80,7 +80,7 @@ def test_generated_modules_give_the_same_result_filtered(source: str) -> None:
     event(assert_same(data))
 
 
-@pytest.mark.parametrize("selected", ["AOAI1", "AOAI2", "AOAI3", "AOAI107"])
+@pytest.mark.parametrize("selected", ["AOAI1", "AOAI2", "AOAI3", "AOAI4", "AOAI107"])
 def test_selecting_rules_narrows_the_filter_without_changing_results(selected: str) -> None:
     options = Options(select=frozenset({selected}))
     for seed in SEEDS[::3]:
@@ -134,10 +134,15 @@ def test_a_module_cpython_cannot_parse_always_goes_on_to_libcst() -> None:
     assert not may_act("import openai  # the OpenAI.com client\ndef fine():\n    pass\n", need)
 
 
-def test_text_that_is_not_ascii_is_always_parsed() -> None:
-    """The compiler reads identifiers NFKC-normalized, so the text may not spell what the facts hold."""
+def test_text_that_is_not_ascii_is_read_as_the_compiler_reads_identifiers() -> None:
+    """The compiler reads identifiers NFKC-normalized: the cheap look at the words does too, and keeps the runs
+    that identifiers with non-ASCII letters lie in; a text with nothing a rule needs is still ruled out."""
     need = filters_for(Options())[1]
     assert may_act("from openai import ＡzureOpenAI  # fullwidth A\nＡzureOpenAI(api_version='2024-02-01')\n", need)
+    cheap = read_text_facts("café_openai_version = «2024-02-01»\n")
+    assert cheap is not None and Identifiers("openai.*version").maybe(cheap)
+    plain = read_text_facts("# “curly quotes” and an émoji 🎉\nimport openai\nclient = openai.OpenAI()\n")
+    assert plain is not None and not need.maybe(plain)
 
 
 def test_a_comment_inside_an_argument_is_not_an_azure_host() -> None:
@@ -152,3 +157,23 @@ def test_a_comment_inside_an_argument_is_not_an_azure_host() -> None:
         ")\n"
     )
     assert_same(source.encode())
+
+
+def test_plain_strings_leave_out_the_literal_parts_of_f_strings() -> None:
+    """A rule that reads only plain string values (dict keys, getenv names) is not woken by a URL's f-string
+    (`f"/jsonl/openai_ft?version_id={v}"` in a large test module held LibCST for seconds)."""
+    facts = read_facts('u = f"/jsonl/openai_ft?version_id={v:>{w}}"\nd = {"openai_api_version": "2024-10-21"}\n')
+    assert facts is not None
+    assert facts.plain_strings == ("openai_api_version", "2024-10-21")
+    assert Strings("openai.*version").met(facts) and Strings("openai.*version", plain=True).met(facts)
+    url_only = read_facts('u = f"/jsonl/openai_ft?version_id={v}"\nd = "2024-10-21"\n')
+    assert url_only is not None and not Strings("openai.*version", plain=True).met(url_only)
+
+
+def test_a_name_bound_by_two_imports_names_both() -> None:
+    """The engine cannot tell which of two imports of a name runs (it reports the client): the facts hold both,
+    so the filter lets the module through whichever import comes last."""
+    for first, second in (("openai", "llama_index.llms.azure_openai"), ("llama_index.llms.azure_openai", "openai")):
+        facts = read_facts(f"from {first} import AzureOpenAI\nfrom {second} import AzureOpenAI\nAzureOpenAI()\n")
+        assert facts is not None
+        assert {"openai.AzureOpenAI", "llama_index.llms.azure_openai.AzureOpenAI"} <= facts.names

@@ -10,8 +10,8 @@ from functools import cached_property
 
 _COMMENT_PREFIXES = ("#", "//")
 _TOML_SECTION = re.compile(r"^\[\[?[^\[\]]+\]\]?\s*(?:#.*)?$")
-# The last key before a value: `KEY=`, `KEY: `, `"Key": "`, `ENV KEY `, `- KEY=`, `key = "`.
-_LAST_KEY = re.compile(r"""([A-Za-z_$@][\w.$@-]*)["']?\s*[:=]?\s*["']?\s*$""")
+_KEY_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_$@")
+_KEY_PART = re.compile(r"[\w.$@-]")
 # Bicep: `param openAiApiVersion string = '...'`, `var apiVersion = '...'`.
 _BICEP_DECLARATION = re.compile(r"^\s*(?:param|var)\s+([A-Za-z_]\w*)\b")
 # A setting given as a pair: `name: X` then `value: Y` (Kubernetes, App Service, Container Apps, Terraform).
@@ -152,10 +152,9 @@ class Layout:
         declared = _BICEP_DECLARATION.match(prefix)
         if declared:
             return declared.group(1)
-        match = _LAST_KEY.search(prefix)
-        if match is None:
+        key = last_key(prefix)
+        if key is None:
             return None
-        key = match.group(1)
         if key.lower() not in _HOLDER_KEYS:
             return key
         return self._pair_name(index, prefix) or self._enclosing_key(index)
@@ -180,8 +179,7 @@ class Layout:
         if not parents:
             return None
         code = self.lines[parents[0]].strip().rstrip("{[(:= ").strip()
-        match = _LAST_KEY.search(code.rstrip("\"'"))
-        return match.group(1) if match else None
+        return last_key(code.rstrip("\"'"))
 
     def keys_in(self, lines: list[str]) -> list[str]:
         """The keys set on `lines` (`KEY=`, `key:`, `"Key":`), plus the text of their comments."""
@@ -198,3 +196,24 @@ class Layout:
     def path_of(self, index: int) -> list[str]:
         """The text of the enclosing block openers, nearest first: their keys name what they configure."""
         return [self.lines[j].strip() for j in self.ancestors(index)]
+
+
+
+def last_key(prefix: str) -> str | None:
+    """The last key before a value: `KEY=`, `KEY: `, `"Key": "`, `ENV KEY `, `- KEY=`, `key = "`. Read from the
+    end of `prefix` without a regular expression: a pattern anchored at the end rescans every word of the line
+    before it (cubic in the length of a long word: minutes on one minified JSON line)."""
+    end = len(prefix.rstrip())
+    end = _drop_one(prefix, end, "\"'")  # the value's opening quote
+    end = _drop_one(prefix, len(prefix[:end].rstrip()), ":=")
+    end = _drop_one(prefix, len(prefix[:end].rstrip()), "\"'")  # the key's closing quote
+    start = end
+    while start > 0 and _KEY_PART.match(prefix[start - 1]):
+        start -= 1
+    while start < end and prefix[start] not in _KEY_START:
+        start += 1
+    return prefix[start:end] or None
+
+
+def _drop_one(text: str, end: int, chars: str) -> int:
+    return end - 1 if end and text[end - 1] in chars else end

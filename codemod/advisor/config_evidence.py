@@ -70,7 +70,7 @@ def is_version_key(key: str) -> bool:
 
 def tie_to_azure_openai(layout: Layout, index: int, prefix: str, arm_template: bool) -> Strength | None:
     """How surely the dated value after `prefix` on line `index` is an Azure OpenAI api-version (None: not)."""
-    url = _QUERY_URL.search(prefix)
+    url = _query_url(prefix)
     if url is not None:
         if _OTHER_URL.search(url.group(0)):
             return None
@@ -94,6 +94,15 @@ def tie_to_azure_openai(layout: Layout, index: int, prefix: str, arm_template: b
         if names_openai(opener):
             return STRONG
     return WEAK if _block_is_azure_openai(layout, block) else None
+
+
+def _query_url(prefix: str) -> re.Match[str] | None:
+    """The URL whose `api-version=` the value follows. The pattern runs only where it can match, and only on
+    the last run of characters a URL can hold: on a long line it would otherwise rescan the line per value."""
+    if not prefix[-len("api-version="):].lower() == "api-version=":
+        return None
+    start = max(prefix.rfind(ch) for ch in " \t\"'<>") + 1
+    return _QUERY_URL.search(prefix, start)
 
 
 def _bare_version_in_openai_section(layout: Layout, index: int, key: str) -> bool:

@@ -17,6 +17,7 @@ from pathlib import Path, PurePath
 
 from codemod.advisor.config_context import Layout
 from codemod.advisor.config_evidence import STRONG, tie_to_azure_openai
+from codemod.advisor.litellm_config import reworded
 from codemod.advisor.recordings import is_recording
 from codemod.advisor.versions import known_version, unknown_version_message
 from codemod.findings import Finding
@@ -51,10 +52,16 @@ class DatedValue:
     certain: bool
 
 
+# How much of a line before a value is read for its key and URL. Keys and URLs are far shorter; a minified JSON
+# file is one line of megabytes, and the patterns anchored at the value would otherwise rescan the whole line
+# for every value on it (minutes on one file).
+_PREFIX_WINDOW = 2048
+
+
 def scan_config_file(path: str | Path, text: str) -> list[Finding]:
     """Every dated Azure OpenAI version (AOAI307) and malformed version-like value (AOAI308) set in `text`."""
     findings = [finding_for(dated, str(path)) for dated in dated_values(path, text)]
-    return [finding for finding in findings if finding is not None]
+    return [reworded(finding, text) for finding in findings if finding is not None]
 
 
 def dated_values(path: str | PurePath, text: str) -> list[DatedValue]:
@@ -69,7 +76,7 @@ def dated_values(path: str | PurePath, text: str) -> list[DatedValue]:
         if layout.is_comment(index) or not any(ch.isdigit() for ch in line):
             continue
         for match in _VALUE.finditer(line):
-            prefix = line[: match.start()]
+            prefix = line[max(0, match.start() - _PREFIX_WINDOW): match.start()]
             strength = tie_to_azure_openai(layout, index, prefix, arm_template)
             if strength is not None:
                 key = None if prefix.rstrip().endswith("api-version=") else layout.key_of(index, prefix)

@@ -37,6 +37,23 @@ def check_openai_pins(
     return findings
 
 
+def openai_0x_pin(files: Iterable[Path]) -> str:
+    """The first `openai` requirement among `files` that allows no 1.x release (`openai==0.28.1`, `openai<1`), as
+    "openai==0.28.1 (requirements.txt:1)"; "" when there is none."""
+    for path in sorted(p for p in files if is_dependency_file(p)):
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue
+        for pin in read_pins(path, text):
+            specifier = to_specifier(pin.constraint, pin.poetry)
+            if pin.constraint.strip() in ("", "*") or specifier is None:
+                continue
+            if not allowed_around(specifier, Version("1.0.0"))[0]:
+                return f"{pin.written} ({path}:{pin.line})"
+    return ""
+
+
 def judge_pin(pin: PinLine, needs: Mapping[str, str], shown_path: str) -> Finding | None:
     if pin.constraint.strip() in ("", "*"):
         return None  # unconstrained: the newest release is installed

@@ -26,7 +26,6 @@ PROGRESS_MIN_FILES = 200
 
 
 FORMATS = ("concise", "full", "json", "sarif", "github", "markdown")
-PROJECT_CODES = ("AOAI306", "AOAI307", "AOAI308")
 
 
 def run_migrate(args: MigrateArgs) -> int:
@@ -49,7 +48,7 @@ def run_migrate(args: MigrateArgs) -> int:
     try:
         project = load_project(args.paths, config=args.config, select=args.select, ignore=args.ignore,
                                require_env=args.require_env, unsafe_fixes=args.unsafe_fixes, exclude=args.exclude,
-                               extend_exclude=args.extend_exclude)
+                               extend_exclude=args.extend_exclude, extend_include=args.extend_include)
     except ProjectError as exc:
         click.echo(f"error: {exc}", err=True)
         return EXIT_USAGE
@@ -76,20 +75,13 @@ def _run(project: Project, args: MigrateArgs) -> RunResult:
     from codemod.run import runner
 
     mode = "diff" if args.interactive else args.mode
-    with _progress(len(project.files), args.quiet) as on_done:
-        result = runner.run(project.files, project.options, mode, args.jobs or project.config.jobs, on_done)
-    if any(project.options.enabled(code) for code in PROJECT_CODES):
-        result.project_findings = project_findings(project.other_files, result, project.options)
+    # Dependency, documentation, settings and infrastructure files go to their kinds (codemod/kinds/), which
+    # also make the project findings (AOAI306 for openai pins, AOAI307/308 for api-versions): said once, per file.
+    with _progress(len(project.files) + len(project.kind_files), args.quiet) as on_done:
+        result = runner.run(project.files, project.options, mode, args.jobs or project.config.jobs, on_done,
+                            kind_files=project.kind_files)
     result.outcomes += [runner.unreadable(path, reason) for path, reason in project.unreadable]
     return result
-
-
-def project_findings(files: list[Path], result: RunResult, options: Options) -> list[Finding]:
-    """AOAI306 (openai pins in dependency files) and AOAI307/308 (api-versions in configuration files)."""
-    from codemod.advisor import tree
-
-    wanted = [code for code in PROJECT_CODES if options.enabled(code)]
-    return [f for f in tree.outside_python(sorted(set(files)), result.sdk_needs()) if f.code in wanted]
 
 
 def _run_stdin(options: Options) -> int:

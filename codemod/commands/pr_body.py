@@ -76,6 +76,7 @@ class PullRequestBody:
 def build(result: RunResult, mode: str, command: str, root: Path | None = None,
           link_base: str | None = None) -> PullRequestBody:
     from codemod.commands.env import collect
+    from codemod.run.kind_files import is_kind_file
 
     root = root if root is not None else repository_root(Path.cwd())
     relative = _relativiser(root)
@@ -88,6 +89,8 @@ def build(result: RunResult, mode: str, command: str, root: Path | None = None,
             continue
         path = relative(str(outcome.path))
         changes[path] = Counter(f.code for f in outcome.findings if f.fixed)
+        if is_kind_file(outcome.path):
+            continue  # a document's examples, a settings file: not what the program reads
         texts[path] = outcome.new_text or ""
         deployments[path], implicit[path] = outcome.record.deployments, outcome.record.env_reads
     located = [f.with_path(relative(f.path)) for f in result.project_findings]

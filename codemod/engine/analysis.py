@@ -16,6 +16,7 @@ from libcst.metadata.scope_provider import GlobalScope
 
 from codemod.engine import annotated, hosts, names
 from codemod.engine.annotated import is_type_expression
+from codemod.engine.class_checks import Check, type_comparison
 from codemod.engine.metadata import Metadata
 
 
@@ -31,6 +32,9 @@ class Client:
     requests: list[Request] = field(default_factory=list)
     # an annotation that also admits another client (`Union[OpenAI, AzureOpenAI]`): maybe not Azure's at all
     mixed: bool = False
+    # other classes the constructor's name may be bound to (a second import of the same name, a fallback import
+    # in `except ImportError:`): which one runs is not known here
+    also: tuple[str, ...] = ()
 
     def kwarg(self, name: str) -> cst.Arg | None:
         return keyword_arg(self.call, name) if self.call is not None else None
@@ -67,7 +71,7 @@ class ClassRef:
     kind: str
     imported: cst.ImportFrom | None = None  # for string references: the import that binds the name
     local: str | None = None  # for "text" references: the name bound by that import
-    check: cst.Call | None = None  # for "check" references: the isinstance/issubclass call
+    check: Check | None = None  # for "check" references: the isinstance/issubclass call or type() comparison
 
 
 def keyword_arg(call: cst.Call, name: str) -> cst.Arg | None:
@@ -152,7 +156,8 @@ class Analysis(cst.CSTVisitor):
                 azure = qual in names.AZURE_CLIENT_CLASSES
                 if azure or _points_at_azure(node):
                     new_class = names.AZURE_CLIENT_CLASSES.get(qual) or names.V1_CLIENT_CLASSES[qual]
-                    client = Client(node, qual, azure, new_class in names.ASYNC_CLASSES)
+                    others = tuple(sorted(q for q in quals if q != qual))
+                    client = Client(node, qual, azure, new_class in names.ASYNC_CLASSES, also=others)
                     self.clients.append(client)
                     self._ctor[node] = client
             elif any(qual.startswith(legacy + ".") for legacy in names.LEGACY_RESOURCES):
@@ -300,9 +305,13 @@ class Analysis(cst.CSTVisitor):
                 return "other"
         return "other"
 
-    def _check_of(self, node: cst.CSTNode) -> cst.Call | None:
-        """The `isinstance(x, ...)` / `issubclass(x, ...)` call whose class argument holds `node`, if any."""
+    def _check_of(self, node: cst.CSTNode) -> Check | None:
+        """The `isinstance(x, ...)` / `issubclass(x, ...)` call whose class argument holds `node`, or the
+        `type(x) is ...` comparison whose class side does, if any."""
         for ancestor in self.meta.ancestors(node):
+            if isinstance(ancestor, cst.Comparison):
+                parts = type_comparison(ancestor)
+                return ancestor if parts is not None and _contains(parts[1], node) else None
             if isinstance(ancestor, cst.Call):
                 func = ancestor.func
                 if isinstance(func, cst.Name) and func.value in ("isinstance", "issubclass"):
@@ -517,7 +526,7 @@ class Analysis(cst.CSTVisitor):
         while todo and len(texts) < 20:
             expr = todo.pop()
             texts.append(cst.Module(body=[]).code_for_node(expr))
-            for name in _names_within(expr):
+            for name in names_within(expr):
                 todo.extend(self.bound_values(name) or [])
         return texts
 
@@ -535,13 +544,13 @@ class Analysis(cst.CSTVisitor):
 _IDENTIFIER = re.compile(r"(?<![\w.])[^\W\d]\w*")
 
 
-def _names_within(expr: cst.CSTNode) -> list[cst.Name]:
+def names_within(expr: cst.CSTNode) -> list[cst.Name]:
     """The names an expression reads (`a` of `a.b`, not `b`)."""
     if isinstance(expr, cst.Name):
         return [expr]
     if isinstance(expr, cst.Attribute):
-        return _names_within(expr.value)
-    return [name for child in expr.children for name in _names_within(child)]
+        return names_within(expr.value)
+    return [name for child in expr.children for name in names_within(child)]
 
 
 def _contains(tree: cst.CSTNode, node: cst.CSTNode) -> bool:

@@ -3,8 +3,11 @@
 - a module-level constant assigned once whose value ends in `/openai` (`OPENAI_BASE = ENDPOINT.rstrip("/") +
   "/openai/"`): its v1 form is the constant without trailing slashes + `/v1/`, written where it is passed;
 - an environment variable (`os.environ["X"]`, `os.environ.get("X")`, `os.getenv("X")`, directly or through a
-  module-level constant) on a client whose `api_version` is `"v1"`, `"preview"` or `"latest"`: only the v1 API takes
-  those values, so a working program's variable already holds the v1 URL, which is kept as it is."""
+  module-level constant) on a client whose `api_version` is `"v1"` or `"preview"`: only the v1 API takes those
+  values, so a working program's variable already holds the v1 URL, which is kept as it is.
+
+`on_v1_path` says whether a client's requests already went to `/openai/v1/`: a base URL literal on that path, or
+such a variable (AOAI103 keeps the v1 API's own api-versions there)."""
 
 from __future__ import annotations
 
@@ -18,8 +21,10 @@ from libcst.metadata.scope_provider import GlobalScope
 from codemod.engine import exprs
 from codemod.engine.analysis import Analysis, Client, string_value
 
-# api-version values the v1 API takes and no dated route does
-V1_VERSIONS = frozenset({"v1", "preview", "latest"})
+# The v1 API's own api-version values (the v1 GA spec's enum): "v1", the default, and "preview", which turns on
+# the preview features. Sent to /openai/v1/ they are accepted; no dated route takes them. ("latest", which 2025
+# samples used, is not in the enum: a person checks it, see AOAI103.)
+V1_VERSIONS = frozenset({"v1", "preview"})
 _OPENAI_END = re.compile(r"/openai/*$")
 _ENV_READERS = frozenset({"os.getenv", "os.environ.get"})
 
@@ -47,6 +52,18 @@ def read_base_url(analysis: Analysis, client: Client) -> ReadBaseUrl | None:
         rstrip = cst.Call(cst.Attribute(value.deep_clone(), cst.Name("rstrip")), [cst.Arg(exprs.string("/"))])
         return ReadBaseUrl("constant", value.value, cst.BinaryOperation(rstrip, cst.Add(), exprs.string("/v1/")))
     return None
+
+
+def on_v1_path(analysis: Analysis, client: Client) -> bool:
+    """The client's base_url is already on the v1 path (a literal that says so, or a v1 variable), so its requests
+    went to /openai/v1/."""
+    base_url = client.kwarg("base_url")
+    if base_url is None:
+        return False
+    if "/openai/v1" in cst.Module(body=[]).code_for_node(base_url.value):
+        return True
+    read = read_base_url(analysis, client)
+    return read is not None and read.kind == "v1 variable"
 
 
 def module_constant(analysis: Analysis, name: cst.Name) -> cst.BaseExpression | None:

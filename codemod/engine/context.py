@@ -14,6 +14,7 @@ from libcst.metadata import CodeRange
 
 from codemod.engine import names
 from codemod.engine.analysis import Analysis, Client
+from codemod.engine.bindings import Bindings, bindings_of
 from codemod.engine.edits import Edits
 from codemod.engine.metadata import Metadata
 from codemod.engine.reach import Reach, reach_of
@@ -96,6 +97,7 @@ class RuleContext:
     plan: Plan | None = None  # None: nothing is planned (the advisor alone predicts what a migration needs)
     _reach: list[Reach] = field(default_factory=list, compare=False, repr=False)
     _settings: dict[Client, SettingsDict | None] = field(default_factory=dict, compare=False, repr=False)
+    _bindings: list[Bindings] = field(default_factory=list, compare=False, repr=False)
 
     @property
     def planned(self) -> bool:
@@ -178,6 +180,12 @@ class RuleContext:
             found = settings_of(self.analysis, client)
             self._settings[client] = None if found is None or self.hidden_mentions(found.name) else found
         return self._settings[client]
+
+    def bindings(self) -> Bindings:
+        """Every binding of every name in the module (codemod/engine/bindings.py), listed once, when first asked."""
+        if not self._bindings:
+            self._bindings.append(bindings_of(self.meta.module))
+        return self._bindings[0]
 
     def changes(self) -> Changes:
         return Changes(self)

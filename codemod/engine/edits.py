@@ -54,7 +54,11 @@ class Edits:
         self.removed_lines |= other.removed_lines
         for line, statements in other.insert_after.items():
             self.insert_after.setdefault(line, []).extend(statements)
-        self.prelude.extend(other.prelude)
+        # two rules may each add the same helper (the async token adapter of AOAI104 and AOAI402): once
+        defined = {s.name.value for s in self.prelude if isinstance(s, cst.FunctionDef)}
+        self.prelude.extend(
+            s for s in other.prelude if not (isinstance(s, cst.FunctionDef) and s.name.value in defined)
+        )
         self.imports |= other.imports
 
 

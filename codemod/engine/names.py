@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from importlib import resources
+
 # Qualified name (as LibCST's QualifiedNameProvider reports it) -> the v1 class that replaces it.
 AZURE_CLIENT_CLASSES: dict[str, str] = {
     "openai.AzureOpenAI": "OpenAI",
@@ -42,6 +45,14 @@ BODY_MODEL_REQUESTS: frozenset[tuple[str, ...]] = frozenset(
     }
 )
 MODEL_REQUESTS = DEPLOYMENT_ROUTE_REQUESTS | BODY_MODEL_REQUESTS
+
+# Public members of the client that are not API resources (close(), copy(), base_url, ...): a call through one is
+# no request to an API. Data read from the openai package's source (codemod/data/client_members.json).
+CLIENT_MEMBERS: frozenset[str] = frozenset(
+    json.loads(resources.files("codemod").joinpath("data", "client_members.json").read_text(encoding="utf-8"))[
+        "not_resources"
+    ]
+)
 
 # Attributes that return the same client or resource and can be skipped when reading a request path.
 TRANSPARENT_ATTRS = frozenset({"with_raw_response", "with_streaming_response"})
@@ -100,7 +111,7 @@ CHANGED_ATTRIBUTES: dict[str, str] = {
 
 def is_watched_attribute(name: str) -> bool:
     """An attribute whose use on a migrated client the tool must see (codemod/reach.py)."""
-    return name in CHANGED_ATTRIBUTES or is_private_azure_attribute(name)
+    return name in CHANGED_ATTRIBUTES or is_private_azure_attribute(name) or name == "__class__"
 
 # AzureOpenAI chose among its credentials at each request: azure_ad_token if not None, else
 # azure_ad_token_provider() if the provider is not None, else api_key (openai/lib/azure.py,

@@ -16,6 +16,7 @@ import libcst as cst
 
 from codemod.engine import names
 from codemod.engine.analysis import Analysis, Client, string_value
+from codemod.engine.class_checks import CHECK_FUNCTIONS, type_of
 
 # builtins that read, test, set or delete an attribute named by a string: getattr(client, "_api_version")
 _ATTRIBUTE_BUILTINS = frozenset({"builtins.getattr", "builtins.hasattr", "builtins.setattr", "builtins.delattr"})
@@ -26,6 +27,8 @@ class ClientReach:
     copies: list[cst.Call] = field(default_factory=list)  # copy()/with_options() of the client or of a copy
     private: list[cst.CSTNode] = field(default_factory=list)  # private Azure attribute uses (Attribute or Call)
     changed: list[cst.Attribute] = field(default_factory=list)  # attributes whose value the migration changes
+    # `type(c)` / `c.__class__` in a test (`"Azure" in type(c).__name__`): it is OpenAI after the migration
+    class_reads: list[cst.CSTNode] = field(default_factory=list)
 
 
 @dataclass
@@ -46,7 +49,7 @@ class Reach:
             if client is not None and client.call is not None and client.azure:
                 holders.setdefault(request.call, []).append(client)
         for client, reach in self.by_client.items():
-            for node in [*reach.copies, *reach.private, *reach.changed]:
+            for node in [*reach.copies, *reach.private, *reach.changed, *reach.class_reads]:
                 holders.setdefault(node, []).append(client)
         return [(node, clients) for node, clients in holders.items() if len(set(clients)) > 1]
 
@@ -59,10 +62,41 @@ def reach_of(analysis: Analysis) -> Reach:
             _place(analysis, reach, call, func.value, "copies")
         elif private_name(analysis, call) is not None:
             _place(analysis, reach, call, call.args[0].value, "private")
+        elif _class_read(analysis, call):
+            _place(analysis, reach, call, call.args[0].value, "class_reads")
     for attribute in analysis.watched_attributes:
+        if attribute.attr.value == "__class__":
+            if _class_read(analysis, attribute):
+                _place(analysis, reach, attribute, attribute.value, "class_reads")
+            continue
         kind = "private" if names.is_private_azure_attribute(attribute.attr.value) else "changed"
         _place(analysis, reach, attribute, attribute.value, kind)
     return reach
+
+
+def _class_read(analysis: Analysis, node: cst.Call | cst.Attribute) -> bool:
+    """`type(x)` or `x.__class__` whose value decides something: inside a comparison (`"Azure" in
+    type(c).__name__`) or the test of an if/while/assert/conditional expression. Not when it is the value an
+    isinstance/issubclass check or a `type(x) is AzureOpenAI` comparison tests: those are checks of the class
+    (codemod/engine/class_checks.py, reported by AOAI101 with what they test)."""
+    if type_of(node) is None or (isinstance(node, cst.Call) and not analysis.qualified(node.func) & {"builtins.type"}):
+        return False
+    parent = analysis.meta.parent(node)
+    if isinstance(parent, cst.Arg):
+        call = analysis.meta.parent(parent)
+        if isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and call.func.value in CHECK_FUNCTIONS:
+            return False
+    checks = {ref.check for ref in analysis.class_refs if ref.kind == "check"}
+    child: cst.CSTNode = node
+    for ancestor in analysis.meta.ancestors(node):
+        if isinstance(ancestor, cst.Comparison):
+            return ancestor not in checks
+        if isinstance(ancestor, (cst.If, cst.While, cst.IfExp, cst.Assert)) and ancestor.test is child:
+            return True
+        if isinstance(ancestor, (cst.BaseSmallStatement, cst.BaseCompoundStatement, cst.Lambda)):
+            return False
+        child = ancestor
+    return False
 
 
 def private_name(analysis: Analysis, node: cst.CSTNode) -> str | None:

@@ -3,8 +3,9 @@
 AOAI105 copies the client-level deployment into the `model=` of every request, so the expression is evaluated
 there, later, once per request, instead of once when AzureOpenAI was built. Provably the same value: a string
 literal (or an f-string made of such parts); a name with a single binding — an assignment, an import or a
-parameter — that is never rebound (anywhere, `global`/`nonlocal` included), deleted, made in a loop or shadowed
-where the request is, and that precedes the client; for a function's local name, only while the client stays in
+parameter — that no other binding of any form changes (codemod/engine/bindings.py lists them all: `global`,
+`nonlocal`, `del`, match patterns and `:=` in a comprehension included), not made in a loop, not shadowed where the
+request is, and that precedes the client; for a function's local name, only while the client stays in
 that call's local names; `self.<attr>` assigned once, in `__init__`, before the client. Anything else
 (`os.environ[...]`, another object's attribute, a call) is evaluated again at each request.
 
@@ -19,9 +20,10 @@ from libcst.metadata.scope_provider import GlobalScope
 
 from codemod.engine import names
 from codemod.engine.analysis import Client, string_value
+from codemod.engine.bindings import Binding
 from codemod.engine.context import RuleContext
+from codemod.engine.nullable import may_be_none, value_may_be_none
 
-_GETENV = frozenset({"os.getenv", "os.environ.get"})
 _BINDERS = (cst.FunctionDef, cst.ClassDef, cst.Lambda, cst.Module)
 
 
@@ -54,19 +56,22 @@ def _name_reason(ctx: RuleContext, name: cst.Name, client: Client, request: cst.
         return f"{name.value} is not bound once where the client is built"
     (binding,) = referents
     scope = binding.scope
-    others = [a for a in scope.assignments[binding.name] if a is not binding]
+    # LibCST's scopes miss some binding forms (match captures, := in a comprehension): count them all
+    scope_node = ctx.module if isinstance(scope, GlobalScope) else getattr(scope, "node", None)
+    every = [b for b in ctx.bindings().of(scope_node, binding.name) if b.rebinds] if scope_node else []
+    own = [b for b in every if _same_site(b.node, binding.node)]
+    others = [b for b in every if not any(b is o for o in own)]
     if others:
-        return f"{name.value} is {_rebound(ctx, others[0].node, scope)} at line {_line(ctx, others[0].node)}"
-    kind = _binding_kind(ctx, binding.node)
+        return f"{name.value} is {_rebound(ctx, others[0])} at line {_line(ctx, others[0].node)}"
+    if len(own) != 1:
+        return f"{name.value} is not bound once where the client is built"
+    kind = own[0].kind
     if kind not in ("an assignment", "an import", "a parameter"):
         return f"{name.value} is bound by {kind} at line {_line(ctx, binding.node)}"
     if kind == "an assignment" and _in_loop(ctx, binding.node):
         return f"{name.value} is assigned in a loop (line {_line(ctx, binding.node)}), once per pass"
     if isinstance(scope, GlobalScope) and kind == "an assignment" and _in_function(ctx, binding.node):
         return f"{name.value} is assigned in a function (global, line {_line(ctx, binding.node)}) that may run again"
-    deleted = next((a.node for a in binding.references if _inside(ctx, a.node, cst.Del)), None)
-    if deleted is not None:
-        return f"{name.value} is deleted at line {_line(ctx, deleted)}"
     request_scope = ctx.meta.get(ScopeProvider, request)
     if request_scope is None or set(request_scope[binding.name]) != {binding}:
         return f"{name.value} means something else where the request at line {_line(ctx, request)} is made"
@@ -74,18 +79,28 @@ def _name_reason(ctx: RuleContext, name: cst.Name, client: Client, request: cst.
         reason = _local_reason(ctx, name.value, binding, client, request)
         if reason is not None:
             return reason
-    if whole and _may_be_none(ctx, binding.node, 0):
+    if whole and may_be_none(ctx, binding.node):
         return f"{name.value} may be None (AzureOpenAI then used each request's own model=)"
     return None
 
 
-def _rebound(ctx: RuleContext, node: cst.CSTNode, scope: object) -> str:
-    kind = _binding_kind(ctx, node)
-    words = "assigned again" if kind == "an assignment" else f"bound again by {kind}"
-    function = next((a for a in ctx.meta.ancestors(node) if isinstance(a, cst.FunctionDef)), None)
-    if function is not None and getattr(scope, "node", None) is not function:
-        return f"{words} in {function.name.value}() (global or nonlocal)"
-    return words
+def _same_site(node: cst.CSTNode, site: cst.CSTNode) -> bool:
+    """Whether a binding of the complete list is the one LibCST's scope analysis found (which names the Param,
+    the def, or the import statement rather than the bound name)."""
+    if node is site or (not isinstance(site, cst.Name) and getattr(site, "name", None) is node):
+        return True
+    return isinstance(site, (cst.Import, cst.ImportFrom)) and _contains(site, node)
+
+
+def _rebound(ctx: RuleContext, other: Binding) -> str:
+    words = "assigned again" if other.kind == "an assignment" else f"bound again by {other.kind}"
+    if other.written is other.scope:
+        return words
+    if isinstance(other.written, (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)):
+        return f"{words} in a comprehension (where := binds the enclosing scope's name)"
+    if isinstance(other.written, cst.FunctionDef):
+        return f"{words} in {other.written.name.value}() (global or nonlocal)"
+    return f"{words} in a nested function (global or nonlocal)"
 
 
 def _local_reason(ctx: RuleContext, name: str, binding: Assignment, client: Client, request: cst.Call) -> str | None:
@@ -138,7 +153,8 @@ def _self_attribute_reason(
     stores = [r for r in ctx.analysis.self_attr_refs.get((owner, attr), []) if _binding_kind(ctx, r) != "a read"]
     stores += [t for t in _attribute_assignments(ctx, attr) if not any(t is s for s in stores)]
     if len(stores) != 1:
-        where = f"at lines {', '.join(str(_line(ctx, s)) for s in stores)}" if stores else "nowhere in the class"
+        lines = ", ".join(map(str, sorted({_line(ctx, s) for s in stores})))  # in the order of the file
+        where = f"at lines {lines}" if stores else "nowhere in the class"
         return f"{code} is assigned {where}, not once in __init__"
     (store,) = stores
     method = next((a for a in ctx.meta.ancestors(store) if isinstance(a, cst.FunctionDef)), None)
@@ -154,7 +170,7 @@ def _self_attribute_reason(
     statement = ctx.meta.parent(store)
     statement = ctx.meta.parent(statement) if isinstance(statement, cst.AssignTarget) else statement
     value = statement.value if isinstance(statement, (cst.Assign, cst.AnnAssign)) else None
-    if whole and value is not None and _none_possible(ctx, value, 0):
+    if whole and value is not None and value_may_be_none(ctx, value):
         return f"{code} may be None (AzureOpenAI then used each request's own model=)"
     return None
 
@@ -195,41 +211,6 @@ def _binding_kind(ctx: RuleContext, node: cst.CSTNode) -> str:
     if isinstance(parent, cst.Del) or _inside(ctx, node, cst.Del):
         return "a del statement"
     return "a read" if isinstance(node, cst.Attribute) else "a match or another binding"
-
-
-def _may_be_none(ctx: RuleContext, node: cst.CSTNode, depth: int) -> bool:
-    """Whether a binding may hold None: a parameter that defaults to None or is annotated Optional, or an
-    assignment of a value that may be None. An import or an unknown call counts as a string (as written)."""
-    if isinstance(node, cst.Param):
-        default = node.default
-        annotation = ctx.code_for(node.annotation.annotation) if node.annotation is not None else ""
-        return _is_none(default) or "Optional" in annotation or "None" in annotation
-    value = ctx.analysis.bound_value_of(node)
-    return value is not None and _none_possible(ctx, value, depth)
-
-
-def _none_possible(ctx: RuleContext, value: cst.BaseExpression, depth: int) -> bool:
-    if depth > 10:
-        return False
-    if _is_none(value):
-        return True
-    if isinstance(value, cst.IfExp):
-        return _none_possible(ctx, value.body, depth + 1) or _none_possible(ctx, value.orelse, depth + 1)
-    if isinstance(value, cst.BooleanOperation):
-        return _none_possible(ctx, value.left, depth + 1) or _none_possible(ctx, value.right, depth + 1)
-    if isinstance(value, cst.Call):
-        getter = bool(ctx.meta.qualified(value.func) & _GETENV) or (
-            isinstance(value.func, cst.Attribute) and value.func.attr.value == "get"
-        )  # os.getenv(NAME), settings.get(key): None when absent, unless a default is given
-        return getter and (len(value.args) < 2 or _is_none(value.args[1].value))
-    if isinstance(value, cst.Name):
-        referents = ctx.analysis.referents(value)
-        return any(isinstance(r, Assignment) and _may_be_none(ctx, r.node, depth + 1) for r in referents)
-    return False
-
-
-def _is_none(node: cst.CSTNode | None) -> bool:
-    return isinstance(node, cst.Name) and node.value == "None"
 
 
 def _in_loop(ctx: RuleContext, node: cst.CSTNode) -> bool:

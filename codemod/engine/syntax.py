@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import re
+import unicodedata
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ class Facts:
     identifiers: frozenset[str]  # names, attributes, keywords, parameters, imported and bound names
     strings: tuple[str, ...]  # string constants, f-string literal parts included
     star_imports: frozenset[str]  # modules imported with `*`: any name may come from them
+    plain_strings: tuple[str, ...] = ()  # string constants that are whole literals (no f-string parts)
 
 
 def read_facts(source: str | ast.Module) -> Facts | None:
@@ -49,9 +51,13 @@ def _parse(source: str) -> ast.Module | None:
 
 class _Collector:
     def __init__(self) -> None:
-        self.bound: dict[str, str] = {}  # local name -> dotted name it was imported as
+        # local name -> every dotted name an import binds it to (a second import of the name, or a fallback in
+        # `except ImportError:`, leaves the engine unsure which one runs: it must see them all)
+        self.bound: dict[str, set[str]] = {}
         self.identifiers: set[str] = set()
         self.strings: list[str] = []
+        self.string_ids: list[int] = []
+        self.parts: set[int] = set()  # ids of the literal parts of f-strings
         self.stars: set[str] = set()
         self.chains: list[list[str]] = []  # name, then attributes: ["oa", "AzureOpenAI"]
 
@@ -70,6 +76,9 @@ class _Collector:
             elif kind is ast.Constant:
                 if type(node.value) is str:
                     add_string(node.value)
+                    self.string_ids.append(id(node))
+            elif kind is ast.JoinedStr:  # ast.walk visits it before its parts
+                self.parts.update(id(part) for part in node.values)
             elif kind is ast.keyword or kind is ast.arg:
                 if node.arg:
                     add_identifier(node.arg)
@@ -77,17 +86,20 @@ class _Collector:
                 self._imported(node)
             elif kind in _NAMED:
                 add_identifier(node.name)
-        return Facts(frozenset(self._names()), frozenset(self.identifiers), tuple(self.strings), frozenset(self.stars))
+        plain = tuple(value for value, node_id in zip(self.strings, self.string_ids, strict=True)
+                      if node_id not in self.parts)
+        return Facts(frozenset(self._names()), frozenset(self.identifiers), tuple(self.strings), frozenset(self.stars),
+                     plain)
 
     def _imported(self, node: ast.Import | ast.ImportFrom) -> None:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:
-                    self.bound[alias.asname] = alias.name
+                    self.bound.setdefault(alias.asname, set()).add(alias.name)
                     self.identifiers.add(alias.asname)
                 else:  # `import a.b.c` binds `a`, and names the whole path
                     top = alias.name.split(".")[0]
-                    self.bound[top] = top
+                    self.bound.setdefault(top, set()).add(top)
                     self.chains.append(alias.name.split("."))
                 self.identifiers.update(alias.name.split("."))
             return
@@ -98,21 +110,19 @@ class _Collector:
                 self.stars.add(module)
                 continue
             local = alias.asname or alias.name
-            self.bound[local] = f"{module}.{alias.name}"
+            self.bound.setdefault(local, set()).add(f"{module}.{alias.name}")
             self.identifiers.update((alias.name, local))
             self.chains.append([local])
 
     def _names(self) -> set[str]:
         names: set[str] = set()
         for chain in self.chains:
-            base = self.bound.get(chain[0])
-            if base is None:
-                continue
-            dotted = base
-            names.add(dotted)
-            for attr in chain[1:]:
-                dotted = f"{dotted}.{attr}"
+            for base in self.bound.get(chain[0], ()):
+                dotted = base
                 names.add(dotted)
+                for attr in chain[1:]:
+                    dotted = f"{dotted}.{attr}"
+                    names.add(dotted)
         for dotted in list(names):  # `openai.lib.azure.AzureOpenAI` also names `openai`, `openai.lib`, ...
             while "." in dotted:
                 dotted = dotted.rsplit(".", 1)[0]
@@ -146,7 +156,7 @@ class TextFacts:
     code, strings and comments alike). A need that these rule out cannot be met by the module's facts: a name
     reached through an import is spelled in the text (its last part at least), an identifier is a word of it, a
     string's contents are in it (as written: like the byte filter, a string whose letters are escapes is not
-    seen). Only for ASCII text: the compiler normalizes other identifiers (NFKC) to spellings the text lacks."""
+    seen). Text that is not ASCII is read NFKC-normalized for its words, as the compiler reads identifiers."""
 
     raw: str
     words: frozenset[str]
@@ -155,11 +165,19 @@ class TextFacts:
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
+# Runs of characters that are not ASCII punctuation, controls or white space: an identifier with non-ASCII letters
+# lies within one of them.
+_TOKEN = re.compile(r"[^\x00-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f\s]+")
+
+
 def read_text_facts(source: str) -> TextFacts | None:
-    """None when the text is not ASCII (the cheap look cannot rule anything out then)."""
-    if not source.isascii():
-        return None
-    return TextFacts(source, frozenset(_WORD.findall(source)))
+    """The text's words. The compiler reads identifiers NFKC-normalized (`ＡzureOpenAI` is `AzureOpenAI`), so a
+    text that is not ASCII gives the words of its normalized form, and the runs an identifier with non-ASCII
+    letters lies in; `raw` stays the text as written (string contents are not normalized)."""
+    if source.isascii():
+        return TextFacts(source, frozenset(_WORD.findall(source)))
+    normalized = unicodedata.normalize("NFKC", source)
+    return TextFacts(source, frozenset(_WORD.findall(normalized)) | frozenset(_TOKEN.findall(normalized)))
 
 
 class Need:
@@ -256,20 +274,22 @@ class Identifiers(Need):
 
 @dataclass(frozen=True)
 class Strings(Need):
-    """A string constant in which `pattern` (a regular expression) is found, ignoring case."""
+    """A string constant in which `pattern` (a regular expression) is found, ignoring case. `plain`: only whole
+    literals count, not the literal parts of f-strings (for a rule that reads plain string values only)."""
 
     pattern: str
+    plain: bool = False
 
     def met(self, facts: Facts) -> bool:
         found = _compiled(self.pattern).search
-        return any(found(value) for value in facts.strings)
+        return any(found(value) for value in (facts.plain_strings if self.plain else facts.strings))
 
     def maybe(self, text: TextFacts) -> bool:
         # anchors of the pattern apply to whole strings: look for what they anchor anywhere in the text
         return _compiled(self.pattern.replace("^", "").replace("$", "")).search(text.raw) is not None
 
     def data(self) -> dict[str, Any]:
-        return {"strings": self.pattern}
+        return {"strings": self.pattern, "plain": True} if self.plain else {"strings": self.pattern}
 
 
 @dataclass(frozen=True)
@@ -311,7 +331,7 @@ def need_from_data(data: dict[str, Any]) -> Need:
     if "identifiers" in data:
         return Identifiers(data["identifiers"])
     if "strings" in data:
-        return Strings(data["strings"])
+        return Strings(data["strings"], plain=data.get("plain", False))
     if data.get("always"):
         return ALWAYS
     raise ValueError(f"not a need: {data!r}")

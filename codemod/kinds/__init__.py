@@ -34,6 +34,8 @@ Kinds, in the order `kinds_for` applies them to one file (each gets the text the
 
 from __future__ import annotations
 
+import os
+from functools import lru_cache
 from pathlib import PurePath
 
 from codemod.findings import Finding
@@ -42,6 +44,7 @@ from codemod.kinds.base import Kind, KindResult, Migrate, Migrated, RunFacts
 __all__ = ["Kind", "KindResult", "Migrate", "Migrated", "RunFacts", "all_kinds", "kinds_for", "rewrite_file"]
 
 
+@lru_cache(maxsize=1)
 def all_kinds() -> tuple[Kind, ...]:
     """Every kind, in the order they apply to one file. Imported on demand: a run without such files pays
     nothing for them."""
@@ -64,8 +67,17 @@ def all_kinds() -> tuple[Kind, ...]:
 
 
 def kinds_for(path: PurePath) -> list[Kind]:
-    """The kinds that read `path`, in order (usually one; `pyproject.toml` gets its pins and its settings)."""
-    return [kind for kind in all_kinds() if kind.handles(path)]
+    """The kinds that read `path`, in order (usually one; `pyproject.toml` gets its pins and its settings).
+    Every kind decides by the file's name and its folder's name (`requirements/dev.txt`), so a run's many
+    paths cost one look per name."""
+    folder, _, name = str(path).rpartition(os.sep)  # str() is kept by pathlib: cheaper than .parent.name
+    return list(_kinds_named(folder.rpartition(os.sep)[2], name))
+
+
+@lru_cache(maxsize=8192)
+def _kinds_named(folder: str, name: str) -> tuple[Kind, ...]:
+    path = PurePath(folder, name)
+    return tuple(kind for kind in all_kinds() if kind.handles(path))
 
 
 def rewrite_file(text: str, path: PurePath, facts: RunFacts) -> KindResult:

@@ -39,6 +39,8 @@ class RunFacts:
     - `deployments`: environment variable -> the deployment literal it defaults to (AOAI201), over the run.
     - `migrate`: the engine with the run's options, `source -> result`; raises on code that does not parse.
     - `unsafe_fixes`: the user passed `--unsafe-fixes` (fixes that may change behaviour are applied).
+    - `may_act`: False when no piece of `text` can be acted on by the engine's rules (the run's cheap look at the
+      words; a document can skip splitting itself into blocks then). None: not known.
     """
 
     needs: Mapping[str, str] = field(default_factory=dict)
@@ -46,6 +48,7 @@ class RunFacts:
     deployments: Mapping[str, str] = field(default_factory=dict)
     migrate: Migrate | None = None
     unsafe_fixes: bool = False
+    may_act: Callable[[str], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -60,3 +63,6 @@ class Kind:
     # The codes its findings carry, so `--select` / `--ignore` can turn the kind off: skip it when none is
     # enabled. Empty for the kinds that run the engine: `RunFacts.migrate` applies the run's options itself.
     codes: frozenset[str] = frozenset()
+    # The run's byte filter for the kind: a file whose bytes hold none of these words (any ASCII case) is one
+    # the kind neither changes nor reports on, so the runner does not decode it. Empty: every file is read.
+    words: tuple[bytes, ...] = ()

@@ -19,8 +19,6 @@ import dataclasses
 import re
 from pathlib import PurePath
 
-import libcst as cst
-
 from codemod.advisor.pin_files import is_requirements_file
 from codemod.findings import Finding
 from codemod.kinds.base import Kind, KindResult, Migrate, RunFacts
@@ -43,6 +41,8 @@ def handles(path: PurePath) -> bool:
 def rewrite(text: str, path: PurePath, facts: RunFacts) -> KindResult:
     if facts.migrate is None or not could_hold_azure_openai(text):
         return KindResult(text)
+    if facts.may_act is not None and not facts.may_act(text):
+        return KindResult(text)  # no block of it can hold what a rule needs: not worth splitting into blocks
     lines = text.splitlines(keepends=True)
     blocks = markdown_blocks(lines) if path.suffix.lower() in _MARKDOWN else rest_blocks(lines)
     if _SWITCH_TEXT in text.lower():
@@ -82,6 +82,8 @@ def _migrate_block(block: Block, migrate: Migrate) -> tuple[list[str] | None, li
     code = block.code
     if not could_hold_azure_openai(code) or not parses(code):
         return None, []
+    import libcst as cst  # here, not at the top: a run that finds no document to migrate never loads LibCST
+
     try:
         result = migrate(code)
     except cst.ParserSyntaxError:
@@ -102,4 +104,4 @@ def _on_document(finding: Finding, block: Block) -> Finding:
     )
 
 
-KIND = Kind("docs", handles, rewrite, after_code=False, edits=True)
+KIND = Kind("docs", handles, rewrite, after_code=False, edits=True, words=(b"openai",))

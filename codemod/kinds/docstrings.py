@@ -106,4 +106,4 @@ def _chars(text: str, line_start: int, byte_offset: int) -> int:
     return len(line.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore"))
 
 
-KIND = Kind("docstrings", handles, rewrite, after_code=False, edits=True)
+KIND = Kind("docstrings", handles, rewrite, after_code=False, edits=True, words=(b">>>",))

@@ -11,8 +11,6 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import libcst as cst
-
 from codemod.findings import Finding
 from codemod.kinds.base import Migrate
 from codemod.kinds.code_block import Block, could_hold_azure_openai, parses
@@ -73,6 +71,8 @@ def migrate_session(blocks: Sequence[Block], migrate: Migrate) -> tuple[dict[int
         token += "x"
     newline = "\r\n" if any("\r\n" in e.source for e in examples) else "\n"
     module, starts = join(cells, token, newline)
+    import libcst as cst  # here, not at the top: a run that finds no session to migrate never loads LibCST
+
     try:
         result = migrate(module)
         new_sources = split(result.source, cells, token, newline)

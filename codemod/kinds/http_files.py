@@ -182,4 +182,7 @@ def _drop_unused_versions(lines: list[str], edits: dict[int, list[str]]) -> list
     return findings
 
 
-KIND = Kind("http_files", handles, rewrite, after_code=False, edits=True, codes=frozenset({"AOAI102", "AOAI307"}))
+KIND = Kind(
+    "http_files", handles, rewrite, after_code=False, edits=True, codes=frozenset({"AOAI102", "AOAI307"}),
+    words=(b"openai",),
+)

@@ -5,6 +5,8 @@ consumers than the migrated code (a deployment's app settings, another service).
 - AOAI307 / AOAI308: the app setting or environment entry that carries a dated Azure OpenAI api-version, with
   its line and the setting's name (the advisor's configuration scan, `codemod.advisor.config_scan`: other
   Azure services' versions, ARM `apiVersion`s and recorded HTTP cassettes are not reported).
+- AOAI307 in a LiteLLM proxy configuration's model list, beside `model: azure/<deployment>`, needs a person:
+  there `api_version: v1` is the v1 form (codemod/advisor/litellm_config.py).
 - AOAI102 (info): an endpoint built on the dated route (`.../openai/deployments/NAME/chat/completions?...`),
   with its v1 form: `.../openai/v1/chat/completions`, the deployment sent as the request's `model`.
 
@@ -18,6 +20,7 @@ from pathlib import PurePath
 
 from codemod.advisor.config_context import Layout
 from codemod.advisor.config_scan import dated_values, finding_for, is_config_file
+from codemod.advisor.litellm_config import reworded
 from codemod.advisor.recordings import is_recording
 from codemod.findings import Finding
 from codemod.kinds.base import Kind, KindResult, RunFacts
@@ -41,7 +44,7 @@ def rewrite(text: str, path: PurePath, facts: RunFacts) -> KindResult:
         if finding is not None and dated.key is not None and finding.code == "AOAI307":
             finding = dataclasses.replace(finding, message=f"`{dated.key}`: {finding.message}")
         if finding is not None:
-            findings.append(finding)
+            findings.append(reworded(finding, text))
     findings += _dated_endpoints(path, text)
     return KindResult(text, sorted(findings, key=Finding.sort_key))
 
@@ -71,5 +74,5 @@ def _endpoint_message(match: re.Match[str]) -> str:
 
 KIND = Kind(
     "infrastructure", handles, rewrite, after_code=False, edits=False,
-    codes=frozenset({"AOAI307", "AOAI308", "AOAI102"}),
+    codes=frozenset({"AOAI307", "AOAI308", "AOAI102"}), words=(b"version", b"openai/deployments/"),
 )

@@ -122,4 +122,6 @@ def _finding(
     return Finding("AOAI306", message, line, column, level="warning")
 
 
-KIND = Kind("lockfiles", handles, rewrite, after_code=True, edits=False, codes=frozenset({"AOAI306"}))
+KIND = Kind(
+    "lockfiles", handles, rewrite, after_code=True, edits=False, codes=frozenset({"AOAI306"}), words=(b"openai",),
+)

@@ -23,4 +23,6 @@ def rewrite(text: str, path: PurePath, facts: RunFacts) -> KindResult:
     return rewrite_sites(text, sites, facts.needs)
 
 
-KIND = Kind("pipfile", handles, rewrite, after_code=True, edits=True, codes=frozenset({"AOAI306"}))
+KIND = Kind(
+    "pipfile", handles, rewrite, after_code=True, edits=True, codes=frozenset({"AOAI306"}), words=(b"openai",),
+)

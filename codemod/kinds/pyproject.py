@@ -34,4 +34,6 @@ def _site(pin: PinLine, line: str) -> Site:
     return in_requirement(pin, line, start)
 
 
-KIND = Kind("pyproject", handles, rewrite, after_code=True, edits=True, codes=frozenset({"AOAI306"}))
+KIND = Kind(
+    "pyproject", handles, rewrite, after_code=True, edits=True, codes=frozenset({"AOAI306"}), words=(b"openai",),
+)

@@ -29,4 +29,6 @@ def rewrite(text: str, path: PurePath, facts: RunFacts) -> KindResult:
     return rewrite_sites(text, sites, facts.needs)
 
 
-KIND = Kind("requirements", handles, rewrite, after_code=True, edits=True, codes=frozenset({"AOAI306"}))
+KIND = Kind(
+    "requirements", handles, rewrite, after_code=True, edits=True, codes=frozenset({"AOAI306"}), words=(b"openai",),
+)

@@ -11,15 +11,13 @@ from dataclasses import dataclass
 import libcst as cst
 
 from codemod.advisor import checks
+from codemod.engine import names
 from codemod.engine.analysis import Client, Request, keyword_arg, string_value
 from codemod.engine.context import RuleContext
 from codemod.engine.syntax import Strings
 
 GETENV = frozenset({"os.getenv", "os.environ.get"})
 _HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "request", "get_api_list"})
-_NOT_RESOURCES = frozenset(
-    {"close", "copy", "with_options", "auth_headers", "platform_headers", "default_headers", "qs"}
-)
 # Names that hold an Azure OpenAI api-version outside a client call: OPENAI_API_VERSION, openai_api_version.
 VERSION_NAME = re.compile(r"openai.*version", re.IGNORECASE | re.ASCII)  # ASCII: no "ı" for "i"
 # A string shaped like a dated api-version (advisor/versions.py looks_like_version): no finding without one.
@@ -91,8 +89,8 @@ def request_target(request: Request) -> tuple[str, ...] | str | None:
     path = request.path
     if len(path) == 1 and path[0] in _HTTP_METHODS:
         return string_value(request.call.args[0].value) if request.call.args else None
-    if not path or path[0] in _NOT_RESOURCES or path[0] in _HTTP_METHODS:
-        return None
+    if not path or path[0] in names.CLIENT_MEMBERS or path[0].startswith("_"):
+        return None  # a method or attribute of the client itself (or a private one), not an API
     return path
 
 

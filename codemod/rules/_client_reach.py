@@ -6,6 +6,7 @@ The client stays on the dated API, reported, when:
   `_azure_ad_token_provider`) are used on it or on a copy: OpenAI has none of them (AttributeError);
 - an attribute whose value the migration changes is used: `base_url`, `default_query`, `auth_headers`, and
   `api_key` of a client given a token or token provider (names.CHANGED_ATTRIBUTES);
+- its class decides something (`"Azure" in type(client).__name__`): it is OpenAI after the move;
 - a copy takes arguments that can't be carried over: `azure_deployment=` / `azure_endpoint=` (AzureOpenAI's copy()
   rejects them too), its own `base_url=`, `**kwargs`, a query that is not a dict literal, or two credentials;
 - the client goes out of sight and such a use is made on a receiver the tool cannot follow (a parameter, a
@@ -80,12 +81,29 @@ def reach_blocker(ctx: RuleContext, client: Client) -> Blocker | None:
     ), "AOAI101"
 
 
+def class_read_blocker(ctx: RuleContext, client: Client) -> Blocker | None:
+    """`"Azure" in type(client).__name__`, `client.__class__ is ...`: the client's class decides something there."""
+    reads = ctx.reach().of(client).class_reads
+    if not reads:
+        return None
+    read = min(reads, key=lambda node: ctx.position(node).start)
+    cls = client.qualified.rsplit(".", 1)[1]
+    return read, (
+        f"{ctx.code_for(read).strip()} at line {ctx.position(read).start.line} tests the class of this client, which "
+        f"is {cls} now and {names.AZURE_CLIENT_CLASSES[client.qualified]} after a move to the v1 API, so the client "
+        'stays on the dated API. If the code tells Azure clients apart, test the endpoint instead ("azure.com" in '
+        "str(client.base_url)), then run aoai-migrate again."
+    ), "AOAI101"
+
+
 def _private_use(ctx: RuleContext, client: Client, node: cst.CSTNode, *, loose: bool) -> Blocker:
     name = private_name(ctx.analysis, node) or "_azure_*"
     where = "on a client the tool cannot follow" if loose else f"on the client built at {_built_at(ctx, node)}"
+    tested = isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "hasattr"
+    effect = "hasattr() turns false for it" if tested else "reading it raises AttributeError"
     return node, (
         f"{ctx.code_for(node).strip()[:60]} (line {_line(ctx, node)}) uses AzureOpenAI's private attribute {name} "
-        f"{where}; OpenAI has no such attribute (reading it raises AttributeError), so the client stays on the "
+        f"{where}; OpenAI has no such attribute ({effect}), so the client stays on the "
         f"dated API. Keep the {_WHAT.get(name, 'setting')} you pass to the constructor in a variable of your own "
         "and use that instead, then run aoai-migrate again."
     ), "AOAI101"

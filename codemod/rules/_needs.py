@@ -16,3 +16,21 @@ AZURE_V1_CLIENT = Names(*names.V1_CLIENT_CLASSES) & (
 MODULE_SETTINGS = Names(*names.MODULE_SETTINGS)
 # Any client the analysis follows: its requests, its arguments.
 ANY_CLIENT = AZURE_CLASSES | AZURE_V1_CLIENT
+
+# An OpenAI/AsyncOpenAI client that talks to Azure (codemod/rules/_v1_clients.py): what its base_url names (an Azure
+# OpenAI host, the v1 path, a variable named like an Azure endpoint), an Azure token provider (or the adapter
+# AOAI104 wraps one in) given as api_key, or an argument only AzureOpenAI takes.
+AZURE_HOST = Strings(r"\.(openai|services\.ai|cognitiveservices)\.azure\.com")
+V1_PATH = Strings(r"/openai/v1")
+ENDPOINT_NAMES = Identifiers(r"^azure_openai_|azure_\w*endpoint") | Strings(r"^azure_openai_|azure_\w*endpoint")
+TOKEN_PROVIDERS = Names("azure.identity.get_bearer_token_provider", "azure.identity.aio.get_bearer_token_provider") | (
+    Identifiers(r"^_aoai_awaitable_token_provider$")
+)
+AZURE_ARGUMENTS = Identifiers(r"^azure_(endpoint|deployment|ad_token|ad_token_provider)$")
+V1_CLASSES = Names(*names.V1_CLIENT_CLASSES)
+API_VERSION_QUERY = Identifiers(r"^default_query$") & Strings(r"^api-version$")
+V1_AZURE_CLIENT = V1_CLASSES & (
+    AZURE_HOST | V1_PATH | ENDPOINT_NAMES | TOKEN_PROVIDERS | AZURE_ARGUMENTS | API_VERSION_QUERY
+)
+# The byte filter for the same: every such client's file spells "openai" and one of these.
+V1_AZURE_WORDS = (("openai", "azure"), ("openai/v1",), ("openai", "_aoai_awaitable_token_provider"))

@@ -4,11 +4,15 @@
 For a client that moves to the v1 API, and for its copies (`copy()` / `with_options()`): `api_version=` is
 removed, and so is an `"api-version"` key of `default_query=` / `set_default_query=`; requests made through it lose
 the key from `extra_query=`. An emptied `default_query` or `extra_query` drops its argument; an emptied
-`set_default_query` stays as `{}` (it still replaces the client's query). An `OpenAI` client already on the v1 path
-loses the key too. An `OpenAI` client that sends an api-version to a `base_url` the tool cannot read is reported.
+`set_default_query` stays as `{}` (it still replaces the client's query). The v1 API's own values stay
+where requests already go to the v1 path: `"v1"` and `"preview"` (which turns on preview features);
+`AzureOpenAI(base_url=<.../openai/v1/>, api_version="preview")` becomes
+`OpenAI(..., default_query={"api-version": "preview"})`; `"latest"`, which the v1 API does not list, is
+reported. An `OpenAI` client already on the v1 API that still sends an api-version is AOAI403's.
 
 ## Why
-The v1 API has no dated versions: a request that carries one is rejected. `OpenAI` and its `copy()` take no
+The v1 API has no dated versions: a request that carries one is rejected. Its api-version takes `v1` and
+`preview` only (the v1 GA spec). `OpenAI` and its `copy()` take no
 `api_version` argument (TypeError).
 
 ## Example
@@ -32,7 +36,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from codemod.engine.analysis import Client, has_key, keyword_arg, sends_api_version, string_value
+from codemod.engine.analysis import Client, has_key, keyword_arg, string_value
+from codemod.engine.base_urls import V1_VERSIONS, on_v1_path
 from codemod.engine.context import Changes, RuleContext
 from codemod.engine.edits import drop_dict_elements
 from codemod.engine.escapes import module_level_names, out_of_sight_uses
@@ -40,6 +45,9 @@ from codemod.rules import Rule
 from codemod.rules._needs import ANY_CLIENT
 
 KEY = "api-version"
+# LiteLLM's alias for the newest version; not a value the v1 API lists, so a person checks what it should be.
+UNLISTED_VERSIONS = frozenset({"latest"})
+SETTINGS_VERSION = frozenset({"api_version"})  # the key in a settings dict (codemod/engine/settings_dicts.py)
 
 
 def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
@@ -53,6 +61,21 @@ def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
     query = client.kwarg("default_query")
     if query is not None and not isinstance(query.value, cst.Dict):
         return query, _UNREADABLE.format(what=f"default_query={ctx.code_for(query.value)}")
+    version = client.kwarg("api_version")
+    v1 = on_v1_path(ctx.analysis, client)
+    settings = ctx.settings(client)
+    if v1 and settings is not None and settings.entries_for(SETTINGS_VERSION):
+        return settings.entries_for(SETTINGS_VERSION)[0].key_node, (
+            f"{settings.name} holds an api_version for a client already on the v1 path, where the v1 API's own "
+            '"preview" turns on preview features; the tool does not carry it over from a settings dict. Move it to '
+            'default_query={"api-version": ...} by hand, or migrate this client by hand.'
+        )
+    if query is not None and version is not None and string_value(version.value) == "preview" and v1:
+        return version, (
+            'api_version="preview" turns on the v1 API\'s preview features, and the tool does not merge it into '
+            'this client\'s own default_query; add "api-version": "preview" to default_query by hand and drop '
+            "api_version, or migrate this client by hand."
+        )
     for request in client.requests:
         extra = keyword_arg(request.call, "extra_query")
         if extra is not None and not isinstance(extra.value, cst.Dict):
@@ -110,7 +133,7 @@ def _drop_from_settings(ctx: RuleContext, out: Changes, client: Client) -> None:
     """`"api_version": V` in the settings dict literal is removed (codemod/engine/settings_dicts.py keeps the
     key to the literal, where removing an element leaves valid code)."""
     settings = ctx.settings(client)
-    for entry in settings.entries_for(frozenset({"api_version"})) if settings is not None else []:
+    for entry in settings.entries_for(SETTINGS_VERSION) if settings is not None else []:
         assert entry.literal is not None
         out.edits.replace(entry.literal, lambda updated: drop_dict_elements(
             updated, lambda e: isinstance(e, cst.DictElement) and string_value(e.key) == "api_version"
@@ -123,19 +146,18 @@ def apply(ctx: RuleContext) -> Changes:
     out = ctx.changes()
     for client in ctx.migrated:
         version = client.kwarg("api_version")
-        if version is not None:
+        if version is not None and not _keep_preview(ctx, out, client, version):
             out.edits.call(client.call).remove.add("api_version")
             out.report("AOAI103", version, "api_version removed (the v1 API has none)", fixed=True)
         _drop_from_settings(ctx, out, client)
-        _drop_query_key(ctx, out, client.call, "default_query")
+        drop_query_key(ctx, out, client.call, "default_query", v1=on_v1_path(ctx.analysis, client))
         for copy in ctx.reach().of(client).copies:
             _migrate_copy(ctx, out, copy)
-    _v1_clients(ctx, out)
     for request in ctx.analysis.requests:
         client = request.client
-        if client is not None and (ctx.is_migrated(client) or client.base_url_has("/openai/v1")):
+        if client is not None and ctx.is_migrated(client):
             if ctx.active("AOAI103", request.call):
-                _drop_query_key(ctx, out, request.call, "extra_query")
+                drop_query_key(ctx, out, request.call, "extra_query", v1=on_v1_path(ctx.analysis, client))
         elif client is not None and client.call is None:
             extra = keyword_arg(request.call, "extra_query")
             if extra is not None and has_key(extra.value, KEY):
@@ -148,25 +170,6 @@ def apply(ctx: RuleContext) -> Changes:
     return out
 
 
-def _v1_clients(ctx: RuleContext, out: Changes) -> None:
-    for client in ctx.analysis.clients:
-        if client.azure or client.call is None or not ctx.active("AOAI103", client.call):
-            continue
-        if client.base_url_has("/openai/v1"):
-            _drop_query_key(ctx, out, client.call, "default_query")  # a v1 client: Azure rejects api-version
-        elif sends_api_version(client.call) and not any(
-            "/deployments" in text for text in ctx.analysis.base_url_texts(client)
-        ):  # a dated /deployments/ URL is AOAI102's to report
-            out.report(
-                "AOAI103",
-                client.kwarg("default_query") or client.call,
-                "this OpenAI client sends api-version, which the v1 API rejects, to a base_url the tool "
-                "cannot read; if base_url is <resource>/openai/v1/, remove 'api-version' from default_query; "
-                "if it is a dated /openai/deployments/ URL, point it at /openai/v1/ and pass the deployment "
-                "as model=.",
-            )
-
-
 def _migrate_copy(ctx: RuleContext, out: Changes, copy: cst.Call) -> None:
     """copy() / with_options() of a migrated client: OpenAI's copy() takes no api_version (TypeError)."""
     method = copy.func.attr.value if isinstance(copy.func, cst.Attribute) else "copy"
@@ -176,7 +179,7 @@ def _migrate_copy(ctx: RuleContext, out: Changes, copy: cst.Call) -> None:
         out.report("AOAI103", version, f"api_version removed from {method}() (the v1 API has none)", fixed=True)
     # default_query= merges into the client's query, so a key-less one can go; set_default_query= replaces the
     # client's query, so an emptied one stays as `{}` (it still clears the client's other keys).
-    _drop_query_key(ctx, out, copy, "default_query")
+    drop_query_key(ctx, out, copy, "default_query")
     replaced = keyword_arg(copy, "set_default_query")
     if replaced is None or not isinstance(replaced.value, cst.Dict):
         return
@@ -185,16 +188,40 @@ def _migrate_copy(ctx: RuleContext, out: Changes, copy: cst.Call) -> None:
         out.edits.replace(replaced.value, cst.Dict([]))
         out.report("AOAI103", replaced, "'api-version' removed from set_default_query (now {})", fixed=True)
     else:
-        _drop_query_key(ctx, out, copy, "set_default_query")
+        drop_query_key(ctx, out, copy, "set_default_query")
 
 
-def _drop_query_key(ctx: RuleContext, out: Changes, call: cst.Call, keyword: str) -> None:
+def _keep_preview(ctx: RuleContext, out: Changes, client: Client, version: cst.Arg) -> bool:
+    """AzureOpenAI(base_url=<.../openai/v1/>, api_version="preview") sent api-version=preview to the v1 API, which
+    turns on its preview features: the migrated client sends it as default_query. True when rewritten so."""
+    if string_value(version.value) != "preview" or client.kwarg("default_query"):
+        return False
+    if not on_v1_path(ctx.analysis, client):
+        return False
+    assert client.call is not None
+    query = cst.Dict([cst.DictElement(cst.SimpleString(f'"{KEY}"'), version.value.deep_clone())])
+    out.edits.call(client.call).replace["api_version"] = ("default_query", query)
+    out.report(
+        "AOAI103",
+        version,
+        'api_version="preview" -> default_query={"api-version": "preview"} (the v1 API takes "preview" to turn on '
+        "its preview features)",
+        fixed=True,
+    )
+    return True
+
+
+def drop_query_key(
+    ctx: RuleContext, out: Changes, call: cst.Call, keyword: str, code: str = "AOAI103", v1: bool = False
+) -> None:
+    """Remove the "api-version" key of `keyword`'s dict; on a request to the v1 path (`v1`), a value the v1 API
+    takes stays, and one it may not take is reported."""
     arg = keyword_arg(call, keyword)
     if arg is None:
         return
     if not isinstance(arg.value, cst.Dict):
         out.report(
-            "AOAI103",
+            code,
             arg,
             f"{keyword} is not a dict literal; make sure it carries no 'api-version' (the v1 API rejects it).",
         )
@@ -203,7 +230,18 @@ def _drop_query_key(ctx: RuleContext, out: Changes, call: cst.Call, keyword: str
     has_key = [e for e in elements if isinstance(e, cst.DictElement) and string_value(e.key) == KEY]
     if not has_key:
         return
-    out.report("AOAI103", has_key[0], f"'api-version' removed from {keyword}", fixed=True)
+    value = string_value(has_key[0].value)
+    if v1 and value in V1_VERSIONS:
+        return
+    if v1 and value in UNLISTED_VERSIONS:
+        out.report(
+            code,
+            has_key[0],
+            f"api-version {value!r} is not one the v1 API lists (it takes 'v1' and 'preview'): send 'preview' "
+            "for its preview features, or remove the key.",
+        )
+        return
+    out.report(code, has_key[0], f"'api-version' removed from {keyword}", fixed=True)
     if len(has_key) == len(elements):
         out.edits.call(call).remove.add(keyword)
         return

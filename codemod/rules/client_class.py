@@ -6,13 +6,15 @@ kept, no duplicates, `from openai.lib.azure` moved to `openai`) or joined by the
 still used. Annotations follow (`Union[X]` left with one member becomes `X`), unless a constructor of the class in
 the same file stays on the dated API: then they describe that client and stay, with an info finding. Names are
 resolved through imports, so a user's own `class AzureOpenAI` or LlamaIndex's class of that name is never touched.
-Reported, not rewritten: `isinstance` / `issubclass` checks with the Azure class, the class used as a value (a
-base class, an argument), and names in strings or in code the tool cannot see.
+Reported, not rewritten: `isinstance` / `issubclass` checks with the Azure class and comparisons of a client's type
+with it (`type(c) is AzureOpenAI`, `type(c) == AzureOpenAI`), the class used as a value (a base class, an
+argument), and names in strings or in code the tool cannot see.
 
 A client built from `**settings` moves when the dict is built in the constructor's scope and every write to it is in
 sight (codemod/engine/settings_dicts.py: literal keys, before the constructor, in `if`/`else` branches at most,
 used nowhere else); the other rules rewrite its keys where they are written. A client stays on the dated API,
-reported, when it is built from other `**settings`, when a check would flip for it,
+reported, when it is built from other `**settings`, when a check would flip for it
+(such a check, or a test of its class name: `"Azure" in type(c).__name__`, `hasattr(c, "_azure_deployment")`),
 or when something it reaches cannot move (codemod/rules/_client_reach.py): AzureOpenAI's private attributes
 (`_api_version`, `_azure_*`), attributes whose value the migration changes (`base_url`, ...), or a copy whose
 arguments cannot be carried over.
@@ -48,13 +50,13 @@ from typing import cast
 
 import libcst as cst
 
-from codemod.engine import names
+from codemod.engine import class_checks, names
 from codemod.engine.analysis import ClassRef, Client
 from codemod.engine.context import Changes, RuleContext
 from codemod.engine.escapes import how_it_escapes, out_of_sight_uses
 from codemod.rules import Blocked, Rule
 from codemod.rules._class_imports import ImportState, import_of, plan_import, rename_unused_imports
-from codemod.rules._client_reach import reach_blocker
+from codemod.rules._client_reach import class_read_blocker, reach_blocker
 from codemod.rules._needs import AZURE_CLASSES
 from codemod.rules._type_exprs import collapse_duplicates, drop_unused_unions
 
@@ -74,17 +76,27 @@ def _class_blocker(ctx: RuleContext, client: Client) -> Blocked | None:
             "provider>) without api_version. (A dict of settings is followed when it is built in the same "
             "function, before the client, with literal keys, and used nowhere else.)"
         )
+    if client.also:
+        return client.call, (
+            f"{cls} here may also be {', '.join(client.also)} (the name is bound by more than one import), so the "
+            "tool cannot tell which class this builds; migrate it by hand if it is openai's."
+        )
+    return _check_blocker(ctx, client) or class_read_blocker(ctx, client)
+
+
+def _check_blocker(ctx: RuleContext, client: Client) -> Blocked | None:
+    cls = client.qualified.rsplit(".", 1)[1]
     checks = _flippable_checks(ctx, client)
     if not checks:
         return None
     seen = next((c for c in checks if _tests(ctx, c, client)), None)
     # the first in the file: the scope analysis gives a name's uses in no particular order
     uses = out_of_sight_uses(ctx.analysis, client) if seen is None else []
-    hidden = sorted(uses, key=lambda node: ctx.position(node).start)[:1]
+    hidden = sorted(uses, key=lambda node: _start(ctx, node))[:1]
     if seen is None and not hidden:
         return None
     check = seen or checks[0]
-    where = f"the {check.func.value}() check at line {ctx.position(check).start.line}"
+    where = f"the {class_checks.name_of(check)} at line {ctx.position(check).start.line}"
     why = (
         f"{where} tests this client for {cls}"
         if seen is not None
@@ -97,7 +109,12 @@ def _class_blocker(ctx: RuleContext, client: Client) -> Blocked | None:
     )
 
 
-def _flippable_checks(ctx: RuleContext, client: Client) -> list[cst.Call]:
+def _start(ctx: RuleContext, node: cst.CSTNode) -> tuple[int, int]:
+    start = ctx.position(node).start  # a CodePosition does not order: compare (line, column)
+    return start.line, start.column
+
+
+def _flippable_checks(ctx: RuleContext, client: Client) -> list[class_checks.Check]:
     """The isinstance/issubclass checks of the module that test for the client's class (other than those that
     already accept the v1 class): moving the client would flip them for it."""
     new_class = names.AZURE_CLIENT_CLASSES[client.qualified]
@@ -110,11 +127,9 @@ def _flippable_checks(ctx: RuleContext, client: Client) -> list[cst.Call]:
     return found
 
 
-def _tests(ctx: RuleContext, check: cst.Call, client: Client) -> bool:
-    """Whether the tool can follow the client into the check's first argument."""
-    tested = check.args[0].value
-    if isinstance(tested, cst.Call) and isinstance(tested.func, cst.Name) and tested.func.value == "type":
-        tested = tested.args[0].value if tested.args else tested  # issubclass(type(client), ...)
+def _tests(ctx: RuleContext, check: class_checks.Check, client: Client) -> bool:
+    """Whether the tool can follow the client into the value the check tests."""
+    tested = class_checks.tested(check)
     return any(found is client and path == () for found, path in ctx.analysis.clients_of(tested))
 
 
@@ -124,7 +139,7 @@ def apply(ctx: RuleContext) -> Changes:
     staying = _staying_constructors(ctx)
     renamed_refs = _renamed_refs(ctx, staying)
     groups: dict[tuple[cst.ImportFrom, str], list[ClassRef]] = {}
-    checks: set[cst.Call] = set()
+    checks: set[class_checks.Check] = set()
     unwrapped: list[cst.BaseExpression | None] = []
     for ref in [*ctx.analysis.class_refs, *_hidden_refs(ctx)]:
         new_class = names.AZURE_CLIENT_CLASSES[ref.qualified]
@@ -154,7 +169,12 @@ def apply(ctx: RuleContext) -> Changes:
 
 
 def _report_kept(
-    ctx: RuleContext, out: Changes, ref: ClassRef, new_class: str, staying: dict[str, Client], checks: set[cst.Call]
+    ctx: RuleContext,
+    out: Changes,
+    ref: ClassRef,
+    new_class: str,
+    staying: dict[str, Client],
+    checks: set[class_checks.Check],
 ) -> None:
     """Say why a reference keeps the Azure class, and what a person does about it."""
     if ref.kind in ("type", "text") and new_class in staying:
@@ -233,34 +253,40 @@ def _accepts_v1_already(ctx: RuleContext, ref: ClassRef, new_class: str) -> bool
     """`isinstance(c, (OpenAI, AzureOpenAI))` means `isinstance(c, OpenAI)`, since AzureOpenAI subclasses
     OpenAI, before and after the migration."""
     assert ref.check is not None
-    classes = ref.check.args[1].value
+    classes = class_checks.classes(ref.check)
     members = classes.elements if isinstance(classes, cst.Tuple) else [cst.Element(classes)]
     return any(f"openai.{new_class}" in ctx.meta.qualified(m.value) for m in members)
 
 
-def _report_check(ctx: RuleContext, out: Changes, ref: ClassRef, new_class: str, reported: set[cst.Call]) -> None:
+def _report_check(
+    ctx: RuleContext, out: Changes, ref: ClassRef, new_class: str, reported: set[class_checks.Check]
+) -> None:
     """One finding per check, at the class it names (at the check itself when a type alias names it)."""
     check = ref.check
-    assert check is not None and isinstance(check.func, cst.Name)
+    assert check is not None
     if check in reported or _tests_other_clients_only(ctx, check):
         return
     reported.add(check)
     inside = any(a is check for a in ctx.meta.ancestors(ref.node))
-    old = ctx.code_for(check.args[1].value)
+    if isinstance(check, cst.Comparison):
+        shown = ctx.code_for(check).strip()
+    else:
+        assert isinstance(check.func, cst.Name)
+        shown = f"{check.func.value}(..., {ctx.code_for(check.args[1].value)})"
     out.report(
         "AOAI101",
         ref.node if inside else check,
-        f"{check.func.value}(..., {old}) is left as it is: a client moved to the v1 API is an {new_class}, so "
+        f"{shown} is left as it is: a client moved to the v1 API is an {new_class}, so "
         f"this check turns false for it (and a check for {new_class} would hold for OpenAI's own clients too). If "
         'it tells Azure clients apart, test the endpoint instead (for example "azure.com" in str(client.base_url)); '
         f"if it only wants an openai client, check for {new_class}.",
     )
 
 
-def _tests_other_clients_only(ctx: RuleContext, check: cst.Call) -> bool:
+def _tests_other_clients_only(ctx: RuleContext, check: class_checks.Check) -> bool:
     """`c = AsyncOpenAI(api_key=...)` then `assert not isinstance(c, AsyncAzureOpenAI)`: a client of another
     service, which no migration touches, so the check means the same before and after."""
-    tested = check.args[0].value
+    tested = class_checks.tested(check)
     values = ctx.analysis.bound_values(tested) if isinstance(tested, cst.Name) else None
     return bool(values) and all(
         isinstance(value, cst.Call)

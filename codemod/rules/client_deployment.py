@@ -26,10 +26,13 @@ client.chat.completions.create(
 
 ## Fix safety
 Safe where applied. D is copied into the requests only when it has the same value there as at the constructor
-(codemod/engine/stable.py: a literal, a name bound once and never rebound, `self.<attr>` set once in `__init__`,
+(codemod/engine/stable.py: a literal, a name bound once and rebound by no binding form Python has (assignment,
+`:=`, loop, import, def, match pattern, `del`, `global`/`nonlocal`...), `self.<attr>` set once in `__init__`,
 and not None). When it may not, when a use of the client is out of sight (returned, passed on, stored where it
 can't be followed, imported by another file of the run), or when a request is also made through another client,
-the client is left alone and reported.
+the client is left alone and reported. A client held by `self.<attr>` is out of sight when the attribute is read on
+another object (`assistant.client`), by a subclass or a base of the class, or by a base defined in another module,
+and when another file of the run imports the class.
 
 One call deep: a client returned by a factory (a plain module-level function, a literal deployment) moves when every
 call of the factory, in its file and in the files of the run that import it (`client = get_client()`, then requests,
@@ -53,7 +56,7 @@ from codemod.engine import names
 from codemod.engine.analysis import Client, is_none, keyword_arg, string_value
 from codemod.engine.context import Changes, RuleContext
 from codemod.engine.deployments import deployment_of
-from codemod.engine.escapes import how_it_escapes, module_level_names, out_of_sight_uses
+from codemod.engine.escapes import holder_class, how_it_escapes, module_level_names, out_of_sight_uses
 from codemod.engine.stable import why_not_movable
 from codemod.rules import Rule
 from codemod.rules import _factories as factories
@@ -66,14 +69,15 @@ def blocker(ctx: RuleContext, client: Client) -> tuple | None:
     deployment = deployment_of(client)
     if deployment is None:
         return None
-    bound_to = module_level_names(ctx.analysis, client)
+    bound_to = _exported_names(ctx, client)
     imported = ctx.options.imported_elsewhere.get(ctx.path, {})
-    importer = next((imported[n] for n in bound_to if n in imported), None)
-    if importer is not None:
+    name = next((n for n in bound_to if n in imported), None)
+    if name is not None:
+        what = "it" if name in module_level_names(ctx.analysis, client) else f"the class {name} that holds it"
         return client.call, (
-            f"the client has a client-level deployment and {importer} imports it, so requests made there "
-            "can't be given model=<deployment> from this file. Migrate by hand: drop azure_deployment and pass "
-            "the deployment as model= on every request made through this client, in both files."
+            f"the client has a client-level deployment and {imported[name]} imports {what}, so requests made "
+            "there can't be given model=<deployment> from this file. Migrate by hand: drop azure_deployment and "
+            "pass the deployment as model= on every request made through this client, in both files."
         )
     if any(ctx.hidden_mentions(n) for n in bound_to):
         return client.call, (
@@ -106,6 +110,13 @@ def _visible_request_problem(
             if message is not None:
                 return request.call, message
     return None
+
+
+def _exported_names(ctx: RuleContext, client: Client) -> list[str]:
+    """Names another module can import to reach the client: its module-level names, and the class whose instances
+    hold it (through an instance or a subclass there)."""
+    holder = holder_class(ctx.analysis, client)
+    return module_level_names(ctx.analysis, client) + ([holder.name.value] if holder is not None else [])
 
 
 def _request_problem(ctx: RuleContext, client: Client, deployment: cst.BaseExpression, request) -> str | None:
@@ -147,7 +158,7 @@ def apply(ctx: RuleContext) -> Changes:
             if ignored is not None:
                 _report_ignored(out, ignored)
             continue
-        out.record.exported_clients.update(module_level_names(ctx.analysis, client))
+        out.record.exported_clients.update(_exported_names(ctx, client))
         factory = factories.followed(ctx, client, deployment, out_of_sight_uses(ctx.analysis, client))
         if factory is not None:
             out.report("AOAI105", client.call, (

@@ -18,7 +18,9 @@ and at worst the sign of code the run did not see.
 ```
 
 ## Fix safety
-No fix: information only (never fails a run).
+Information only (never fails a run), with one fix: in an environment sample (`.env.example`, `.env.sample`,
+`.env.template`; never `.env`), a migrate run removes the line when no Python file or notebook of the run mentions
+the variable any more (codemod/kinds/env_samples.py). Infrastructure and `.env` files are never edited.
 
 Fixtures: fixtures/advisor/config/, fixtures/advisor/config_azure_openai_keys/.
 """

@@ -29,7 +29,11 @@ client = AsyncOpenAI(
 ## Fix safety
 Safe for one credential. A client given two credentials (AzureOpenAI chose the first that is not None at each
 request) stays on the dated API, reported: only a person can choose. The explicit `AZURE_OPENAI_API_KEY` read
-ignores `AZURE_OPENAI_AD_TOKEN`, which the Azure client preferred when set (documented in the README).
+ignores `AZURE_OPENAI_AD_TOKEN`, which the Azure client preferred when set (documented in the README). An
+`api_key` that may be None (`os.getenv(NAME)` of an unset variable, a parameter defaulting to None) made the Azure
+client read `AZURE_OPENAI_API_KEY` too: the migrated code keeps that fallback (`os.getenv(NAME,
+os.getenv("AZURE_OPENAI_API_KEY"))`, `key if key is not None else ...`); in a form it cannot write so, the client
+stays on the dated API, reported.
 
 Fixtures: fixtures/credentials/, fixtures/client_reach/; tests/e2e/programs/entra_async_slow_sync_provider.py
 proves the event loop keeps running.
@@ -44,11 +48,13 @@ from codemod.engine import exprs
 from codemod.engine.analysis import Client, is_none, is_none_arg, keyword_arg
 from codemod.engine.context import Changes, RuleContext
 from codemod.engine.names import CREDENTIALS
+from codemod.engine.nullable import needs_fallback, with_fallback
 from codemod.engine.settings_dicts import CREDENTIAL_KEYS, SettingsDict, with_text
 from codemod.rules import Rule
 from codemod.rules._needs import AZURE_CLASSES
 
 KEY_VAR = "AZURE_OPENAI_API_KEY"
+API_KEY = frozenset({"api_key"})
 ADAPTER = "_aoai_awaitable_token_provider"
 ASYNC_PROVIDER_FACTORIES = {"azure.identity.aio.get_bearer_token_provider"}
 
@@ -78,7 +84,7 @@ def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
     given = [name for name in CREDENTIALS if _given(client, name)]
     settings = ctx.settings(client)
     if settings is not None:
-        problem = _settings_problem(settings)
+        problem = _settings_problem(ctx, settings)
         if problem is None and given and settings.on_some_path(CREDENTIAL_KEYS):
             problem = (
                 f"the client is given {given[0]}= and {settings.name} holds a credential too; AzureOpenAI used the "
@@ -87,6 +93,8 @@ def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
             )
         if problem is not None:
             return settings.spread, problem
+    if given == ["api_key"]:
+        return _unset_key(ctx, client)
     if len(given) < 2:
         return None
     listed = ", ".join(f"{name}=" for name in given)
@@ -98,17 +106,44 @@ def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
     )
 
 
-def _settings_problem(settings: SettingsDict) -> str | None:
+def _settings_problem(ctx: RuleContext, settings: SettingsDict) -> str | None:
     """A settings dict carries the credential over only when each path through its branches sets one credential
-    (or none does: then the client read AZURE_OPENAI_API_KEY on every path)."""
+    (or none does: then the client read AZURE_OPENAI_API_KEY on every path), and an api_key written there that may
+    be None can be given AzureOpenAI's fallback where it is written."""
     counts = {len(path & CREDENTIAL_KEYS) for path in settings.paths}
-    if counts <= {1} or counts == {0}:
+    if not (counts <= {1} or counts == {0}):
+        how = "two credentials on one path" if max(counts) > 1 else "a credential on some paths only"
+        return (
+            f"{settings.name} may hold {how} (the client then read {KEY_VAR} on the others, or used the first of "
+            "azure_ad_token, azure_ad_token_provider, api_key), and the v1 client takes one api_key. Set exactly "
+            "one credential in every branch, then run aoai-migrate again; or migrate this client by hand."
+        )
+    for entry in settings.entries_for(API_KEY):
+        if _needs_fallback_unwritable(ctx, entry.value):
+            return (
+                f'{settings.name}["api_key"] = {ctx.code_for(entry.value)} may be None: AzureOpenAI then read '
+                f"{KEY_VAR} (or AZURE_OPENAI_AD_TOKEN), but OpenAI would read OPENAI_API_KEY. Give a key that is "
+                "never None, then run the tool again."
+            )
+    return None
+
+
+def _needs_fallback_unwritable(ctx: RuleContext, value: cst.BaseExpression) -> bool:
+    """An api_key that may be None, in a form the tool cannot give the fallback to."""
+    return needs_fallback(ctx, value, KEY_VAR) and with_fallback(ctx, value, exprs.getenv(KEY_VAR)) is None
+
+
+def _unset_key(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
+    """An api_key that may be None, in a form the tool cannot give the fallback to."""
+    key = client.kwarg("api_key")
+    assert key is not None
+    if not _needs_fallback_unwritable(ctx, key.value):
         return None
-    how = "two credentials on one path" if max(counts) > 1 else "a credential on some paths only"
-    return (
-        f"{settings.name} may hold {how} (the client then read {KEY_VAR} on the others, or used the first of "
-        "azure_ad_token, azure_ad_token_provider, api_key), and the v1 client takes one api_key. Set exactly "
-        f"one credential in every branch, then run aoai-migrate again; or migrate this client by hand."
+    code = ctx.code_for(key.value)
+    return key, (
+        f"api_key={code} may be None: AzureOpenAI then read {KEY_VAR} (or AZURE_OPENAI_AD_TOKEN), but OpenAI "
+        f"would read OPENAI_API_KEY. Give a key that is never None (for example `{code} or "
+        f'os.environ["{KEY_VAR}"]`, or bind it to a name first), then run the tool again.'
     )
 
 
@@ -128,11 +163,19 @@ def apply(ctx: RuleContext) -> Changes:
 
 
 def _migrate_settings(ctx: RuleContext, out: Changes, client: Client, settings: SettingsDict) -> None:
-    """Each write of a token provider or token to the settings dict becomes a write of api_key."""
+    """Each write of a token provider or token to the settings dict becomes a write of api_key; an api_key written
+    there that may be None reads AZURE_OPENAI_API_KEY then, as AzureOpenAI did."""
+    for entry in settings.entries_for(API_KEY):
+        if needs_fallback(ctx, entry.value, KEY_VAR):
+            fallback = with_fallback(ctx, entry.value, _getenv(out))
+            assert fallback is not None  # the blocker guarantees it
+            out.edits.replace(entry.value, fallback)
+            out.report("AOAI104", entry.value, f'{settings.name}["api_key"] may be None: the client then read '
+                       f"{KEY_VAR}; it now reads it explicitly in that case", fixed=True)
     for entry in settings.entries_for(frozenset({"azure_ad_token_provider", "azure_ad_token"})):
         out.edits.replace(entry.key_node, with_text(entry.key_node, "api_key"))
-        if entry.key == "azure_ad_token_provider" and client.is_async and not _known_async(ctx, entry.value, 0):
-            out.edits.replace(entry.value, _adapted(ctx, out, entry.value))
+        if entry.key == "azure_ad_token_provider" and client.is_async and not known_async(ctx, entry.value, 0):
+            out.edits.replace(entry.value, adapted(ctx, out, entry.value))
             message = (f'{settings.name}["azure_ad_token_provider"] -> "api_key"; AsyncOpenAI awaits api_key(), so '
                        f"the provider, not known to be async, is wrapped in {ADAPTER}()")
         else:
@@ -157,8 +200,8 @@ def _migrate_constructor(ctx: RuleContext, out: Changes, client: Client) -> None
     if key is not None and is_none(key.value) and (provider or token):
         ops.remove.add("api_key")
     if provider is not None:
-        if client.is_async and not _known_async(ctx, provider.value, 0):
-            ops.replace["azure_ad_token_provider"] = ("api_key", _adapted(ctx, out, provider.value))
+        if client.is_async and not known_async(ctx, provider.value, 0):
+            ops.replace["azure_ad_token_provider"] = ("api_key", adapted(ctx, out, provider.value))
             message = (
                 "azure_ad_token_provider -> api_key; AsyncOpenAI awaits api_key(), so the provider, not "
                 f"known to be async, is wrapped in {ADAPTER}()"
@@ -174,6 +217,16 @@ def _migrate_constructor(ctx: RuleContext, out: Changes, client: Client) -> None
             token,
             "azure_ad_token -> api_key; a static Entra ID token expires (about an hour): prefer a token "
             "provider from azure.identity.get_bearer_token_provider",
+            fixed=True,
+        )
+    elif key is not None and _given(client, "api_key") and needs_fallback(ctx, key.value, KEY_VAR):
+        fallback = with_fallback(ctx, key.value, _getenv(out))
+        assert fallback is not None  # the blocker guarantees it
+        ops.replace["api_key"] = ("api_key", fallback)
+        out.report(
+            "AOAI104",
+            key,
+            f"api_key may be None: the client then read {KEY_VAR}; api_key now reads it explicitly in that case",
             fixed=True,
         )
     elif not _given(client, "api_key"):
@@ -195,7 +248,8 @@ def _getenv(out: Changes) -> cst.BaseExpression:
     return exprs.getenv(KEY_VAR)
 
 
-def _adapted(ctx: RuleContext, out: Changes, provider: cst.BaseExpression) -> cst.Call:
+def adapted(ctx: RuleContext, out: Changes, provider: cst.BaseExpression) -> cst.Call:
+    """`provider` wrapped in the adapter, which is added to the module once (AOAI402 and AOAI403 use it too)."""
     if not any(isinstance(s, cst.FunctionDef) and s.name.value == ADAPTER for s in ctx.module.body):
         if not out.edits.prelude:
             out.edits.prelude.extend(cst.parse_module(_ADAPTER_SOURCE).body)
@@ -204,7 +258,7 @@ def _adapted(ctx: RuleContext, out: Changes, provider: cst.BaseExpression) -> cs
     return cst.Call(func=cst.Name(ADAPTER), args=[cst.Arg(provider.deep_clone())])
 
 
-def _known_async(ctx: RuleContext, expr: cst.BaseExpression, depth: int) -> bool:
+def known_async(ctx: RuleContext, expr: cst.BaseExpression, depth: int) -> bool:
     """True when the provider is certainly async: azure.identity.aio's provider or an `async def`."""
     if depth > 10:
         return False
@@ -219,7 +273,7 @@ def _known_async(ctx: RuleContext, expr: cst.BaseExpression, depth: int) -> bool
         ):
             return True
         values = ctx.analysis.bound_values(expr)
-        return bool(values) and all(_known_async(ctx, v, depth + 1) for v in values or [])
+        return bool(values) and all(known_async(ctx, v, depth + 1) for v in values or [])
     return False
 
 
@@ -238,8 +292,8 @@ def _migrate_copy(ctx: RuleContext, out: Changes, client: Client, copy: cst.Call
             ops.remove.add(name)
             continue
         converted = True
-        if name == "azure_ad_token_provider" and client.is_async and not _known_async(ctx, arg.value, 0):
-            ops.replace[name] = ("api_key", _adapted(ctx, out, arg.value))
+        if name == "azure_ad_token_provider" and client.is_async and not known_async(ctx, arg.value, 0):
+            ops.replace[name] = ("api_key", adapted(ctx, out, arg.value))
             message = f"{name} -> api_key in {method}(), wrapped in {ADAPTER}() (AsyncOpenAI awaits api_key())"
         else:
             ops.replace[name] = ("api_key", None)

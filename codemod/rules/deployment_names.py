@@ -32,7 +32,8 @@ client.chat.completions.create(
 
 ## Fix safety
 Safe: nothing changes until the variable is set. With `--require-env` the program fails at the request when the
-variable is missing, by design. A `model=` hidden in `**params` is reported.
+variable is missing, by design. A `model=` hidden in `**params` is reported, unless `params` is a dict literal,
+not changed in place, whose "model" is no hard-coded name (`os.environ[...]`, a setting): like such a `model=`.
 
 Fixtures: fixtures/deployment_names/.
 """
@@ -43,7 +44,7 @@ from typing import cast
 
 import libcst as cst
 
-from codemod.engine.analysis import keyword_arg
+from codemod.engine.analysis import keyword_arg, string_value
 from codemod.engine.context import Changes, RuleContext
 from codemod.engine.deployments import deployment_of
 from codemod.rules import Rule
@@ -65,7 +66,7 @@ def apply(ctx: RuleContext) -> Changes:
         model = keyword_arg(request.call, "model")
         if model is None:
             hidden = next((a for a in request.call.args if a.star == "**"), None)
-            if hidden is not None:
+            if hidden is not None and not _spread_model_is_read(ctx, hidden):
                 out.report(
                     "AOAI201",
                     hidden,
@@ -92,6 +93,39 @@ def apply(ctx: RuleContext) -> Changes:
     for target, uses in by_constant.items():
         _rewrite_constant(ctx, out, target, uses)
     return out
+
+
+def _spread_model_is_read(ctx: RuleContext, spread: cst.Arg) -> bool:
+    """`**params` whose dict literal(s) give "model" a value that is no hard-coded deployment name (it is read
+    from the environment or the configuration, as an explicit `model=` of that kind is left alone too)."""
+    values = [spread.value] if isinstance(spread.value, cst.Dict) else None
+    if isinstance(spread.value, cst.Name) and not _changed_after_built(ctx, spread.value):
+        values = ctx.analysis.bound_values(spread.value)
+    if not values or not all(isinstance(v, cst.Dict) for v in values):
+        return False
+    for value in cast(list[cst.Dict], values):
+        if any(not isinstance(e, cst.DictElement) for e in value.elements):
+            return False  # a `**other` inside the dict may bring its own "model"
+        models = [e.value for e in value.elements if isinstance(e, cst.DictElement) and string_value(e.key) == "model"]
+        if len(models) != 1 or _hard_coded(ctx, models[0]):
+            return False
+    return True
+
+
+def _hard_coded(ctx: RuleContext, value: cst.BaseExpression) -> bool:
+    if isinstance(value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
+        return True
+    return isinstance(value, cst.Name) and ctx.analysis.global_constant(value) is not None
+
+
+def _changed_after_built(ctx: RuleContext, name: cst.Name) -> bool:
+    """Whether the dict `name` holds may be changed in place (`params["model"] = ...`, `params.update(...)`)."""
+    referents = ctx.analysis.referents(name)
+    return not referents or any(
+        isinstance(ctx.meta.parent(access.node), (cst.Subscript, cst.Attribute))
+        for referent in referents
+        for access in referent.references
+    )
 
 
 def _client_deployment_constants(ctx: RuleContext) -> list[cst.Name]:

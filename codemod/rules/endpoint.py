@@ -4,13 +4,17 @@
 For a client that moves to the v1 API: `azure_endpoint=E` becomes `base_url=` E without trailing slashes plus
 `/openai/v1/` (literals and f-strings are folded; anything else becomes `E.rstrip("/") + "/openai/v1/"`, which
 evaluates E once, as the openai package did). With no endpoint argument the client read `AZURE_OPENAI_ENDPOINT`,
-so the migrated code reads it explicitly. A `base_url` literal ending in `/openai` or `/openai/deployments/NAME`
-is folded the same way (NAME moves to the requests: AOAI105); one already on `/openai/v1` is kept. Two base URLs
-that are not literals are read too (codemod/engine/base_urls.py): a module-level constant assigned once whose value
-ends in `/openai` becomes `NAME.rstrip("/") + "/v1/"` where it is passed; and a base URL from an environment
-variable on a client whose `api_version` is `"preview"`, `"latest"` or `"v1"` (values only the v1 API takes, so the
-variable already holds the v1 URL) is kept. In a settings dict (`**client_args`), `"azure_endpoint"` becomes
-`"base_url"` where it is written. An `OpenAI` client pointed at a dated `/openai/deployments/` URL is reported.
+so the migrated code reads it explicitly; so it did when the endpoint was None (`azure_endpoint=os.getenv(NAME)`
+of an unset variable, a parameter defaulting to None): the migrated code reads the variable in that case
+(`os.getenv(NAME, os.getenv("AZURE_OPENAI_ENDPOINT"))`, `e if e is not None else os.environ[...]`). A `base_url`
+literal ending in `/openai` or `/openai/deployments/NAME` is folded the same way (NAME moves to the requests:
+AOAI105); one already on `/openai/v1` is kept. Two base URLs that are not literals are read too
+(codemod/engine/base_urls.py): a module-level constant assigned once whose value ends in `/openai` becomes
+`NAME.rstrip("/") + "/v1/"` where it is passed; and a base URL from an environment variable on a client whose
+`api_version` is `"preview"` or `"v1"` (values only the v1 API takes, so the variable already holds the v1 URL) is
+kept (AOAI103 keeps `"preview"` as `default_query`). In a settings dict (`**client_args`), `"azure_endpoint"`
+becomes `"base_url"` where it is written. An `OpenAI` client pointed at a dated `/openai/deployments/` URL is
+reported.
 
 ## Why
 The v1 API lives under `{endpoint}/openai/v1/`; a base URL without that path answers 404, and `OpenAI` does not
@@ -26,10 +30,12 @@ client = OpenAI(base_url=os.environ["AZURE_OPENAI_ENDPOINT"].rstrip("/") + "/ope
 
 ## Fix safety
 Safe: the requests go to the same resource. The client stays on the dated API, reported, when the endpoint is a
-request URL rather than the resource address, when both `azure_endpoint` and `base_url` are given, or when a
-`base_url` cannot be read (a variable with a dated api_version may hold a dated URL). A v1-variable client that
-makes a deployment-route request stays too: AzureOpenAI sent it to `<base_url>/deployments/<model>/...`, a 404 on
-the v1 API, which the migrated request would not reproduce.
+request URL rather than the resource address, when it may be None in a form the tool cannot give the
+fallback to (`settings.get("endpoint")`), when both `azure_endpoint` and `base_url` are given, or when a
+`base_url` cannot be read (a variable with a dated api_version may hold a dated URL; `"latest"` is no value the v1
+API lists). A v1-variable client stays too when the variable may be unset (AzureOpenAI then read
+`AZURE_OPENAI_ENDPOINT`), or when it makes a deployment-route request: AzureOpenAI sent that to
+`<base_url>/deployments/<model>/...`, a 404 on the v1 API, which the migrated request would not reproduce.
 
 Fixtures: fixtures/endpoint/, fixtures/base_urls/, fixtures/settings_dicts/.
 """
@@ -41,10 +47,11 @@ from urllib.parse import urlsplit
 import libcst as cst
 
 from codemod.engine import exprs, names
-from codemod.engine.analysis import Client, string_value
+from codemod.engine.analysis import Client, is_none, string_value
 from codemod.engine.base_urls import V1_VERSIONS, ReadBaseUrl, env_variable, read_base_url
 from codemod.engine.context import Changes, RuleContext
 from codemod.engine.edits import ArgOps
+from codemod.engine.nullable import needs_fallback, value_may_be_none, with_fallback
 from codemod.engine.settings_dicts import SettingsDict, with_text
 from codemod.rules import Rule
 from codemod.rules._needs import ANY_CLIENT
@@ -56,13 +63,20 @@ ENDPOINT_KEY = frozenset({"azure_endpoint"})
 def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
     settings = ctx.settings(client)
     if settings is not None and settings.on_some_path(ENDPOINT_KEY):
-        return _settings_problem(client, settings)
+        return _settings_problem(ctx, client, settings)
     endpoint = client.kwarg("azure_endpoint")
     literal = string_value(endpoint.value) if endpoint is not None else None
     if endpoint is not None and literal is not None and _has_path(literal):
         return endpoint, (
             "azure_endpoint should be the resource URL alone (https://RESOURCE.openai.azure.com), not a path or a "
             "request URL; fix it, then the tool derives base_url=<resource>/openai/v1/."
+        )
+    if endpoint is not None and _unset_endpoint(ctx, endpoint.value):
+        code = ctx.code_for(endpoint.value)
+        return endpoint, (
+            f"azure_endpoint={code} may be None: AzureOpenAI then read {ENDPOINT_VAR}, and a base_url built from "
+            f"None fails. Give an endpoint that is never None (for example `{code} or os.environ[\"{ENDPOINT_VAR}\"]`, "
+            "or bind it to a name first), then run the tool again."
         )
     base_url = client.kwarg("base_url")
     if base_url is None:
@@ -71,14 +85,10 @@ def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
         return base_url, "base_url and azure_endpoint are both given (the openai package rejects that); fix by hand."
     read = read_base_url(ctx.analysis, client)
     if read is not None:
-        return _v1_variable_problem(ctx, client, read)
+        return _v1_variable_problem(ctx, client, base_url, read)
     variable = env_variable(ctx.analysis, base_url.value)
     if variable is not None:
-        return base_url, (
-            f"base_url comes from {variable}, which the tool cannot read, and the client's api_version is not one "
-            f"only the v1 API takes ({', '.join(sorted(V1_VERSIONS))}), so the variable may hold a dated URL. Make "
-            f"sure {variable} ends in /openai/v1/, then move the client to OpenAI by hand (no api_version)."
-        )
+        return base_url, _unread_variable(client, variable)
     if exprs.base_url_to_v1(base_url.value) is None:
         return base_url, (
             "base_url is not a literal ending in /openai, /openai/deployments/NAME or /openai/v1, so its v1 form "
@@ -87,11 +97,35 @@ def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
     return None
 
 
-def _v1_variable_problem(ctx: RuleContext, client: Client, read: ReadBaseUrl) -> tuple[cst.CSTNode, str] | None:
-    """AzureOpenAI inserted /deployments/{model} into deployment-route requests even on a v1 base URL, which the v1
+def _unread_variable(client: Client, variable: str) -> str:
+    version = client.kwarg("api_version")
+    if version is not None and string_value(version.value) == "latest":
+        return (
+            f'base_url comes from {variable}, which the tool cannot read, and api_version="latest" is no value the '
+            'v1 API lists (it takes "v1" and "preview"), so the tool cannot tell what the program sends. Make sure '
+            f'{variable} ends in /openai/v1/ and set api_version="preview" (or drop it), then run the tool again.'
+        )
+    return (
+        f"base_url comes from {variable}, which the tool cannot read, and the client's api_version is not one "
+        f"only the v1 API takes ({', '.join(sorted(V1_VERSIONS))}), so the variable may hold a dated URL. Make "
+        f"sure {variable} ends in /openai/v1/, then move the client to OpenAI by hand (no api_version)."
+    )
+
+
+def _v1_variable_problem(
+    ctx: RuleContext, client: Client, base_url: cst.Arg, read: ReadBaseUrl
+) -> tuple[cst.CSTNode, str] | None:
+    """A variable that may be unset made AzureOpenAI read AZURE_OPENAI_ENDPOINT (the dated routes) instead. And
+    AzureOpenAI inserted /deployments/{model} into deployment-route requests even on a v1 base URL, which the v1
     API answers with 404; the migrated client would send them to the v1 route instead: not the same request."""
     if read.kind != "v1 variable":
         return None
+    if value_may_be_none(ctx, base_url.value):
+        return base_url, (
+            f"base_url={ctx.code_for(base_url.value)} may be None (when {read.name} is unset): AzureOpenAI then read "
+            f"{ENDPOINT_VAR} and used the dated routes, but OpenAI would read OPENAI_BASE_URL. Read {read.name} "
+            f'with os.environ["{read.name}"] (or give it a default), then run the tool again.'
+        )
     request = next((r for r in client.requests if r.path in names.DEPLOYMENT_ROUTE_REQUESTS), None)
     if request is None:
         return None
@@ -103,9 +137,10 @@ def _v1_variable_problem(ctx: RuleContext, client: Client, read: ReadBaseUrl) ->
     )
 
 
-def _settings_problem(client: Client, settings: SettingsDict) -> tuple[cst.CSTNode, str] | None:
+def _settings_problem(ctx: RuleContext, client: Client, settings: SettingsDict) -> tuple[cst.CSTNode, str] | None:
     """A settings dict carries the endpoint over when every path sets it (else the client read AZURE_OPENAI_ENDPOINT
-    on the others) to the resource address, and the constructor has no base_url."""
+    on the others) to the resource address, in a form that can keep AzureOpenAI's fallback where it may be None,
+    and the constructor has no base_url."""
     if not settings.on_every_path(ENDPOINT_KEY):
         return settings.spread, (
             f"{settings.name} sets azure_endpoint on some paths only (the client read {ENDPOINT_VAR} on the others); "
@@ -122,6 +157,11 @@ def _settings_problem(client: Client, settings: SettingsDict) -> tuple[cst.CSTNo
                 "azure_endpoint should be the resource URL alone (https://RESOURCE.openai.azure.com), not a path or "
                 "a request URL; fix it, then the tool derives base_url=<resource>/openai/v1/."
             )
+        if _unset_endpoint(ctx, entry.value):
+            return entry.value, (
+                f'{settings.name}["azure_endpoint"] may be None: AzureOpenAI then read {ENDPOINT_VAR}, and a base_url '
+                "built from None fails. Give an endpoint that is never None, then run the tool again."
+            )
     return None
 
 
@@ -133,12 +173,19 @@ def apply(ctx: RuleContext) -> Changes:
         ops = out.edits.call(client.call)
         settings = ctx.settings(client)
         if settings is not None and settings.on_every_path(ENDPOINT_KEY):
-            for entry in settings.entries_for(ENDPOINT_KEY):
-                out.edits.replace(entry.key_node, with_text(entry.key_node, "base_url"))
-                out.edits.replace(entry.value, exprs.v1_base_url(entry.value.deep_clone()))
-                out.report("AOAI102", entry.key_node, f'{settings.name}["azure_endpoint"] -> "base_url" ending in '
-                           "/openai/v1/", fixed=True)
-        elif endpoint is not None:
+            _migrate_settings(ctx, out, settings)
+        elif endpoint is not None and needs_fallback(ctx, endpoint.value, ENDPOINT_VAR):
+            fallback = with_fallback(ctx, endpoint.value, _endpoint_variable(out, ctx, endpoint.value))
+            assert fallback is not None  # the blocker guarantees it
+            ops.replace["azure_endpoint"] = ("base_url", exprs.v1_base_url(fallback))
+            out.report(
+                "AOAI102",
+                endpoint,
+                f"azure_endpoint -> base_url ending in /openai/v1/; where it is None the client read {ENDPOINT_VAR}, "
+                "and base_url now reads it explicitly then",
+                fixed=True,
+            )
+        elif endpoint is not None and not is_none(endpoint.value):
             ops.replace["azure_endpoint"] = ("base_url", exprs.v1_base_url(endpoint.value.deep_clone()))
             out.report("AOAI102", endpoint, "azure_endpoint -> base_url ending in /openai/v1/", fixed=True)
         elif base_url is not None and (read := read_base_url(ctx.analysis, client)) is not None:
@@ -151,8 +198,12 @@ def apply(ctx: RuleContext) -> Changes:
             else:
                 ops.replace["base_url"] = ("base_url", folded[0])
                 out.report("AOAI102", base_url, "base_url -> the v1 path /openai/v1/", fixed=True)
-        else:
-            ops.add.append(("base_url", exprs.v1_base_url(exprs.environ(ENDPOINT_VAR))))
+        else:  # no endpoint, or azure_endpoint=None: the client read the variable
+            value = exprs.v1_base_url(exprs.environ(ENDPOINT_VAR))
+            if endpoint is not None:
+                ops.replace["azure_endpoint"] = ("base_url", value)
+            else:
+                ops.add.append(("base_url", value))
             out.needs_import("os")
             out.record.read_env(ENDPOINT_VAR)
             out.report(
@@ -165,6 +216,22 @@ def apply(ctx: RuleContext) -> Changes:
     return out
 
 
+def _migrate_settings(ctx: RuleContext, out: Changes, settings: SettingsDict) -> None:
+    """`"azure_endpoint": E` written into the settings dict becomes `"base_url": <E>/openai/v1/`, keeping the
+    AZURE_OPENAI_ENDPOINT fallback where E may be None."""
+    for entry in settings.entries_for(ENDPOINT_KEY):
+        value = entry.value
+        fallback = needs_fallback(ctx, value, ENDPOINT_VAR)
+        if fallback:
+            value = with_fallback(ctx, value, _endpoint_variable(out, ctx, value))
+            assert value is not None  # the blocker guarantees it
+        out.edits.replace(entry.key_node, with_text(entry.key_node, "base_url"))
+        out.edits.replace(entry.value, exprs.v1_base_url(value if fallback else value.deep_clone()))
+        where_none = f"; where it is None the client read {ENDPOINT_VAR}, which it now reads then" if fallback else ""
+        out.report("AOAI102", entry.key_node, f'{settings.name}["azure_endpoint"] -> "base_url" ending in '
+                   f"/openai/v1/{where_none}", fixed=True)
+
+
 def _move_read_base_url(out: Changes, ops: ArgOps, base_url: cst.Arg, read: ReadBaseUrl) -> None:
     if read.v1 is not None:
         ops.replace["base_url"] = ("base_url", read.v1)
@@ -173,6 +240,19 @@ def _move_read_base_url(out: Changes, ops: ArgOps, base_url: cst.Arg, read: Read
     else:
         out.report("AOAI102", base_url, f"base_url from {read.name} kept: the client's api_version is only accepted "
                    "by the v1 API, so the variable holds the v1 URL already", fixed=True)
+
+
+def _unset_endpoint(ctx: RuleContext, value: cst.BaseExpression) -> bool:
+    """An endpoint that may be None, in a form the tool cannot give the fallback to."""
+    return needs_fallback(ctx, value, ENDPOINT_VAR) and with_fallback(ctx, value, exprs.environ(ENDPOINT_VAR)) is None
+
+
+def _endpoint_variable(out: Changes, ctx: RuleContext, value: cst.BaseExpression) -> cst.BaseExpression:
+    """The fallback: for `os.getenv(NAME)`, a default read the same way (a default is evaluated first, so
+    `os.environ[...]` there would fail whenever the variable is unset, NAME set or not); else `os.environ[...]`."""
+    out.needs_import("os")
+    out.record.read_env(ENDPOINT_VAR)
+    return exprs.getenv(ENDPOINT_VAR) if isinstance(value, cst.Call) else exprs.environ(ENDPOINT_VAR)
 
 
 def _report_dated_v1_clients(ctx: RuleContext, out: Changes) -> None:

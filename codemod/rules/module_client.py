@@ -2,7 +2,7 @@
 
 ## What it does
 When the module-level client is on Azure (`openai.api_type = "azure"` or `openai.azure_endpoint = ...`):
-`openai.azure_endpoint` / `openai.api_base` become `openai.base_url` ending in `/openai/v1/` (as in AOAI102), the
+`openai.azure_endpoint` becomes `openai.base_url` ending in `/openai/v1/` (as in AOAI102), the
 `openai.api_version` line is removed, `openai.api_type` becomes `"openai"`, and `openai.azure_ad_token` becomes
 `openai.api_key`. Without an endpoint setting the module client read `AZURE_OPENAI_ENDPOINT`, and without a
 credential setting `AZURE_OPENAI_API_KEY`: the migrated code sets `openai.base_url` / `openai.api_key` from them.
@@ -25,7 +25,9 @@ openai.api_key = os.getenv("AZURE_OPENAI_API_KEY")
 
 ## Fix safety
 Safe where applied. Settings are left on the dated API, reported, when a token provider is set (the module client
-takes none in OpenAI mode); and, reported by AOAI107, next to openai<1.0 calls.
+takes none in OpenAI mode) or when `openai.api_type` is also set to another value or one the tool cannot read (the
+client's mode then depends on the path the program takes); and, reported by AOAI107, next to openai<1.0 calls or
+when a setting is spelled the openai<1.0 way (`openai.api_base`, `api_type = "azure_ad"`).
 
 Fixtures: fixtures/module_client/.
 """
@@ -37,7 +39,7 @@ import libcst as cst
 from codemod.engine import exprs
 from codemod.engine.analysis import string_value
 from codemod.engine.context import Changes, RuleContext
-from codemod.engine.module_settings import azure_anchor, token_provider_setting
+from codemod.engine.module_settings import azure_anchor, legacy_setting, other_api_type, token_provider_setting
 from codemod.rules import Rule
 from codemod.rules._needs import MODULE_SETTINGS
 
@@ -48,13 +50,24 @@ def apply(ctx: RuleContext) -> Changes:
     out = ctx.changes()
     anchor_stmt = azure_anchor(ctx.analysis)
     provider = token_provider_setting(ctx.analysis)
-    legacy = ctx.analysis.legacy_calls or ctx.hidden_legacy_call() is not None  # AOAI107 says so
+    legacy = (  # AOAI107 says so
+        ctx.analysis.legacy_calls or ctx.hidden_legacy_call() is not None or legacy_setting(ctx.analysis) is not None
+    )
     if anchor_stmt is not None and provider is not None and not legacy:
         out.report(
             "AOAI106",
             provider,
             "the module-level client cannot take a token provider in OpenAI mode, so these settings are left "
             "on the dated API; build an OpenAI(base_url=<endpoint>/openai/v1/, api_key=<provider>) client instead.",
+        )
+    other = other_api_type(ctx.analysis)
+    if anchor_stmt is not None and other is not None and not legacy:
+        out.report(
+            "AOAI106",
+            other,
+            f"openai.api_type is set here as well as to \"azure\" (line {ctx.position(anchor_stmt).start.line}): "
+            "the module client's mode depends on the path the program takes, so its settings are left on the dated "
+            "API; migrate them by hand, or build an OpenAI(base_url=<endpoint>/openai/v1/, ...) client.",
         )
     if anchor_stmt is None or ctx.plan is None or not ctx.plan.module_settings_move:
         return out
@@ -64,7 +77,7 @@ def apply(ctx: RuleContext) -> Changes:
         _rewrite(ctx, out, stmt, qual, seen)
     anchor = _line_of(ctx, anchor_stmt)
     added: list[cst.BaseStatement] = []
-    if "openai.azure_endpoint" not in seen and "openai.api_base" not in seen and "openai.base_url" not in seen:
+    if "openai.azure_endpoint" not in seen and "openai.base_url" not in seen:
         url = exprs.v1_base_url(exprs.environ("AZURE_OPENAI_ENDPOINT"))
         added.append(_assign("base_url", url))
         out.record.read_env("AZURE_OPENAI_ENDPOINT")
@@ -83,7 +96,7 @@ def _rewrite(ctx: RuleContext, out: Changes, stmt: cst.Assign, qual: str, seen: 
         assert isinstance(stmt.value, cst.SimpleString)
         out.edits.replace(stmt.value, stmt.value.with_changes(value=stmt.value.value.replace("azure", "openai")))
         out.report("AOAI106", stmt, 'openai.api_type = "azure" -> "openai"', fixed=True)
-    elif qual in ("openai.azure_endpoint", "openai.api_base"):
+    elif qual == "openai.azure_endpoint":
         assert isinstance(target, cst.Attribute)
         out.edits.replace(target.attr, cst.Name("base_url"))
         out.edits.replace(stmt.value, exprs.v1_base_url(stmt.value.deep_clone()))

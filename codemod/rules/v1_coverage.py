@@ -3,7 +3,9 @@
 ## What it does
 Reports each request, made through an Azure client or a parameter or attribute annotated with the Azure class,
 to an API that Microsoft's v1 path table does not list as GA (assistants, threads, batches, audio, images,
-realtime, ...), with what is known about it.
+realtime, ...), with what is known about it. Calls through the client's own methods and attributes (`close()`,
+`is_closed()`, `copy()`, `with_options()`, `base_url`, `api_key`, ...: codemod/data/client_members.json, read from
+the openai package) are not APIs and are not reported.
 
 ## Why
 The v1 API went GA with chat completions, embeddings, files, fine-tuning, models, responses and vector stores;
@@ -18,7 +20,7 @@ client.beta.assistants.create(model=deployment, instructions="...")   # AOAI304
 ## Fix safety
 No fix: report only.
 
-Fixtures: fixtures/advisor/python/.
+Fixtures: fixtures/advisor/python/, fixtures/v1_coverage/.
 """
 
 from __future__ import annotations

@@ -19,17 +19,21 @@ client = AzureOpenAI(azure_endpoint=endpoint, api_key=key, api_version="2024-02-
 ```
 
 ## Fix safety
-No fix: report only. AOAI301 is information and never fails a run.
+No fix: report only. AOAI301 is information and never fails a run. An unknown version that the migration itself
+removes (the `api_version=` of a client that moves, the `openai.api_version` line of settings that move) is listed
+as fixed, not as needing a person.
 
-Fixtures: fixtures/advisor/python/.
+Fixtures: fixtures/advisor/python/, fixtures/version_pins/.
 """
 
 from __future__ import annotations
 
+import dataclasses
+
 import libcst as cst
 
 from codemod.advisor import checks
-from codemod.engine.analysis import keyword_arg, string_value
+from codemod.engine.analysis import Client, keyword_arg, string_value
 from codemod.engine.context import Changes, RuleContext
 from codemod.engine.syntax import Identifiers, Strings
 from codemod.rules import Rule
@@ -40,21 +44,44 @@ from codemod.rules._needs import AZURE_CLASSES, MODULE_SETTINGS
 def apply(ctx: RuleContext) -> Changes:
     out = ctx.changes()
     seen: set[int] = set()
-    for _owner, found in pinned_literals(ctx):
+    for owner, found in pinned_literals(ctx):
         for literal in found:
-            _report(ctx, out, literal, seen)
+            _report(ctx, out, literal, seen, removed=_removed_with(ctx, owner, literal))
     for literal in _named_version_literals(ctx):
         _report(ctx, out, literal, seen)
     return out
 
 
-def _report(ctx: RuleContext, out: Changes, literal: Literal, seen: set[int]) -> None:
+def _report(ctx: RuleContext, out: Changes, literal: Literal, seen: set[int], removed: bool = False) -> None:
     if id(literal.node) in seen:
         return
     seen.add(id(literal.node))
     finding = checks.version_finding(literal.value, place(ctx, literal.node), literal.origin)
+    if finding is not None and removed and finding.code == "AOAI308":
+        # the finding and the rewrite agree: what the migration removes needs no person
+        message = f"{finding.message} Removed with the move to the v1 API, which takes no dated version."
+        finding = dataclasses.replace(finding, message=message, fixed=True)
     if finding is not None:
         out.add(finding, literal.node)
+
+
+def _removed_with(ctx: RuleContext, owner: Client | None, literal: Literal) -> bool:
+    """Whether the literal is written in what the migration removes: the `api_version=` or `default_query`
+    api-version of a client that moves, or the `openai.api_version = ...` line of module settings that move."""
+    if owner is not None:
+        containers: list[cst.CSTNode] = [owner.call] if owner.call is not None and ctx.is_migrated(owner) else []
+    elif ctx.plan is not None and ctx.plan.module_settings_move:
+        # AOAI106 removes the line when the assignment is alone on it
+        containers = [
+            line
+            for statement, qual in ctx.analysis.module_settings
+            if qual == "openai.api_version"
+            and isinstance(line := ctx.meta.parent(statement), cst.SimpleStatementLine)
+            and len(line.body) == 1
+        ]
+    else:
+        containers = []
+    return any(a is c for a in ctx.meta.ancestors(literal.node) for c in containers)
 
 
 def _named_version_literals(ctx: RuleContext) -> list[Literal]:
@@ -116,7 +143,7 @@ RULE = Rule(
         AZURE_CLASSES
         | MODULE_SETTINGS
         | Identifiers(r"openai.*version")
-        | Strings(r"openai.*version")
+        | Strings(r"openai.*version", plain=True)  # dict keys and getenv names: plain literals only
         | (Identifiers(r"openai") & Identifiers(r"^api_version$"))
     ),
     advisor=True,

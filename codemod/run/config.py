@@ -28,6 +28,7 @@ class Config:
     ignore: list[str] = field(default_factory=list)
     exclude: list[str] | None = None
     extend_exclude: list[str] = field(default_factory=list)
+    extend_include: list[str] = field(default_factory=list)  # file globs the walk adds for the file kinds
     require_env: bool = False
     unsafe_fixes: bool = False
     deployment_prefix: str = "AZURE_OPENAI_DEPLOYMENT_"
@@ -38,7 +39,7 @@ class Config:
     exit_non_zero_on_fix: bool = False
 
 
-_LIST_KEYS = {"select", "ignore", "exclude", "extend-exclude"}
+_LIST_KEYS = {"select", "ignore", "exclude", "extend-exclude", "extend-include"}
 _TYPES: dict[str, type | tuple[type, ...]] = {
     "require-env": bool,
     "unsafe-fixes": bool,

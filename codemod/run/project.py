@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from codemod.options import Options
 from codemod.rule_index import summaries
 from codemod.run import config as config_mod
 from codemod.run.discovery import Skipped, discover, display_path
+from codemod.run.kind_files import Includes, is_kind_file
 
 
 class ProjectError(Exception):
@@ -24,7 +25,8 @@ class Project:
     config: config_mod.Config
     options: Options
     files: list[tuple[Path, str]] = field(default_factory=list)  # .py/.ipynb and named files, as shown
-    other_files: list[Path] = field(default_factory=list)  # configuration and dependency files (advisor)
+    # the files the kinds read (codemod/kinds/: dependency, documentation, environment, infrastructure), as shown
+    kind_files: list[tuple[Path, str]] = field(default_factory=list)
     unreadable: list[tuple[Path, str]] = field(default_factory=list)  # named non-files, folders not listed: why
     skipped: list[Skipped] = field(default_factory=list)  # what the walk left out (for --verbose)
     temp_files: list[Path] = field(default_factory=list)  # temporary files an interrupted earlier run left
@@ -83,20 +85,18 @@ def load_project(
     unsafe_fixes: bool | None = None,
     exclude: Sequence[str] = (),
     extend_exclude: Sequence[str] = (),
+    extend_include: Sequence[str] = (),
     other_files: bool = True,
 ) -> Project:
     """Configuration, options and files. A named path that does not exist is a ProjectError; `exclude` replaces
-    the configured or default excludes, `extend_exclude` adds to them; `other_files` also collects the
-    configuration and dependency files the advisor reads, in the same walk."""
+    the configured or default excludes, `extend_exclude` adds to them; `other_files` also collects the files
+    the kinds read (codemod/run/kind_files.py; `extend_include` adds to them), in the same walk."""
     cfg = load_config(config, paths)
     project = Project(cfg, build_options(select, ignore, require_env, cfg, unsafe_fixes))
-    include = {}
-    if other_files:
-        from codemod.advisor.tree import wanted
-
-        include = {"include": wanted}
+    includes = Includes([*cfg.extend_include, *extend_include])
     found = discover([Path(p) for p in paths], exclude=list(exclude) or cfg.exclude,
-                     extend_exclude=[*cfg.extend_exclude, *extend_exclude], **include)
+                     extend_exclude=[*cfg.extend_exclude, *extend_exclude],
+                     **({"include": includes.walk_filter()} if other_files else {}))
     if found.missing:
         raise ProjectError(" ".join(f"{path}: no such file or directory." for path in found.missing))
     named = {str(Path(p)) for p in paths}
@@ -108,13 +108,26 @@ def load_project(
         else:
             project.skipped.append(skipped)
     for file in found.files:
-        if file.path.suffix in (".py", ".ipynb") or file.explicit:
+        if other_files and (includes.wanted(file.path) if not file.explicit else is_kind_file(file.path)):
+            project.kind_files.append((file.path, display_path(file.path)))
+        elif file.path.suffix in (".py", ".ipynb") or file.explicit:
             project.files.append((file.path, display_path(file.path)))
-        elif other_files:
-            project.other_files.append(file.path)
     if other_files:
-        project.other_files += env_files(paths)
+        seen = {os.path.realpath(path) for path, _ in project.kind_files if path.name.startswith(".env")}
+        for path in env_files(paths):  # usually gitignored, so the walk did not keep them
+            if os.path.realpath(path) not in seen:
+                seen.add(os.path.realpath(path))
+                project.kind_files.append((path, display_path(path)))
+        project.kind_files.sort(key=lambda item: item[0].parts)
+        project.options = replace(project.options,
+                                  openai_0x_pin=_openai_0x_pin([path for path, _ in project.kind_files]))
     return project
+
+
+def _openai_0x_pin(files: list[Path]) -> str:
+    from codemod.advisor.pins import openai_0x_pin  # needs `packaging`, only when dependency files were collected
+
+    return openai_0x_pin(files)
 
 
 def env_files(paths: Sequence[str]) -> list[Path]:

@@ -6,56 +6,28 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
 from codemod.engine import parsing
 from codemod.findings import Finding
 from codemod.options import Options
-from codemod.record import FileRecord, MigrationResult
+from codemod.record import MigrationResult
 from codemod.run.filters import could_match, filters_for, may_act
+from codemod.run.kind_files import is_kind_file as is_other  # documentation, dependency, settings files
+from codemod.run.outcome import FileOutcome as FileOutcome
+from codemod.run.outcome import RunResult as RunResult
+from codemod.run.outcome import Status as Status
+from codemod.run.outcome import error_outcome as _error
+from codemod.run.outcome import unreadable as unreadable
 from codemod.run.source import Decoded, SourceError, decode, encode
 from codemod.run.writer import WriteError, write_atomic
 
 Mode = Literal["write", "diff", "check"]
-Status = Literal["unchanged", "changed", "skipped", "error"]
 
 POOL_THRESHOLD = 64  # below this many files a process pool costs more than it saves (pre-commit)
 PARSE_LOG = "AOAI_MIGRATE_PARSE_LOG"  # benchmarks/: a file that gets one line per file handed to LibCST
-
-
-@dataclass
-class FileOutcome:
-    path: Path
-    status: Status
-    findings: list[Finding] = field(default_factory=list)
-    original: bytes | None = None
-    new: bytes | None = None
-    old_text: str | None = None
-    new_text: str | None = None
-    error: str | None = None
-    record: FileRecord = field(default_factory=FileRecord)  # what the file needs from the rest of the run
-    cells: list[tuple[int, str, str]] | None = None  # notebooks: (cell number, old source, new source)
-
-
-@dataclass
-class RunResult:
-    outcomes: list[FileOutcome]
-    project_findings: list[Finding] = field(default_factory=list)  # dependency pins, config files
-
-    @property
-    def findings(self) -> list[Finding]:
-        return [f for o in self.outcomes for f in o.findings] + self.project_findings
-
-    def sdk_needs(self) -> dict[str, str]:
-        needs: dict[str, str] = {}
-        for outcome in self.outcomes:
-            needs.update(outcome.record.sdk_needs)
-        return needs
-
-    def count(self, status: Status) -> int:
-        return sum(1 for o in self.outcomes if o.status == status)
 
 
 def migrate_file(path: Path, options: Options, display: str | None = None) -> FileOutcome:
@@ -65,7 +37,7 @@ def migrate_file(path: Path, options: Options, display: str | None = None) -> Fi
         data = path.read_bytes()
     except OSError as exc:
         return _error(path, shown, f"cannot read the file: {exc.strerror or exc}")
-    if not could_match(data, filters_for(options)[0]) and shown not in options.factory_imports:
+    if not _passes_filter(path, data, options) and shown not in options.factory_imports:
         return FileOutcome(path, "skipped", original=data)
     return migrate_bytes(path, data, options, shown)
 
@@ -75,15 +47,24 @@ def migrate_bytes(path: Path, data: bytes, options: Options, shown: str) -> File
     `parsing.guarded`; a file whose nesting cannot be measured is parsed in a child process."""
     if path.suffix == ".ipynb":
         return _migrate_notebook(path, shown, data, options)
+    if is_other(path):
+        from codemod.run.kind_run import migrate_other
+
+        return migrate_other(path, data, options, shown)
     text = None
     try:
         text = decode(data).text
         if not may_act(text, filters_for(options)[1]) and shown not in options.factory_imports:
-            return FileOutcome(path, "unchanged", original=data, old_text=text)
-        from codemod.migration import migrate_source  # loads LibCST: only for files a rule may act on
+            result = MigrationResult(text, [])
+        else:
+            from codemod.migration import migrate_source  # loads LibCST: only for files a rule may act on
 
-        _log_parse(shown)
-        result = parsing.guarded(migrate_source, text, options, shown)
+            _log_parse(shown)
+            result = parsing.guarded(migrate_source, text, options, shown)
+        if ">>>" in result.source:
+            from codemod.run.kind_run import docstrings
+
+            result = parsing.guarded(docstrings, result, options, shown)
     except (SourceError, parsing.TooDeep) as exc:
         return _error(path, shown, str(exc))
     except parsing.NeedsIsolation:
@@ -91,6 +72,15 @@ def migrate_bytes(path: Path, data: bytes, options: Options, shown: str) -> File
     except Exception as exc:  # noqa: BLE001 - reported per file; the run goes on
         return _error(path, shown, parsing.failure_message(exc, text))
     return _outcome(path, data, decode(data), result)
+
+
+def _passes_filter(path: Path, data: bytes, options: Options, other: bool | None = None) -> bool:
+    """The byte filter: the enabled rules' words for Python files, the kinds' words for the others."""
+    if other if other is not None else is_other(path):
+        from codemod.run.kind_run import enabled_kinds, worth_reading
+
+        return worth_reading(data, enabled_kinds(path, options))
+    return could_match(data, filters_for(options)[0])
 
 
 def _outcome(path: Path, data: bytes, decoded: Decoded, result: MigrationResult) -> FileOutcome:
@@ -143,15 +133,6 @@ def _migrate_notebook(path: Path, shown: str, data: bytes, options: Options) -> 
     )
 
 
-def unreadable(path: Path, message: str) -> FileOutcome:
-    return _error(path, str(path), message)
-
-
-def _error(path: Path, shown: str, message: str) -> FileOutcome:
-    finding = Finding("AOAI000", message, 1, 1, level="error", path=shown)
-    return FileOutcome(path, "error", [finding], error=message)
-
-
 def _work(args: tuple[Path, bytes, Options, str]) -> FileOutcome:
     path, data, options, shown = args
     return migrate_bytes(path, data, options, shown)
@@ -176,10 +157,12 @@ def migrate_files(
     options: Options,
     jobs: int | None = None,
     on_done: Callable[[FileOutcome], None] | None = None,
+    env_names: dict[Path, frozenset[str]] | None = None,
 ) -> list[FileOutcome]:
     """Migrate files, outcomes in input order. Reading and the pre-filter happen here (they run at grep's
     speed); only the files that can match are parsed, by a process pool when the run is large, which starts
-    on the first candidates while the rest are still being read."""
+    on the first candidates while the rest are still being read. `env_names` (when given) gets, for each
+    Python file the filter skipped, the api-version variables it may read (for environment samples)."""
     outcomes: list[FileOutcome | None] = [None] * len(files)
     handed: set[int] = set()  # the candidates, handed to the engine
     words = filters_for(options)[0]
@@ -191,11 +174,17 @@ def migrate_files(
             except OSError as exc:
                 outcomes[index] = _error(path, shown, f"cannot read the file: {exc.strerror or exc}")
                 continue
-            if could_match(data, words) or shown in options.factory_imports:
+            other, imports_factory = is_other(path), shown in options.factory_imports  # codemod/run/factories.py
+            if _passes_filter(path, data, options, True) if other else could_match(data, words) or imports_factory:
                 handed.add(index)
                 yield index, (path, data, options, shown)
-            else:
-                outcomes[index] = FileOutcome(path, "skipped")
+                continue
+            outcomes[index] = FileOutcome(path, "skipped")
+            if env_names is not None and not other:
+                from codemod.run.kind_run import names_in_bytes
+
+                if (names := names_in_bytes(data)) is not None:
+                    env_names[path] = names
 
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(files) < POOL_THRESHOLD:
@@ -248,25 +237,37 @@ def run(
     mode: Mode,
     jobs: int | None = None,
     on_done: Callable[[FileOutcome], None] | None = None,
+    kind_files: Sequence[tuple[Path, str]] = (),
 ) -> RunResult:
-    outcomes = migrate_files(files, options, jobs, on_done)
+    """Migrate `files` (Python modules, notebooks, and named files no kind reads) and `kind_files` (the files
+    the kinds read: codemod/run/kind_run.py), then write, in `write` mode, every file that changed."""
+    after, first = [], list(files)
+    if kind_files:
+        from codemod.run import kind_run
+
+        after = [(p, s) for p, s in kind_files if kind_run.runs_after_code(p, options)]
+        later = set(after)
+        first += [item for item in kind_files if item not in later]
+    env_names: dict[Path, frozenset[str]] | None = {} if after and kind_run.has_env_samples(after) else None
+    outcomes = migrate_files(first, options, jobs, on_done, env_names)
     fixed_options = resolve_name_collisions(outcomes, options)
     if fixed_options is not None:
         again = {o.path for o in outcomes if o.record.deployments}
         outcomes = _redo(outcomes, files, again, fixed_options, jobs)
         options = fixed_options
-    if any(o.record.factories for o in outcomes):
+    if any(o.record.factories for o in outcomes):  # AOAI105 one call deep, across the files of the run
         from codemod.run.factories import follow_factories
 
-        def redo(again: set[Path], with_options: Options) -> dict[Path, FileOutcome]:
-            return {o.path: o for o in migrate_files([(p, s) for p, s in files if p in again], with_options, jobs)}
-
-        outcomes, options = follow_factories(outcomes, files, options, redo)
+        outcomes, options = follow_factories(outcomes, files, options, lambda again, o: _redone(files, again, o, jobs))
     imported = _imported_clients(outcomes, files)
     if imported:
         shown_of = dict(files)
         again = {o.path for o in outcomes if shown_of.get(o.path) in imported}
         outcomes = _redo(outcomes, files, again, replace(options, imported_elsewhere=imported), jobs)
+    if after:
+        python = [o for o in outcomes if not is_other(o.path)]
+        facts = kind_run.facts_of(python, options, env_names or {})
+        outcomes += kind_run.after_code(after, facts, options, on_done)
     if mode == "write":
         for outcome in outcomes:
             if outcome.status == "changed":
@@ -277,9 +278,12 @@ def run(
 def _redo(
     outcomes: list[FileOutcome], files: Sequence[tuple[Path, str]], again: set[Path], options: Options, jobs
 ) -> list[FileOutcome]:
-    redo = [(p, s) for p, s in files if p in again]
-    redone = {o.path: o for o in migrate_files(redo, options, jobs)}
+    redone = _redone(files, again, options, jobs)
     return [redone.get(o.path, o) for o in outcomes]
+
+
+def _redone(files: Sequence[tuple[Path, str]], again: set[Path], options: Options, jobs) -> dict[Path, FileOutcome]:
+    return {o.path: o for o in migrate_files([(p, s) for p, s in files if p in again], options, jobs)}
 
 
 def _imported_clients(outcomes: list[FileOutcome], files: Sequence[tuple[Path, str]]) -> dict[str, dict[str, str]]:

@@ -48,12 +48,17 @@ def test_request_gaps_are_warnings_unless_the_client_moves_to_v1() -> None:
 
 
 def test_preview_path_needs_its_header_unless_present_or_added() -> None:
-    finding = v1_path_finding(("evals", "create"), AT)
+    copy = "/fine_tuning/jobs/ftjob-1/checkpoints/ftckpt-2/copy"
+    finding = v1_path_finding(copy, AT)
     assert finding is not None and finding.code == "AOAI303" and finding.needs_person
-    assert "`aoai-evals: preview`" in finding.message
-    assert v1_path_finding(("evals", "create"), AT, headers_present=["AOAI-EVALS"]) is None
-    added = v1_path_finding(("evals", "create"), AT, header_added=True)
+    assert "`aoai-copy-ft-checkpoints: preview`" in finding.message
+    assert v1_path_finding(copy, AT, headers_present=["AOAI-COPY-FT-CHECKPOINTS"]) is None
+    added = v1_path_finding(copy, AT, header_added=True)
     assert added is not None and added.fixed and "added" in added.message
+
+
+def test_evals_left_preview_and_needs_no_header() -> None:
+    assert v1_path_finding(("evals", "create"), AT) is None
 
 
 def test_alpha_preview_path_without_header_is_information() -> None:

@@ -120,13 +120,13 @@ def test_unverified_facts_keep_their_flag() -> None:
 
 def test_v1_paths_and_headers() -> None:
     statuses = {p.path: (p.status, p.header) for p in DATA.v1_paths}
-    assert statuses["/evals"] == ("preview", ("aoai-evals", "preview"))
+    assert statuses["/evals"] == ("ga", None)  # left preview: Microsoft's v1 lifecycle page, 2026-03-19
     assert statuses["/fine_tuning/jobs/{job}/checkpoints/{checkpoint}/copy"] == (
         "preview", ("aoai-copy-ft-checkpoints", "preview")
     )
     assert statuses["/fine_tuning/alpha/graders"] == ("preview", None)
     ga = {path for path, (status, _) in statuses.items() if status == "ga"}
-    assert ga == {"/chat/completions", "/embeddings", "/files", "/fine_tuning", "/models", "/responses",
+    assert ga == {"/chat/completions", "/embeddings", "/evals", "/files", "/fine_tuning", "/models", "/responses",
                   "/vector_stores"}
 
 

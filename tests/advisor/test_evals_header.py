@@ -1,8 +1,6 @@
-"""Acceptance 4: after a migrate run on code using `client.evals`, the client carries the v1 preview header
-`aoai-evals: preview` (merged into its existing default_headers), and a second run adds nothing.
-
-The edit itself belongs to the engine (the lead's side); AOAI303 in codemod/rules/advisor_checks.py reports
-it as fixed once an edit of `default_headers` is registered for the client."""
+"""A migrate run on code using a v1 preview path merges the path's header into the client's default_headers
+(AOAI303: fine-tuning checkpoint copy -> `aoai-copy-ft-checkpoints: preview`), and a second run adds nothing.
+`client.evals` gets no header: /evals left preview (Microsoft's v1 lifecycle page, 2026-03-19)."""
 
 from __future__ import annotations
 
@@ -34,14 +32,22 @@ def client_headers(source: str) -> list[dict[str, str]]:
     return found
 
 
-def test_migrate_adds_the_evals_header_once() -> None:
+COPY = "/fine_tuning/jobs/ftjob-1/checkpoints/ftckpt-2/copy"
+
+
+def test_migrate_no_longer_adds_the_evals_header() -> None:
     first = migrate_source(SOURCE)
-    assert client_headers(first.source) == [
-        {"x-team": "search", "aoai-evals": "preview"},
-        {"aoai-evals": "preview"},
-    ]
+    assert client_headers(first.source) == [{"x-team": "search"}, {}]
+    assert not [f for f in first.findings if f.code == "AOAI303"]
+
+
+def test_migrate_adds_a_preview_header_once() -> None:
+    request = f"client.post({COPY!r}, cast_to=dict, body={{}})\n"
+    source = SOURCE.replace("client.evals.create(", request + "client.evals.create(")
+    first = migrate_source(source)
+    assert client_headers(first.source) == [{"x-team": "search", "aoai-copy-ft-checkpoints": "preview"}, {}]
     reported = [f for f in first.findings if f.code == "AOAI303"]
-    assert len(reported) == 2 and all(f.fixed for f in reported)
+    assert len(reported) == 1 and reported[0].fixed
     second = migrate_source(first.source)
     assert second.source == first.source
     assert not [f for f in second.findings if f.code == "AOAI303" and f.needs_person]

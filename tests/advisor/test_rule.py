@@ -121,16 +121,19 @@ def test_preview_headers_lists_what_a_client_lacks() -> None:
     from codemod.rules._advisor import preview_headers
 
     source = (FIXTURES / "migrate" / "evals_header.py").read_text() + (
-        'done = AzureOpenAI(api_version="2025-04-01-preview", default_headers={"AOAI-Evals": "preview"})\n'
-        "done.evals.list()\n"
+        'done = AzureOpenAI(api_version="2025-04-01-preview",'
+        ' default_headers={"AOAI-Copy-FT-Checkpoints": "preview"})\n'
+        "done.post('/fine_tuning/jobs/j/checkpoints/c/copy', cast_to=dict, body={})\n"
+        'copier = AzureOpenAI(api_version="2025-04-01-preview")\n'
+        "copier.post('/fine_tuning/jobs/j/checkpoints/c/copy', cast_to=dict, body={})\n"
         'chat = AzureOpenAI(api_version="2025-04-01-preview")\n'
         "chat.chat.completions.create(model='m', messages=[])\n"
     )
     module = libcst.parse_module(source)
     analysis = Analysis(Metadata(libcst.metadata.MetadataWrapper(module, unsafe_skip_copy=True), PROVIDERS))
     module.visit(analysis)
-    assert [preview_headers(c) for c in analysis.clients] == [
-        {"aoai-evals": "preview"}, {"aoai-evals": "preview"}, {}, {}
+    assert [preview_headers(c) for c in analysis.clients] == [  # /evals left preview: no header
+        {}, {}, {}, {"aoai-copy-ft-checkpoints": "preview"}, {}
     ]
 
 

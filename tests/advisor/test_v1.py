@@ -28,12 +28,12 @@ def test_ga_paths(api: tuple[str, ...]) -> None:
 
 
 def test_preview_paths_and_their_headers() -> None:
-    assert v1_status(("evals", "create")) == ("preview", ("aoai-evals", "preview"))
-    assert v1_status(("evals", "runs", "list")).header == ("aoai-evals", "preview")
+    assert v1_status(("evals", "create")) == ("ga", None)  # left preview (Microsoft, 2026-03-19)
+    assert v1_status(("evals", "runs", "list")).header is None
     copy = "/fine_tuning/jobs/ftjob-1/checkpoints/ftckpt-2/copy"
     assert v1_status(copy) == ("preview", ("aoai-copy-ft-checkpoints", "preview"))
     assert v1_status("/openai/v1" + copy).header == ("aoai-copy-ft-checkpoints", "preview")
-    assert v1_status("/evals?limit=1").status == "preview"
+    assert v1_status("/evals?limit=1").status == "ga"
     graders = v1_status(("fine_tuning", "alpha", "graders", "run"))
     assert graders == ("preview", None)
     assert "alpha" in v1_note(("fine_tuning", "alpha", "graders", "run"))
@@ -66,7 +66,7 @@ def test_notes_explain_unlisted_apis() -> None:
 def test_required_headers_union() -> None:
     needed = required_headers([("evals", "create"), ("chat", "completions", "create"),
                                "/fine_tuning/jobs/j/checkpoints/c/copy"])
-    assert needed == {"aoai-evals": "preview", "aoai-copy-ft-checkpoints": "preview"}
+    assert needed == {"aoai-copy-ft-checkpoints": "preview"}
     assert required_headers([("chat", "completions", "create")]) == {}
 
 

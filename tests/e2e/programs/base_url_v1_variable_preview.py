@@ -1,5 +1,6 @@
-"""A 2025-style client: AzureOpenAI on the v1 URL from a variable, with api_version "preview" (and "latest"),
-calling the Responses API; the migration keeps the variable and drops the api-version."""
+"""A 2025-style client: AzureOpenAI on the v1 URL from a variable, with api_version "preview" (read directly and
+through a module-level constant), calling the Responses API; the migration keeps the variable, and the preview
+api-version as default_query (it turns on the v1 API's preview features)."""
 
 import os
 
@@ -13,6 +14,6 @@ client = AzureOpenAI(
     api_version="preview",
 )
 first = client.responses.create(model="gpt-4o-prod-01", input="Hi")
-latest = AzureOpenAI(base_url=V1_URL, api_key=os.environ["AZURE_OPENAI_API_KEY"], api_version="latest")
-second = latest.responses.create(model="gpt-4o-mini-eu", input="Hello")
+again = AzureOpenAI(base_url=V1_URL, api_key=os.environ["AZURE_OPENAI_API_KEY"], api_version="preview")
+second = again.responses.create(model="gpt-4o-mini-eu", input="Hello")
 print(first.output_text, second.output_text)

@@ -1,0 +1,147 @@
+"""AOAI511-AOAI515 — other frameworks' Azure OpenAI clients, reported with their v1 form.
+
+## What it does
+Reports each construction of a framework class that always builds a dated Azure OpenAI client, with the v1
+replacement filled in from the call's own arguments (deployment, endpoint, key) where it names them:
+
+- AOAI511, LlamaIndex: `llama_index.llms.azure_openai.AzureOpenAI` -> `OpenAILike(model=DEPLOYMENT,
+  api_base=".../openai/v1/", is_chat_model=True)`; `AzureOpenAIEmbedding` -> `OpenAILikeEmbedding(model_name=...)`.
+- AOAI512, Semantic Kernel: `AzureChatCompletion`, `AzureTextEmbedding` (and the other `Azure*` services) ->
+  `OpenAIChatCompletion(ai_model_id=DEPLOYMENT, async_client=AsyncOpenAI(base_url=".../openai/v1/", ...))`.
+- AOAI513, AutoGen: `AzureOpenAIChatCompletionClient` -> `OpenAIChatCompletionClient(model=DEPLOYMENT,
+  base_url=..., model_info={...})`.
+- AOAI514, Agent Framework: `agent_framework.azure.AzureOpenAIChatClient` (and the Responses and Assistants
+  clients) -> `agent_framework.openai.OpenAIChatClient(model_id=DEPLOYMENT, base_url=...)`.
+- AOAI515, LiteLLM: `completion(model="azure/...", api_version="<dated>")` (and the other calls, and a `Router`
+  model list entry in Python) -> `api_version="v1"`.
+
+Classes are resolved through imports: the user's own `AzureOpenAI`, or openai's, is not LlamaIndex's. An
+`openai-agents` program that passes `AsyncAzureOpenAI(...)` to `set_default_openai_client` needs nothing here: the
+client itself migrates (AOAI101).
+
+## Why
+These classes pin a dated api-version whatever the code says about the v1 API; a migration that leaves them
+alone in silence leaves the repository on the dated API while saying "nothing to do".
+
+## Example
+```python
+from llama_index.llms.azure_openai import AzureOpenAI
+llm = AzureOpenAI(engine="gpt-4o-prod-01", azure_endpoint=endpoint, api_key=key, api_version="2024-06-01")  # AOAI511
+```
+
+## Fix safety
+No fix: report only. Each framework's v1 class takes other arguments and behaves differently in ways the tool
+cannot check (model names it validates, token providers it accepts). A LiteLLM proxy's `config.yaml` model list is not
+Python: there AOAI307 reports the dated `api_version` of an `azure/` model, with `api_version: v1` as its v1 form.
+
+Fixtures: fixtures/frameworks/.
+"""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from codemod.engine import exprs
+from codemod.engine.analysis import keyword_arg, string_value
+from codemod.engine.context import Changes, RuleContext
+from codemod.engine.syntax import Names
+from codemod.rules import Rule
+from codemod.rules._framework_refs import references
+from codemod.rules._framework_table import LITELLM_CALLS, LITELLM_V1_VERSIONS, REPORTED, Reported
+
+_DATED = re.compile(r"^\d{4}-\d{2}-\d{2}(-preview)?$")
+
+
+def apply(ctx: RuleContext) -> Changes:
+    out = ctx.changes()
+    for ref in references(ctx, REPORTED):
+        if ref.kind == "call" and ref.call is not None:
+            info = ref.info
+            out.report(info.code, ref.node, f"{info.framework}'s {ref.qualified.rsplit('.', 1)[1]} always calls the "
+                       f"dated API; on the v1 API use {_filled(ctx, ref.call, info)}.")
+    _report_litellm(ctx, out)
+    return out
+
+
+def _filled(ctx: RuleContext, call: cst.Call, info: Reported) -> str:
+    def code(keywords: tuple[str, ...], placeholder: str, build=None) -> str:
+        arg = next((a for k in keywords if (a := keyword_arg(call, k)) is not None), None)
+        if arg is None:
+            return placeholder
+        value = build(arg.value.deep_clone()) if build is not None else arg.value
+        return cst.Module(body=[]).code_for_node(value)
+
+    return info.template.format(
+        deployment=code(info.deployment, "<deployment>"),
+        base_url=code(info.endpoint, '"<endpoint>/openai/v1/"', exprs.v1_base_url),
+        key=code(info.key, "<key>"),
+    )
+
+
+def _report_litellm(ctx: RuleContext, out: Changes) -> None:
+    """`litellm.completion(model="azure/<deployment>", api_version="2024-06-01")`, and the same pair in a dict
+    (a Router's `litellm_params`)."""
+    for call in ctx.analysis.calls:
+        if ctx.analysis.qualified(call.func) & LITELLM_CALLS:
+            _check_litellm(ctx, out, keyword_arg(call, "model"), keyword_arg(call, "api_version"))
+    if not _imports_litellm(ctx.module):
+        return  # a dict of the same shape means something else to other libraries
+    for element in ctx.analysis.dict_elements:
+        if string_value(element.key) == "api_version":
+            parent = ctx.meta.parent(element)
+            if isinstance(parent, cst.Dict):
+                model = next((e for e in parent.elements if isinstance(e, cst.DictElement)
+                              and string_value(e.key) == "model"), None)
+                _check_litellm(ctx, out, model, element)
+
+
+def _imports_litellm(module: cst.Module) -> bool:
+    found = []
+
+    class Imports(cst.CSTVisitor):
+        def visit_Import(self, node: cst.Import) -> None:
+            found.extend(a for a in node.names if _in_litellm(a.name))
+
+        def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+            if node.module is not None and not node.relative and _in_litellm(node.module):
+                found.append(node)
+
+    module.visit(Imports())
+    return bool(found)
+
+
+def _in_litellm(name: cst.BaseExpression) -> bool:
+    return cst.Module(body=[]).code_for_node(name).split(".")[0] == "litellm"
+
+
+def _check_litellm(ctx: RuleContext, out: Changes, model: cst.Arg | cst.DictElement | None,
+                   version: cst.Arg | cst.DictElement | None) -> None:
+    if model is None or version is None:
+        return
+    deployment = string_value(model.value)
+    dated = string_value(version.value)
+    if deployment is None or not deployment.startswith("azure/") or dated is None:
+        return
+    if dated in LITELLM_V1_VERSIONS or not _DATED.match(dated):
+        return
+    out.report("AOAI515", version.value, f'LiteLLM sends model="{deployment}" to the dated API with api-version '
+               f'{dated}; api_version="v1" sends it to <api_base>/openai/v1/ (the deployment goes in the body).')
+
+
+RULE = Rule(
+    __name__,
+    codes={
+        "AOAI511": "LlamaIndex's AzureOpenAI / AzureOpenAIEmbedding call the dated API: their v1 form is reported.",
+        "AOAI512": "Semantic Kernel's AzureChatCompletion / AzureTextEmbedding (...) call the dated API: their v1 "
+        "form is reported.",
+        "AOAI513": "AutoGen's AzureOpenAIChatCompletionClient calls the dated API: its v1 form is reported.",
+        "AOAI514": "Agent Framework's Azure OpenAI clients call the dated API: their v1 form is reported.",
+        "AOAI515": 'LiteLLM model="azure/..." with a dated api_version: api_version="v1" is reported.',
+    },
+    apply=apply,
+    words=("azureopenai", "azurechatcompletion", "azuretext", "azureaudio", "litellm"),
+    needs=Names(*REPORTED, *LITELLM_CALLS, "litellm"),
+    advisor=True,
+)

@@ -1,0 +1,225 @@
+"""Runs the file kinds (codemod/kinds/) inside a migrate run, so that their files go the way Python files go:
+the byte filter first (a kind's `words`), then decoding, then the pure rewrite, then the same outcomes, writer,
+diffs, reports and exit codes.
+
+- Kinds that need nothing from the rest of the run (documentation, `.http` files, infrastructure) run where
+  Python files run, in the process pool on large runs: `migrate_other`. Documentation's code goes through the
+  engine with the run's options (`engine`).
+- Kinds with `after_code` (dependency pins, lock files, environment samples) run in the parent once every
+  Python file is done, with the facts merged from every file's record: `after_code`, `facts_of`.
+- Doctest examples in a module's docstrings are migrated after the engine: `docstrings`.
+- A kind is off when `--select` / `--ignore` turn off every code it reports; an edit that comes with a
+  finding whose code is off is not made (its reports stay).
+"""
+
+from __future__ import annotations
+
+import codecs
+import dataclasses
+import re
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path, PurePath
+
+from codemod.findings import Finding
+from codemod.kinds import Kind, KindResult, RunFacts, kinds_for
+from codemod.kinds.env_samples import handles as is_env_sample
+from codemod.kinds.env_samples import mentioned_names
+from codemod.options import Options
+from codemod.record import MigrationResult
+from codemod.run.outcome import FileOutcome, error_outcome
+from codemod.run.source import MAX_BYTES, SourceError
+
+_VERSION_WORD = re.compile(rb"version", re.IGNORECASE)
+
+
+def enabled_kinds(path: PurePath, options: Options) -> tuple[Kind, ...]:
+    return _enabled(tuple(kinds_for(path)), options.select, options.ignore)
+
+
+@lru_cache(maxsize=256)  # asked once per file: the answer depends only on the kinds and the codes chosen
+def _enabled(kinds: tuple[Kind, ...], select: frozenset[str] | None, ignore: frozenset[str]) -> tuple[Kind, ...]:
+    options = Options(select=select, ignore=ignore)
+    return tuple(k for k in kinds if not k.codes or any(options.enabled(code) for code in k.codes))
+
+
+def runs_after_code(path: PurePath, options: Options) -> bool:
+    return any(kind.after_code for kind in enabled_kinds(path, options))
+
+
+def worth_reading(data: bytes, kinds: Sequence[Kind]) -> bool:
+    """The kinds' byte filter: a kind without words reads every file; the others, files that hold a word."""
+    lowered = data.lower()
+    return any(not kind.words or any(word in lowered for word in kind.words) for kind in kinds)
+
+
+def decode_text(data: bytes) -> tuple[str, bool]:
+    """(text, whether it started with a byte-order mark): documents and settings files are UTF-8."""
+    if len(data) > MAX_BYTES:
+        raise SourceError(f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB; skipped")
+    if b"\x00" in data:
+        raise SourceError("file contains NUL bytes (binary data, not text); skipped")
+    bom = data.startswith(codecs.BOM_UTF8)
+    try:
+        return data.decode("utf-8-sig" if bom else "utf-8"), bom
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"cannot decode the file as UTF-8 ({exc.reason} at byte {exc.start}); it was left "
+                          "unchanged: save it as UTF-8 to have it migrated") from exc
+
+
+def engine(options: Options, shown: str) -> Callable[[str], MigrationResult]:
+    """The engine for a piece of code in another file: the run's options, the run's syntax filter in front."""
+    from codemod.engine.syntax import read_facts
+    from codemod.run.filters import filters_for
+
+    need = filters_for(options)[1]
+    words_say_maybe = words_may_act(options)
+
+    def migrate(code: str) -> MigrationResult:
+        # A piece of a document is a fragment when CPython cannot parse it: left alone, without a finding. One
+        # parse at most, and none when the text shows nothing a rule needs.
+        if not words_say_maybe(code):
+            return MigrationResult(code, [])
+        facts = read_facts(code)
+        if facts is None or not need.met(facts):
+            return MigrationResult(code, [])
+        from codemod.migration import migrate_source
+
+        return migrate_source(code, options, shown)
+
+    return migrate
+
+
+def engine_facts(options: Options, shown: str) -> RunFacts:
+    """The facts of a file read on its own: the engine and the cheap look, nothing from the rest of the run."""
+    return RunFacts(migrate=engine(options, shown), may_act=words_may_act(options))
+
+
+def words_may_act(options: Options) -> Callable[[str], bool]:
+    """The syntax filter's cheap look at the words of a whole text: False when no piece of it can hold what an
+    enabled rule needs (a piece's words and strings are in the whole text too)."""
+    from codemod.engine.syntax import read_text_facts
+    from codemod.run.filters import filters_for
+
+    need = filters_for(options)[1]
+
+    def may_act(text: str) -> bool:
+        cheap = read_text_facts(text)
+        return cheap is None or need.maybe(cheap)
+
+    return may_act
+
+
+def migrate_other(path: Path, data: bytes, options: Options, shown: str, facts: RunFacts | None = None) -> FileOutcome:
+    """One file for its kinds (`facts`: none but the engine, unless the run's facts are known)."""
+    kinds = enabled_kinds(path, options)
+    if not kinds or not worth_reading(data, kinds):
+        return FileOutcome(path, "skipped")
+    try:
+        text, bom = decode_text(data)
+    except SourceError as exc:
+        return error_outcome(path, shown, str(exc))
+    facts = facts if facts is not None else engine_facts(options, shown)
+    new, findings = text, []
+    try:
+        for kind in kinds:
+            new, found = _apply(kind, new, path, facts, options)
+            findings += found
+    except Exception as exc:  # noqa: BLE001 - a kind's failure costs its file only; the run goes on
+        return error_outcome(path, shown, f"aoai-migrate could not process this file ({type(exc).__name__}: "
+                             f"{exc}); it was left unchanged. Please report it.")
+    findings = sorted((f.with_path(shown) for f in findings), key=Finding.sort_key)
+    if new == text:
+        return FileOutcome(path, "unchanged", findings, original=data, old_text=text)
+    encoded = new.encode("utf-8-sig" if bom else "utf-8")
+    return FileOutcome(path, "changed", findings, original=data, new=encoded, old_text=text, new_text=new)
+
+
+def _apply(kind: Kind, text: str, path: PurePath, facts: RunFacts, options: Options) -> tuple[str, list[Finding]]:
+    result: KindResult = kind.rewrite(text, path, facts)
+    if any(f.fixed and not options.enabled(f.code) for f in result.findings):
+        # the user turned off a code this edit carries: no edit, and so nothing fixed to tell
+        return text, [f for f in result.findings if not f.fixed and options.enabled(f.code)]
+    return result.text, [f for f in result.findings if options.enabled(f.code)]
+
+
+def docstrings(result: MigrationResult, options: Options, shown: str) -> MigrationResult:
+    """The engine's result for a module with its docstrings' doctest examples migrated too."""
+    from codemod.kinds import docstrings as kind
+
+    source = result.source
+    if ">>>" not in source or "openai" not in source.lower():
+        return result
+    done = kind.rewrite(source, PurePath(shown), engine_facts(options, shown))
+    found = [f.with_path(shown) for f in done.findings]
+    return MigrationResult(done.text, sorted([*result.findings, *found], key=Finding.sort_key), result.record)
+
+
+def names_in_bytes(data: bytes) -> frozenset[str] | None:
+    """For a Python file the byte filter skipped: the api-version variables it may read (environment samples
+    keep those), None when it mentions no version at all."""
+    if _VERSION_WORD.search(data) is None:
+        return None
+    return frozenset(mentioned_names(data.decode("utf-8", errors="replace")))
+
+
+def facts_of(outcomes: Iterable[FileOutcome], options: Options, env_names: dict[Path, frozenset[str]]) -> RunFacts:
+    """What the Python files of the run tell the kinds that run after them."""
+    needs: dict[str, str] = {}
+    deployments: dict[str, str] = {}
+    mentioned: set[str] | None = set()
+    seen = 0
+    for outcome in outcomes:
+        seen += 1
+        needs.update(outcome.record.sdk_needs)
+        deployments.update({name: literal for literal, name in outcome.record.deployments.items()})
+        names = _names_of(outcome, env_names)
+        if names is None or mentioned is None:
+            mentioned = None  # a file whose code cannot be read: what it reads is not known
+        else:
+            mentioned |= names
+    return RunFacts(
+        needs=needs,
+        mentioned=frozenset(mentioned) if mentioned is not None and seen else None,  # no code seen: not known
+        deployments=deployments,
+        migrate=None,
+        unsafe_fixes=bool(getattr(options, "unsafe_fixes", False)),
+    )
+
+
+def _names_of(outcome: FileOutcome, env_names: dict[Path, frozenset[str]]) -> set[str] | None:
+    if outcome.status == "error":
+        return None
+    if outcome.status == "skipped":
+        return set(env_names.get(outcome.path, frozenset()))
+    if outcome.path.suffix == ".ipynb":
+        from codemod.notebook import code_cells
+
+        data = outcome.new if outcome.status == "changed" else outcome.original
+        return mentioned_names("\n".join(code_cells(data).values())) if data is not None else None
+    text = outcome.new_text if outcome.status == "changed" else outcome.old_text
+    return mentioned_names(text) if text is not None else None
+
+
+def after_code(
+    files: Sequence[tuple[Path, str]], facts: RunFacts, options: Options,
+    on_done: Callable[[FileOutcome], None] | None = None,
+) -> list[FileOutcome]:
+    """The files whose kinds need the whole run's facts, in the parent process, in order."""
+    outcomes = []
+    for path, shown in files:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            outcome = error_outcome(path, shown, f"cannot read the file: {exc.strerror or exc}")
+        else:
+            with_engine = dataclasses.replace(facts, migrate=engine(options, shown), may_act=words_may_act(options))
+            outcome = migrate_other(path, data, options, shown, with_engine)
+        outcomes.append(outcome)
+        if on_done:
+            on_done(outcome)
+    return outcomes
+
+
+def has_env_samples(files: Iterable[tuple[Path, str]]) -> bool:
+    return any(is_env_sample(path) for path, _ in files)

@@ -1,0 +1,270 @@
+"""The file kinds inside a migrate run (codemod/run/kind_files.py, codemod/run/kind_run.py): a sample repository
+with one file of each kind, `fixtures/kinds_repo/before/` -> `after/` byte for byte through the command itself,
+with its findings in `fixtures/kinds_repo/findings.txt` (`PATH LINE CODE fixed|info|person`).
+
+The repository's Python code moves a client with a token provider (so it needs openai>=1.106.0) and no longer
+reads AZURE_OPENAI_API_VERSION; besides it: pins in every format, a lock file, documents with Python, shell and
+JSON blocks, a fragment, an indented reST block and doctests, an environment sample and a `.env` with a key,
+a `.http` file, and infrastructure that must not change (ARM resource `apiVersion`s, an AI Search index)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from packaging.version import Version
+
+from codemod.advisor.pin_files import read_pins
+from codemod.advisor.pins import to_specifier
+from codemod.cli import main
+from codemod.options import Options
+from codemod.run import runner
+
+REPO = Path(__file__).resolve().parent.parent / "fixtures" / "kinds_repo"
+KEY = "0123456789abcdef0123456789abcdef"  # the key in before/.env: never printed
+CHANGED = ["Pipfile", "README.md", "api.http", "app/chat.py", "docs/guide.rst", ".env.example", "pyproject.toml",
+           "requirements/dev.in", "requirements.txt", "setup.cfg"]
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "repo"
+    shutil.copytree(REPO / "before", root)
+    monkeypatch.chdir(root)
+    return root
+
+
+def migrate(*args: str) -> tuple[int, str]:
+    """Exit code and standard output (standard error too for the text formats, where diffs and notes go)."""
+    result = CliRunner().invoke(main, [*args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout if "json" in args or "sarif" in args else result.output
+
+
+def rows(findings: list[dict]) -> list[tuple[str, int, str, str]]:
+    state = {True: "fixed"}
+    return sorted((f["path"], f["line"], f["code"],
+                   state.get(f["fixed"], "info" if f["level"] == "info" else "person")) for f in findings)
+
+
+def expected_rows() -> list[tuple[str, int, str, str]]:
+    found = []
+    for line in (REPO / "findings.txt").read_text().splitlines():
+        path, number, code, state = line.split()
+        found.append((path, int(number), code, state))
+    return sorted(found)
+
+
+def test_every_kind_of_file_is_migrated_in_place_byte_for_byte(repo: Path) -> None:
+    code, output = migrate("--output-format", "json", ".")
+    assert tree(repo) == tree(REPO / "after")
+    findings = json.loads(output)
+    assert rows(findings) == expected_rows()
+    assert code == 1  # the lock file needs a person: `poetry update openai`
+
+
+def test_nothing_is_said_twice(repo: Path) -> None:
+    _, output = migrate("--check", "--output-format", "json", ".")
+    said = [(f["path"], f["line"], f["code"]) for f in json.loads(output)]
+    assert len(said) == len(set(said))
+    pins = [f for f in json.loads(output) if f["code"] == "AOAI306"]
+    assert sorted({f["path"] for f in pins}) == ["Pipfile", "poetry.lock", "pyproject.toml", "requirements.txt",
+                                                  "requirements/dev.in", "setup.cfg"]
+
+
+def test_a_second_run_changes_nothing(repo: Path) -> None:
+    migrate(".")
+    code, output = migrate("--check", ".")
+    assert tree(repo) == tree(REPO / "after")
+    assert "would migrate" not in output and "0 files would be migrated" in output
+    # The lock file still holds the old openai until the user runs the command it names: the migrated code (a
+    # token provider as api_key, now on the v1 API) keeps needing 1.106.0, so the second run says so again.
+    needs_person = [line for line in output.splitlines() if ": AOAI" in line and "1 finding needs a person" not in line
+                    and " AOAI307 " not in line and " AOAI102 " not in line]
+    assert [line.split(":")[0] for line in needs_person] == ["poetry.lock"], output
+    assert code == 1 and "1 finding needs a person" in output
+
+
+def test_diff_and_check_write_nothing_and_show_every_kind(repo: Path) -> None:
+    before = tree(repo)
+    code, output = migrate("--diff", ".")
+    assert code == 1
+    assert tree(repo) == before
+    for name in CHANGED:
+        assert f"+++ b/{name}\n" in output, name
+    assert "b/.env\n" not in output and "poetry.lock\n" not in output
+    code, output = migrate("--check", ".")
+    assert code == 1
+    assert sorted(line.removeprefix("would migrate ") for line in output.splitlines()
+                  if line.startswith("would migrate ")) == sorted(CHANGED)
+    assert tree(repo) == before
+
+
+@pytest.mark.parametrize("fmt", ["concise", "full", "json", "sarif", "github", "markdown"])
+def test_every_output_format_reports_the_other_files_and_never_the_key(repo: Path, fmt: str) -> None:
+    code, output = migrate("--check", "--output-format", fmt, ".")
+    assert code == 1
+    assert KEY not in output
+    assert "poetry.lock" in output  # the finding that needs a person
+    if fmt in ("json", "sarif"):
+        data = json.loads(output)
+        paths = [f["path"] for f in data] if fmt == "json" else [
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in data["runs"][0]["results"]]
+        assert {"infra/main.bicep", ".env", "poetry.lock"} <= set(paths)
+
+
+def test_full_format_shows_the_secrets_file_masked(repo: Path) -> None:
+    _, output = migrate("--check", "--output-format", "full", "--select", "AOAI307", ".env")
+    assert "AZURE_OPENAI_API_VERSION=2024-02-01" in output
+    assert KEY not in output
+
+
+def test_raised_pins_admit_the_needed_version_and_exclude_the_old() -> None:
+    needed = Version("1.106.0")
+    for name in ["requirements.txt", "requirements/dev.in", "pyproject.toml", "setup.cfg", "Pipfile"]:
+        old = read_pins(Path(name), (REPO / "before" / name).read_text())
+        new = read_pins(Path(name), (REPO / "after" / name).read_text())
+        assert old and len(old) == len(new)
+        for before, after in zip(old, new, strict=True):
+            spec = to_specifier(after.constraint, after.poetry)
+            lowest_old = to_specifier(before.constraint, before.poetry)
+            assert spec is not None and lowest_old is not None
+            assert spec.contains(needed) and not spec.contains(Version("1.105.9")), (name, after.constraint)
+            first_old = min(v for v in (Version("1.30"), Version("1.40"), Version("1.45.0"), Version("1.50"))
+                            if lowest_old.contains(v))
+            assert not spec.contains(first_old)
+
+
+@pytest.mark.parametrize(
+    ("ignored", "untouched", "still_said"),
+    [("AOAI306", ["requirements.txt", "pyproject.toml", "Pipfile"], "AOAI307"),
+     ("AOAI307", [".env.example"], "AOAI201"),
+     ("AOAI1,AOAI2", ["README.md", "docs/guide.rst", "app/chat.py", "requirements.txt"], "AOAI307")],
+)
+def test_ignore_turns_a_kind_off(repo: Path, ignored: str, untouched: list[str], still_said: str) -> None:
+    _, output = migrate("--ignore", ignored, "--output-format", "json", ".")
+    for name in untouched:
+        assert (repo / name).read_bytes() == (REPO / "before" / name).read_bytes(), name
+    codes = {f["code"] for f in json.loads(output)}
+    assert not any(c.startswith(tuple(ignored.split(","))) for c in codes)
+    assert still_said in codes
+
+
+def test_txt_documents_are_read_when_named_or_included(repo: Path) -> None:
+    migrate(".")
+    assert (repo / "docs/notes.txt").read_bytes() == (REPO / "before/docs/notes.txt").read_bytes()
+    code, output = migrate("--diff", "docs/notes.txt")
+    assert code == 1 and "+>>> from openai import OpenAI" in output.replace("+    ", "+")
+    (repo / "pyproject.toml").write_text('[tool.aoai-migrate]\nextend-include = ["docs/*.txt"]\n')
+    migrate(".")
+    assert b"from openai import OpenAI" in (repo / "docs/notes.txt").read_bytes()
+
+
+def test_extend_include_flag_and_extend_exclude(repo: Path) -> None:
+    migrate("--extend-include", "*.txt", "--extend-exclude", "*.md", ".")
+    assert b"from openai import OpenAI" in (repo / "docs/notes.txt").read_bytes()
+    assert (repo / "README.md").read_bytes() == (REPO / "before/README.md").read_bytes()
+
+
+def test_written_files_keep_their_mode(repo: Path) -> None:
+    os.chmod(repo / "requirements.txt", 0o640)
+    migrate(".")
+    assert (repo / "requirements.txt").stat().st_mode & 0o777 == 0o640
+    assert (repo / "requirements.txt").read_bytes() == (REPO / "after/requirements.txt").read_bytes()
+
+
+def test_an_environment_sample_alone_is_only_reported(repo: Path) -> None:
+    code, output = migrate("--output-format", "json", ".env.example")
+    assert (repo / ".env.example").read_bytes() == (REPO / "before/.env.example").read_bytes()
+    assert [(f["code"], f["fixed"]) for f in json.loads(output)] == [("AOAI307", False)]
+    assert code == 0
+
+
+def test_a_document_that_is_not_utf8_is_reported_and_left_alone(repo: Path) -> None:
+    data = "# Caf\u00e9\n\n```python\nfrom openai import AzureOpenAI\n```\n".encode("latin-1")
+    (repo / "latin.md").write_bytes(data)
+    code, output = migrate("--output-format", "json", "latin.md")
+    assert code == 3
+    assert (repo / "latin.md").read_bytes() == data
+    assert [f["code"] for f in json.loads(output)] == ["AOAI000"]
+
+
+def test_documents_without_the_word_are_not_decoded(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_bytes(b"# Notes\n\n```python\nprint(1)\n```\n\xff\xfe not even text\n")
+    code = "from openai import AzureOpenAI\nAzureOpenAI(api_version='2024-02-01')\n"
+    (tmp_path / "b.md").write_text(f"```python\n{code}```\n")
+    files = [(tmp_path / "a.md", "a.md"), (tmp_path / "b.md", "b.md")]
+    result = runner.run([], Options(), "check", jobs=1, kind_files=files)
+    assert [o.status for o in result.outcomes] == ["skipped", "changed"]
+
+
+def test_the_pull_request_body_lists_only_what_the_program_reads(repo: Path) -> None:
+    _, output = migrate("--check", "--output-format", "markdown", ".")
+    settings = output.split("### Environment variables to set")[1].split("\n### ")[0]
+    assert "`app/chat.py`" in settings
+    assert "README.md" not in settings and "docs/guide.rst" not in settings  # examples, not the program
+    assert "[requirements.txt](requirements.txt)" in output
+
+
+def test_a_byte_order_mark_and_crlf_are_kept(repo: Path) -> None:
+    (repo / "requirements.txt").write_bytes(b"\xef\xbb\xbfopenai==1.40.0  # pinned\r\nrequests\r\n")
+    migrate(".")
+    assert (repo / "requirements.txt").read_bytes() == b"\xef\xbb\xbfopenai==1.106.0  # pinned\r\nrequests\r\n"
+
+
+def test_pages_without_the_word_load_no_parser(tmp_path: Path) -> None:
+    from tests.test_startup import HEAVY, imported_by
+
+    for n in range(40):
+        (tmp_path / f"page_{n}.md").write_text(f"# Page {n}\n\n```python\nprint({n})\n```\n")
+    (tmp_path / "requirements.txt").write_text("requests\n")
+    code, modules = imported_by(["--check", "."], tmp_path)
+    assert code == 0
+    assert modules & HEAVY == set()
+
+
+def test_the_process_pool_gives_the_same_files(repo: Path) -> None:
+    for n in range(runner.POOL_THRESHOLD + 6):  # enough files for the pool: documents go through it too
+        (repo / "app" / f"plain_{n}.py").write_text(f"import os\n\nVALUE = os.getenv('X{n}')\n")
+    migrate("--jobs", "2", ".")
+    assert {k: v for k, v in tree(repo).items() if "/plain_" not in k} == tree(REPO / "after")
+
+
+def test_extend_include_must_be_a_list_of_strings(repo: Path) -> None:
+    (repo / "pyproject.toml").write_text('[tool.aoai-migrate]\nextend-include = "*.txt"\n')
+    code, output = migrate("--check", ".")
+    assert code == 2
+    assert "extend-include" in output and "must be a list of strings" in output
+
+
+def test_only_the_python_blocks_of_a_document_change() -> None:
+    def fences(text: str) -> list[tuple[str, str]]:
+        parts = text.split("```")[1::2]  # the fenced blocks of this page: (info string, body)
+        return [(part.split("\n", 1)[0], part.split("\n", 1)[1]) for part in parts]
+
+    before = fences((REPO / "before/README.md").read_text())
+    after = fences((REPO / "after/README.md").read_text())
+    assert [info for info, _ in before] == [info for info, _ in after] == ["bash", "python", "json", "python", "pycon"]
+    unchanged = [before[i] == after[i] for i in range(len(before))]
+    assert unchanged == [True, False, True, True, False]  # shell, JSON and the fragment that does not parse stay
+    outside = [(REPO / d / "README.md").read_text().split("```")[0::2] for d in ("before", "after")]
+    assert outside[0] == outside[1]  # and every byte around the blocks
+
+
+def test_gitignored_env_files_are_still_read_and_env_itself_never_written(repo: Path) -> None:
+    (repo / ".gitignore").write_text(".env\n.env.*\n")
+    (repo / ".git").mkdir()
+    code, output = migrate("--output-format", "json", ".")
+    assert (repo / ".env").read_bytes() == (REPO / "before/.env").read_bytes()
+    assert (repo / ".env.example").read_bytes() == (REPO / "after/.env.example").read_bytes()
+    assert (".env", 3, "AOAI307", "info") in rows(json.loads(output))
+    migrate("--output-format", "json", ".env")  # named: reported, never edited
+    assert (repo / ".env").read_bytes() == (REPO / "before/.env").read_bytes()
