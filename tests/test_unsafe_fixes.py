@@ -155,3 +155,52 @@ def test_standard_input_holds_the_fix_back_and_says_so() -> None:
     assert "AOAI105 (unsafe fix available)" in held.stderr and HIDDEN in held.stderr
     applied = CliRunner().invoke(main, ["--unsafe-fixes", "-"], input=source)
     assert "azure_deployment" not in applied.stdout and "hidden fix" not in applied.stderr
+
+
+ENV_APP = '''import os
+
+from openai import AzureOpenAI
+
+safe = AzureOpenAI(azure_endpoint=os.environ["AZURE_OPENAI_ENDPOINT"], api_key="k", api_version="2024-10-21")
+safe.chat.completions.create(model="gpt-4o-mini-eu", messages=[])
+
+
+def get_chat_client():
+    client = AzureOpenAI(
+        azure_endpoint=os.environ["AZURE_OPENAI_ENDPOINT"],
+        api_key="k",
+        api_version="2024-10-21",
+        azure_deployment="gpt-4o-prod-01",
+    )
+    client.chat.completions.create(model="warm-up", messages=[])
+    return client
+
+
+CLIENTS = {"chat": get_chat_client()}  # stored where the tool can't follow it: only an unsafe fix moves it
+'''
+SAFE_VAR, UNSAFE_VAR = "AZURE_OPENAI_DEPLOYMENT_GPT_4O_MINI_EU", "AZURE_OPENAI_DEPLOYMENT_GPT_4O_PROD_01"
+
+
+def test_environment_samples_get_no_variable_of_a_client_that_moves_only_by_an_unsafe_fix(tmp_path: Path) -> None:
+    """The deployment variable of the factory's client (whose request in sight gets model=D only when the client
+    moves) is neither named nor written without the flag; with it, the sample gets both variables, as unsafe
+    fixes, like every addition to a sample (codemod/kinds/env_samples.py)."""
+    sample = "AZURE_OPENAI_ENDPOINT=https://example.openai.azure.com\n"
+    (tmp_path / "app.py").write_text(ENV_APP)
+    (tmp_path / ".env.example").write_text(sample)
+    _, out, _ = _run("--check", "--output-format", "json", str(tmp_path))
+    held = [f for f in json.loads(out) if f["path"].endswith(".env.example")]
+    assert [(f["code"], f["fixed"], f["applicability"]) for f in held] == [("AOAI201", False, "unsafe")]
+    assert SAFE_VAR in held[0]["message"] and UNSAFE_VAR not in out
+    _, _, printed = _run("--check", str(tmp_path))
+    assert "2 hidden fixes can be enabled" in printed  # the factory's client, and the sample's variable
+    _run(str(tmp_path))
+    assert (tmp_path / ".env.example").read_text() == sample
+    assert "azure_deployment" in (tmp_path / "app.py").read_text()
+
+    (tmp_path / "app.py").write_text(ENV_APP)  # the safe client moved in the run above
+    _, out, _ = _run("--unsafe-fixes", "--output-format", "json", str(tmp_path))
+    added = [f for f in json.loads(out) if f["path"].endswith(".env.example")]
+    assert [(f["code"], f["fixed"], f["applicability"]) for f in added] == [("AOAI201", True, "unsafe")] * 2
+    text = (tmp_path / ".env.example").read_text()
+    assert f"{SAFE_VAR}=gpt-4o-mini-eu" in text and f"{UNSAFE_VAR}=gpt-4o-prod-01" in text

@@ -1,7 +1,8 @@
 """Environment samples (`.env.example`, `.env.sample`, `.env.template`; never `.env`, which holds secrets and
 is the user's own): a line setting a dated Azure OpenAI api-version is removed when no code of the run
 mentions the variable any more (AOAI307, fixed), else reported; deployment variables the migrated code reads
-and the sample lacks are reported (AOAI201), or added with `--unsafe-fixes`.
+and the sample lacks are reported (AOAI201), or added with `--unsafe-fixes` (an unsafe fix: labelled so in every
+report, and counted among the hidden fixes without the flag).
 
 Whether code still reads a variable is judged from names, conservatively: the variable itself, or a
 setting that could read it (`api_version` under an `AZURE_OPENAI_` prefix in pydantic-settings), or a client
@@ -112,9 +113,11 @@ def _deployments(lines: list[str], deployments: Mapping[str, str], add: bool, en
         if add:
             added += [f"# Deployment name used where the code had {literal!r}; set it to the deployment name "
                       f"shown in the Azure portal.{newline}", setting + newline]
-            findings.append(Finding("AOAI201", message + "did not set it: added.", end, 1, fixed=True))
-        else:
-            findings.append(Finding("AOAI201", message + f"does not set it. Add `{setting}`.", 1, 1, level="info"))
+            findings.append(Finding("AOAI201", message + "did not set it: added.", end, 1, fixed=True,
+                                    applicability="unsafe"))
+        else:  # a hidden fix: the summary counts it among those --unsafe-fixes would apply
+            findings.append(Finding("AOAI201", message + f"does not set it. Add `{setting}`.", 1, 1, level="info",
+                                    applicability="unsafe"))
     if added and lines:
         if not lines[-1].endswith(("\n", "\r")):
             lines = [*lines[:-1], lines[-1] + newline]

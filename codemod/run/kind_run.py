@@ -183,7 +183,7 @@ def facts_of(outcomes: Iterable[FileOutcome], options: Options, env_names: dict[
         mentioned=frozenset(mentioned) if mentioned is not None and seen else None,  # no code seen: not known
         deployments=deployments,
         migrate=None,
-        unsafe_fixes=bool(getattr(options, "unsafe_fixes", False)),
+        unsafe_fixes=options.unsafe_fixes,
     )
 
 
