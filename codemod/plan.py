@@ -19,7 +19,8 @@ def plan(ctx: RuleContext) -> tuple[RuleContext, Changes]:
     """The context with its plan, and the findings that say why clients stay on the dated API."""
     out = ctx.changes()
     unsafe: list[Client] = []
-    migrated = _clients_that_move(ctx, out, unsafe)
+    held_back: list[Client] = []
+    migrated = _clients_that_move(ctx, out, unsafe, held_back)
     model_from_client = frozenset(
         request.call
         for client in migrated
@@ -28,16 +29,17 @@ def plan(ctx: RuleContext) -> tuple[RuleContext, Changes]:
         if request.path in names.DEPLOYMENT_ROUTE_REQUESTS
     )
     moved_unsafely = tuple(c for c in unsafe if c in migrated)
-    decided = Plan(tuple(migrated), _module_settings_move(ctx), model_from_client, moved_unsafely)
+    decided = Plan(tuple(migrated), _module_settings_move(ctx), model_from_client, moved_unsafely, tuple(held_back))
     return dataclasses.replace(ctx, plan=decided), out
 
 
-def _clients_that_move(ctx: RuleContext, out: Changes, unsafe: list[Client]) -> list[Client]:
+def _clients_that_move(ctx: RuleContext, out: Changes, unsafe: list[Client], held_back: list[Client]) -> list[Client]:
     """A rule's `blocker` returns `(node, message)`, or `(node, message, code)` to report under another code of the
     group than the rule's first, or `(node, message, code, unsafe_fix)`, or a list of them, or None.
 
     A client whose every reason has an unsafe fix moves with --unsafe-fixes (added to `unsafe`); without it, its
-    reasons are reported with the fix described and marked "unsafe" (a hidden fix, counted in the summary)."""
+    reasons are reported with the fix described and marked "unsafe" (a hidden fix, counted in the summary), and
+    it is added to `held_back`."""
     blockers = [(rule, rule.blocker) for rule in module_rules() if rule.blocker is not None]
     candidates: list[Client] = []
     staying: set[Client] = set()
@@ -60,6 +62,8 @@ def _clients_that_move(ctx: RuleContext, out: Changes, unsafe: list[Client]) -> 
         if fixable and ctx.options.unsafe_fixes:
             unsafe.append(client)
             reasons = []
+        elif fixable:
+            held_back.append(client)
         for code, node, message, fix in reasons:
             if fixable:
                 out.report(code, node, f"{message} {fix}", applicability="unsafe")

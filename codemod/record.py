@@ -20,6 +20,9 @@ class FileRecord:
     factories: dict[str, tuple[str, int]] = field(default_factory=dict)
     # "module:factory" imported here (options.factory_imports) -> "" when its uses here are followed, else why not
     factory_uses: dict[str, str] = field(default_factory=dict)
+    # factory (its name here, or "module:factory" when imported) -> what here holds its client where another module
+    # can import it: module-level names (`client = get_client()`) and classes (`self.client = get_client()`)
+    factory_exports: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def merge(self, other: FileRecord) -> None:
         self.deployments.update(other.deployments)
@@ -28,6 +31,7 @@ class FileRecord:
         self.exported_clients |= other.exported_clients
         self.factories.update(other.factories)
         self.factory_uses.update(other.factory_uses)
+        self.factory_exports.update(other.factory_exports)
 
     def read_env(self, name: str) -> None:
         self.env_reads.add(name)

@@ -125,3 +125,75 @@ def test_with_two_importers_one_that_cannot_follow_keeps_both_unchanged(tmp_path
     assert (root / "app" / "llm.py").read_text() == LLM
     assert (root / "app" / "main.py").read_text() == MAIN  # followable, but the factory is not followed
     assert "passed to run_agent()" in output
+
+
+@pytest.mark.parametrize(
+    ("where", "text", "why"),
+    [
+        ("app/cli.py", "from app.main import Bot\n\nBot().client.chat.completions.create(model='x', messages=[])\n",
+         "app/cli.py imports Bot from app/main.py, which holds that client"),
+        ("app/loud.py", "from app.main import Bot\n\n\nclass Loud(Bot):\n    pass\n",
+         "app/loud.py imports Bot from app/main.py, which holds that client"),
+        ("tools/ping.py", "from app.main import Bot\n", "imports Bot from app/main.py"),  # beside the run
+    ],
+)
+def test_a_class_holding_the_client_imported_elsewhere_keeps_it(tmp_path: Path, where: str, text: str, why: str):
+    """`self.client = get_client()` in Bot: another file that imports Bot reaches the client through an instance or
+    a subclass (as for a constructor held by self, engine/escapes.holder_class), where its requests keep their own
+    model=: the factory is not followed, nothing is rewritten."""
+    root = _project(tmp_path)
+    (root / where).parent.mkdir(exist_ok=True)
+    (root / where).write_text(text)
+    code, output = _run(str(root / "app"))
+    assert code == 1, output
+    assert (root / "app" / "llm.py").read_text() == LLM
+    assert (root / "app" / "main.py").read_text() == MAIN
+    assert why in output.replace(str(root) + "/", "")
+
+
+def test_a_module_level_client_from_the_factory_imported_elsewhere_keeps_it(tmp_path: Path) -> None:
+    root = _project(tmp_path, "from app.llm import get_client\n\nclient = get_client()\n")
+    (root / "app" / "ask.py").write_text(
+        "from app.main import client\n\nclient.chat.completions.create(model='gpt-4o', messages=[])\n")
+    code, output = _run(str(root / "app"))
+    assert code == 1, output
+    assert (root / "app" / "llm.py").read_text() == LLM
+    assert "imports client from" in output
+
+
+def test_a_client_another_rule_keeps_is_no_factory_to_follow(tmp_path: Path) -> None:
+    """The factory's client stays for another reason (a private attribute read): the importers' requests keep
+    their model= (on the dated route the deployment is still the client's; the payload must not change)."""
+    llm = LLM.replace("    return AzureOpenAI(", "    client = AzureOpenAI(").replace(
+        '        azure_deployment="gpt-4o-prod-01",\n    )\n',
+        '        azure_deployment="gpt-4o-prod-01",\n    )\n    print(client._api_version)\n    return client\n')
+    root = _project(tmp_path)
+    (root / "app" / "llm.py").write_text(llm)
+    code, output = _run(str(root / "app"))
+    assert code == 1 and "_api_version" in output, output
+    assert (root / "app" / "llm.py").read_text() == llm
+    assert (root / "app" / "main.py").read_text() == MAIN
+
+
+AZURE = ('AzureOpenAI(\n        azure_endpoint=os.environ["AZURE_OPENAI_ENDPOINT"], api_key="k",\n'
+         '        api_version="2024-10-21", azure_deployment="gpt-4o-prod-01",\n    )')
+
+
+@pytest.mark.parametrize(
+    "factory",
+    [
+        f"def get_client(prod):\n    if not prod:\n        return FALLBACK\n    return {AZURE}\n",
+        f"def get_client(prod):\n    client = {AZURE}\n    if not prod:\n        client = FALLBACK\n"
+        "    return client\n",
+    ],
+)
+def test_a_factory_that_may_return_another_client_is_not_followed(tmp_path: Path, factory: str) -> None:
+    """A path that returns another client would get model=<deployment> on its requests too."""
+    head = 'import os\n\nfrom openai import AzureOpenAI\n\nFALLBACK = AzureOpenAI(api_version="2024-10-21")\n\n\n'
+    llm = head + factory
+    root = _project(tmp_path, "from app.llm import get_client\n\nget_client(True).chat.completions.create("
+                              "model='gpt-4o', messages=[])\n")
+    (root / "app" / "llm.py").write_text(llm)
+    _run(str(root / "app"))
+    assert "azure_deployment" in (root / "app" / "llm.py").read_text()
+    assert "model='gpt-4o'" in (root / "app" / "main.py").read_text()

@@ -81,6 +81,7 @@ class Plan:
     module_settings_move: bool = False  # the module-level client's Azure settings move (AOAI106)
     model_from_client: frozenset[cst.Call] = frozenset()  # requests whose model= the client's deployment sets
     unsafe: tuple[Client, ...] = ()  # migrated clients that move only because of --unsafe-fixes
+    held_back: tuple[Client, ...] = ()  # clients an unsafe fix would move, kept without --unsafe-fixes
 
 
 @dataclass(frozen=True)

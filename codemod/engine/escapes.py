@@ -18,7 +18,12 @@ def out_of_sight_uses(analysis: Analysis, client: Client) -> list[cst.CSTNode]:
     order of the file: the scope analysis gives a name's references as a set, and a finding that names "line N"
     must name the same line on every run."""
     assert client.call is not None
-    found = dict.fromkeys(_escapes(analysis, client.call, 0, set()))
+    return out_of_sight_from(analysis, client.call)
+
+
+def out_of_sight_from(analysis: Analysis, value: cst.CSTNode) -> list[cst.CSTNode]:
+    """The same for any expression that evaluates to a client (a factory's call)."""
+    found = dict.fromkeys(_escapes(analysis, value, 0, set()))
     return sorted(found, key=lambda node: _start(analysis, node))
 
 
@@ -26,17 +31,18 @@ def _start(analysis: Analysis, node: cst.CSTNode) -> tuple[int, int]:
     start = analysis.meta.position(node).start
     return start.line, start.column
 
-def out_of_sight_from(analysis: Analysis, value: cst.CSTNode) -> list[cst.CSTNode]:
-    """The same for any expression that evaluates to a client (a factory's call)."""
-    return list(_escapes(analysis, value, 0, set()))
-
 
 def module_level_names(analysis: Analysis, client: Client) -> list[str]:
     """The names a module-level assignment binds the client to (`client = AzureOpenAI(...)`): other modules,
     and a notebook's other cells, can use those."""
     assert client.call is not None
-    assign = analysis.meta.parent(client.call)
-    if not isinstance(assign, (cst.Assign, cst.AnnAssign)) or assign.value is not client.call:
+    return module_level_names_of(analysis, client.call)
+
+
+def module_level_names_of(analysis: Analysis, value: cst.CSTNode) -> list[str]:
+    """The same for any expression that evaluates to a client (`client = get_client()` at module level)."""
+    assign = analysis.meta.parent(value)
+    if not isinstance(assign, (cst.Assign, cst.AnnAssign)) or assign.value is not value:
         return []
     line = analysis.meta.parent(assign)
     if not isinstance(analysis.meta.parent(line), cst.Module):
@@ -49,8 +55,13 @@ def holder_class(analysis: Analysis, client: Client) -> cst.ClassDef | None:
     """The class whose instances hold the client (`self.client = AzureOpenAI(...)` in a method): another module
     that imports the class can reach the client through an instance or a subclass."""
     assert client.call is not None
-    assign = analysis.meta.parent(client.call)
-    if not isinstance(assign, (cst.Assign, cst.AnnAssign)) or assign.value is not client.call:
+    return holder_class_of(analysis, client.call)
+
+
+def holder_class_of(analysis: Analysis, value: cst.CSTNode) -> cst.ClassDef | None:
+    """The same for any expression that evaluates to a client (`self.client = get_client()`)."""
+    assign = analysis.meta.parent(value)
+    if not isinstance(assign, (cst.Assign, cst.AnnAssign)) or assign.value is not value:
         return None
     targets = [t.target for t in assign.targets] if isinstance(assign, cst.Assign) else [assign.target]
     for target in targets:

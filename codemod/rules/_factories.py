@@ -16,7 +16,7 @@ from codemod.engine import names
 from codemod.engine.analysis import Client, keyword_arg, string_value
 from codemod.engine.context import Changes, RuleContext
 from codemod.engine.deployments import deployment_of
-from codemod.engine.escapes import how_it_escapes, out_of_sight_from
+from codemod.engine.escapes import holder_class_of, how_it_escapes, module_level_names_of, out_of_sight_from
 from codemod.rules._deployment_vars import env_lookup
 
 
@@ -28,7 +28,8 @@ class Factory:
 
 
 def factory_of(ctx: RuleContext, client: Client, deployment: cst.BaseExpression, hidden: list) -> Factory | None:
-    """The factory, when every out-of-sight use of the client is a `return` in one plain module-level function."""
+    """The factory, when every out-of-sight use of the client is a `return` in one plain module-level function
+    whose every `return` gives this client."""
     literal = string_value(deployment)
     if literal is None or not hidden:
         return None
@@ -42,15 +43,57 @@ def factory_of(ctx: RuleContext, client: Client, deployment: cst.BaseExpression,
     (function,) = functions
     if function is None or function.decorators or function.asynchronous is not None:
         return None
-    if ctx.meta.parent(function) is not ctx.module:
+    if ctx.meta.parent(function) is not ctx.module or not _returns_only(ctx, function, client):
         return None
     return Factory(function.name.value, literal, function)
+
+
+class _Returns(cst.CSTVisitor):
+    """The values of a function's own `return` statements (None for a bare return), and whether it yields."""
+
+    def __init__(self) -> None:
+        self.values: list[cst.BaseExpression | None] = []
+        self.yields = False
+
+    def visit_Return(self, node: cst.Return) -> None:
+        self.values.append(node.value)
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        self.yields = True
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False  # a nested function's returns are its own
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+
+def _returns_only(ctx: RuleContext, function: cst.FunctionDef, client: Client) -> bool:
+    """Every `return` of the function gives the client: the constructor itself, or a name bound once, to it. A
+    path that returned something else would send its requests with model=D too."""
+    found = _Returns()
+    function.body.visit(found)
+    if found.yields:
+        return False
+    for value in found.values:
+        if value is client.call:
+            continue
+        if not isinstance(value, cst.Name) or ctx.analysis.bound_values(value) != [client.call]:
+            return False
+        if len([b for b in ctx.bindings().of(function, value.value) if b.rebinds]) != 1:
+            return False
+    return True
 
 
 @dataclass(frozen=True)
 class Uses:
     requests: tuple[cst.Call, ...]  # deployment-route requests made on what the factory returns
     problem: tuple[cst.CSTNode, str] | None  # the first use that cannot be followed, and why
+    # what holds the returned client where another module can import it: module-level names and classes
+    exported: tuple[str, ...] = ()
 
 
 def uses_of(ctx: RuleContext, local: str, label: str) -> Uses:
@@ -81,7 +124,10 @@ def uses_of(ctx: RuleContext, local: str, label: str) -> Uses:
             if keyword_arg(node, "model") is None and any(a.star == "**" for a in node.args):
                 return Uses((), (node, "this request takes its arguments from **, which may hold model="))
             requests.append(node)
-    return Uses(tuple(requests), None)
+    holders = [holder_class_of(ctx.analysis, call) for call in calls]
+    exported = [name for call in calls for name in module_level_names_of(ctx.analysis, call)]
+    exported += [holder.name.value for holder in holders if holder is not None]
+    return Uses(tuple(requests), None, tuple(sorted(set(exported))))
 
 
 def give_model(ctx: RuleContext, out: Changes, requests: tuple[cst.Call, ...], deployment: str) -> None:
@@ -125,14 +171,19 @@ def note_factories(ctx: RuleContext, out: Changes) -> None:
     """What the runner needs across files: the factories defined here whose uses here are in sight (record
     `factories`), and for each factory another file defines and this one imports, whether its uses here are
     followed (record `factory_uses`, "" when they are); those requests get model=D."""
+    if ctx.plan is None:
+        return
     for client in ctx.analysis.clients:
-        if not client.azure or client.call is None or (ctx.is_migrated(client) and not ctx.is_unsafe(client)):
+        # only a client that nothing but its factory keeps on the dated API (an unsafe fix would move it)
+        if not any(client is c for c in (*ctx.plan.unsafe, *ctx.plan.held_back)):
             continue
         deployment = deployment_of(client)
         hidden = out_of_sight_from(ctx.analysis, client.call)
         factory = factory_of(ctx, client, deployment, hidden) if deployment is not None else None
-        if factory is not None and uses_of(ctx, factory.name, f"{factory.name}()").problem is None:
+        uses = uses_of(ctx, factory.name, f"{factory.name}()") if factory is not None else None
+        if factory is not None and uses is not None and uses.problem is None:
             out.record.factories[factory.name] = (factory.deployment, ctx.position(factory.function.name).start.line)
+            out.record.factory_exports[factory.name] = uses.exported
     for name, (module, deployment) in ctx.options.factory_imports.get(ctx.path, {}).items():
         local = imported_as(ctx, module, name)
         uses = uses_of(ctx, local, f"{local}()") if local is not None else None
@@ -147,6 +198,7 @@ def note_factories(ctx: RuleContext, out: Changes) -> None:
             ))
             continue
         out.record.factory_uses[f"{module}:{name}"] = ""
+        out.record.factory_exports[f"{module}:{name}"] = uses.exported
         give_model(ctx, out, uses.requests, deployment)
         for call in uses.requests:
             out.report("AOAI105", call, f"model={deployment!r}: the request goes through {local}() (module {module}), "

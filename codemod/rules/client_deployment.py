@@ -34,10 +34,12 @@ the client is left alone and reported. A client held by `self.<attr>` is out of 
 another object (`assistant.client`), by a subclass or a base of the class, or by a base defined in another module,
 and when another file of the run imports the class.
 
-One call deep: a client returned by a factory (a plain module-level function, a literal deployment) moves when every
-call of the factory, in its file and in the files of the run that import it (`client = get_client()`, then requests,
-`self.client = get_client()`), is followed to its requests, and no Python file beside the run imports it; those
-requests get `model=D` (codemod/run/factories.py, codemod/rules/_factories.py).
+One call deep: a client returned by a factory (a plain module-level function whose every `return` gives that client,
+a literal deployment) moves when nothing else keeps it on the dated API, every call of the factory, in its file and
+in the files of the run that import it (`client = get_client()`, then requests, `self.client = get_client()`), is
+followed to its requests, and no other Python file, in the run or beside it, imports the factory or what holds its
+client (that module-level name, that class); those requests get `model=D` (codemod/run/factories.py,
+codemod/rules/_factories.py).
 
 Unsafe fix (`--unsafe-fixes`): a client that a factory returns, or that is stored where the tool can't follow it,
 and that nothing else keeps on the dated API, moves with its `azure_deployment` dropped. That is right only if

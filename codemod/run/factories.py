@@ -5,8 +5,10 @@ The first pass records, per file, the factories whose uses in that file are in s
 Each file of the run that imports one is then migrated again knowing it (its requests through the factory get
 `model="D"`, or it says why they can't). A factory whose every importer follows, and that no Python file beside the
 run imports (the project around the factory's file, up to the folder holding pyproject.toml, setup.py or .git), is
-followed: its own file is migrated again and the client moves. Anything less leaves the client on the dated API,
-reported, as before."""
+followed: its own file is migrated again and the client moves. So is it only when no other Python file imports
+what holds the factory's client in those files (a module-level `client = get_client()`, a class whose
+`self.client = get_client()`): requests made there can't be given model=D either. Anything less leaves the client
+on the dated API, reported, as before."""
 
 from __future__ import annotations
 
@@ -47,6 +49,7 @@ def follow_factories(
     by_path = {o.path: o for o in outcomes}
     if tried:
         by_path.update(redo({p for p, _ in files if shown_of[p] in tried}, replace(options, factory_imports=tried)))
+    outside.update(_holders_imported(candidates, importers, by_path, files))
     followed: dict[str, frozenset[str]] = {}
     for path, name, _, _ in candidates:
         key = f"{module_name(path)}:{name}"
@@ -88,6 +91,32 @@ def _kept_imports(tried, followed, by_path, shown_of) -> dict[str, dict[str, tup
         if kept:
             final[shown] = kept
     return final
+
+
+def _holders_imported(candidates, importers, by_path, files) -> dict[tuple[Path, str], str]:
+    """For each factory, the first Python file (of the run, or beside it) that imports a name or a class holding the
+    factory's client in the factory's file or in one of its importers, in words."""
+    shown_of = dict(files)
+    found: dict[tuple[Path, str], str] = {}
+    for path, name, _, _ in candidates:
+        key = f"{module_name(path)}:{name}"
+        holding = [(path, by_path[path].record.factory_exports.get(name, ()))]
+        holding += [(b, by_path[b].record.factory_exports.get(key, ())) for b in importers[(path, name)]]
+        for holder, exported in holding:
+            if not exported:
+                continue
+            beside = _python_files(_project_root(holder.resolve()), {p.resolve() for p, _ in files})
+            if beside is None:
+                found[(path, name)] = (f"the tool cannot tell whether a file outside this run (over {MAX_SCANNED} "
+                                       f"files) imports what holds its client in {shown_of[holder]}")
+                break
+            others = [p for p, _ in files if p != holder and p.suffix in (".py", ".ipynb")] + beside
+            where = next(((p, n) for p in others for n in exported if _imports(p, module_name(holder), n)), None)
+            if where is not None:
+                shown = shown_of.get(where[0], str(where[0]))
+                found[(path, name)] = f"{shown} imports {where[1]} from {shown_of[holder]}, which holds that client"
+                break
+    return found
 
 
 def _imports(path: Path, module: str, name: str) -> bool:
