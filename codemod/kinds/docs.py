@@ -22,7 +22,7 @@ from pathlib import PurePath
 from codemod.advisor.pin_files import is_requirements_file
 from codemod.findings import Finding
 from codemod.kinds.base import Kind, KindResult, Migrate, RunFacts
-from codemod.kinds.code_block import Block, could_hold_azure_openai, parses, reindented
+from codemod.kinds.code_block import Block, could_hold_azure_openai, reindented
 from codemod.kinds.doctests import migrate_session
 from codemod.kinds.markdown_blocks import markdown_blocks
 from codemod.kinds.rest_blocks import rest_blocks
@@ -80,8 +80,8 @@ def _switched_off(lines: list[str]) -> list[bool]:
 def _migrate_block(block: Block, migrate: Migrate) -> tuple[list[str] | None, list[Finding]]:
     """The block's new lines (None: unchanged) and its findings on document lines."""
     code = block.code
-    if not could_hold_azure_openai(code) or not parses(code):
-        return None, []
+    if not could_hold_azure_openai(code):
+        return None, []  # the engine leaves a block CPython cannot parse alone, and parses only what may hold a rule
     import libcst as cst  # here, not at the top: a run that finds no document to migrate never loads LibCST
 
     try:
