@@ -41,8 +41,6 @@ def handles(path: PurePath) -> bool:
 def rewrite(text: str, path: PurePath, facts: RunFacts) -> KindResult:
     if facts.migrate is None or not could_hold_azure_openai(text):
         return KindResult(text)
-    if facts.may_act is not None and not facts.may_act(text):
-        return KindResult(text)  # no block of it can hold what a rule needs: not worth splitting into blocks
     lines = text.splitlines(keepends=True)
     blocks = markdown_blocks(lines) if path.suffix.lower() in _MARKDOWN else rest_blocks(lines)
     if _SWITCH_TEXT in text.lower():
