@@ -13,11 +13,12 @@ from codemod.engine.imports import add_imports
 from codemod.engine.metadata import Metadata
 from codemod.engine.parsing import parse_module
 from codemod.engine.slicing import slice_module
+from codemod.engine.syntax import read_facts
 from codemod.findings import Finding
 from codemod.options import Options
 from codemod.plan import label_unsafe, plan
 from codemod.record import FileRecord, MigrationResult
-from codemod.rules import module_rules
+from codemod.rules import Rule, module_rules
 
 __all__ = ["FileRecord", "MigrationResult", "advise_module", "migrate_source", "prepare"]
 
@@ -37,24 +38,40 @@ def migrate_source(
     `whole_module=True` always does that (the tests compare both ways). `hidden` is code that runs with the
     module but is not part of it (a notebook's magic lines, its cells that do not parse)."""
     options = options or Options()
-    # a file that imports a factory from another file uses it in statements that need not mention openai
-    whole_module = whole_module or path in options.factory_imports
+    # a file that imports a factory from another file uses it in statements that need not mention openai, and
+    # its rules act on what the other file shows: every statement and every rule
+    imports_factory = path in options.factory_imports
+    whole_module = whole_module or imports_factory
+    rules = module_rules() if imports_factory else needed_rules(source, hidden)
     sliced = None if whole_module else slice_module(source)
     if sliced is not None:
         try:
-            result = _migrate(sliced.text, options, path, hidden)
+            result = _migrate(sliced.text, options, path, hidden, rules)
         except cst.ParserSyntaxError:
             result = None  # reported from the whole module, with its own position
         restored = sliced.restore(result.source) if result is not None else None
         if result is not None and restored is not None:
             result.source = restored
             return result
-    return _migrate(source, options, path, hidden)
+    return _migrate(source, options, path, hidden, rules)
 
 
-def _migrate(source: str, options: Options, path: str, hidden: str = "") -> MigrationResult:
+def needed_rules(source: str, hidden: str = "") -> tuple[Rule, ...]:
+    """The rules whose declared needs the module's facts meet: the others can neither change nor report anything
+    in it (the declaration the syntax filter reads, here per rule; tests/test_syntax_filter.py checks both), and
+    most of them would walk the whole tree to find that out. Every rule when CPython cannot read the module."""
+    # a notebook's other cells run with the module: their names count as its own
+    facts = read_facts(source + "\n" + hidden if hidden else source)
+    if facts is None:
+        return module_rules()
+    return tuple(rule for rule in module_rules() if rule.needs.met(facts))
+
+
+def _migrate(
+    source: str, options: Options, path: str, hidden: str = "", rules: tuple[Rule, ...] | None = None
+) -> MigrationResult:
     ctx, out = plan(prepare(source, options, path, hidden))
-    for rule in module_rules():
+    for rule in module_rules() if rules is None else rules:
         if rule.apply is not None:
             out.merge(rule.apply(ctx))
     new_source = source

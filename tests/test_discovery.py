@@ -8,6 +8,9 @@ import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pathspec import GitIgnoreSpec
 
 from codemod.run import discovery
 from codemod.run.discovery import DiscoveredFile, discover, suffix_filter
@@ -213,3 +216,23 @@ def test_missing_paths_are_reported(tmp_path: Path) -> None:
     result = discover([tmp_path / "nope.py", tmp_path / "a.py"], root=tmp_path)
     assert result.missing == [tmp_path / "nope.py"]
     assert found(result, tmp_path) == ["a.py"]
+
+
+# ---- the one-search look in front of pathspec -------------------------------------------------------------
+_IGNORE_LINES = st.sampled_from([
+    "*.pyc", "build/", "!keep.pyc", "/dist", "docs/**/x", "**/cache", "a?c", "[ab]*.md", "!docs/", "# comment",
+    "", "node_modules", "*.egg-info/", "!important/*.pyc", "tmp*/", "x/**", "\\#literal", "sub/dir/",
+])
+_PATH_PARTS = st.sampled_from(["a", "abc", "build", "keep.pyc", "dist", "docs", "x", "cache", "n.md", "bb.md",
+                               "node_modules", "p.egg-info", "important", "tmp1", "sub", "dir", "#literal", "m.pyc"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_IGNORE_LINES, max_size=8), st.lists(_PATH_PARTS, min_size=1, max_size=4), st.booleans())
+def test_the_one_search_look_never_hides_a_match(lines: list[str], parts: list[str], is_dir: bool) -> None:
+    spec = GitIgnoreSpec.from_lines(lines)
+    rel = "/".join(parts) + ("/" if is_dir else "")
+    if spec.check_file(rel, separators=()).include is not None:
+        assert discovery._may_match(spec, rel)
+    matched = any(p.include is not None and p.match_file(rel) is not None for p in spec.patterns)
+    assert discovery._may_match(spec, rel) == matched

@@ -1,11 +1,12 @@
-"""The pre-commit hooks, installed from this checkout by the real `pre-commit try-repo`, in a real commit.
+"""The pre-commit hooks, installed from this checkout by the real pre-commit, in a real commit.
 
-pre-commit builds the hook's environment with pip, which reads the machine's pip configuration (its
-index and wheel folders), so nothing here needs more network than the package registry. try-repo builds
-that environment afresh on every call (about half a minute here), so there are only two calls; the check
-hook's failing case runs its `entry` directly. The calls pass `--ref` (see `try_repo_command`), which
-takes committed code only: when the checkout has uncommitted changes, a committed snapshot of its tracked
-files as they are on disk is used instead.
+Each project names this checkout in its `.pre-commit-config.yaml` at a commit (`repo:` and `rev:`), as a user's
+project names the hooks' repository. pre-commit builds the hooks' environment with pip (about half a minute
+here), which reads the machine's pip configuration (its index and wheel folders), so nothing here needs more
+network than the package registry; the environment is built once for the module's tests (they share a
+PRE_COMMIT_HOME and run in one worker). The check hook's failing case runs its `entry` directly. pre-commit takes
+committed code only: when the checkout has uncommitted changes, a committed snapshot of its tracked files as
+they are on disk is used instead.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ client = AzureOpenAI(
     api_version="2024-02-01",
 )
 """
+
+# one worker builds the hooks' environment once for every test here (pyproject: --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("precommit")
 
 
 def git(cwd: Path, *args: str, env: dict[str, str], check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -86,13 +90,18 @@ def new_repo(path: Path, env: dict[str, str]) -> Path:
     return path
 
 
-def try_repo_command(hook_repo: Path, env: dict[str, str]) -> list[str]:
-    """`pre-commit try-repo` running every hook of `hook_repo`.
-
-    `--ref`: inside a git hook GIT_INDEX_FILE is set, and without a ref try-repo would compare the hook
-    repository with the project's index and build a shadow copy of it."""
-    ref = git(hook_repo, "rev-parse", "HEAD", env=env).stdout.strip()
-    return [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), "--ref", ref]
+def install_hooks(repo: Path, hook_repo: Path, env: dict[str, str]) -> None:
+    """A `.pre-commit-config.yaml` naming both hooks of `hook_repo` at its commit, and the git hook that runs
+    pre-commit on what is staged (what `pre-commit install` writes, with this interpreter)."""
+    rev = git(hook_repo, "rev-parse", "HEAD", env=env).stdout.strip()
+    (repo / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {hook_repo}\n    rev: {rev}\n    hooks:\n"
+        "      - id: aoai-migrate\n      - id: aoai-migrate-check\n"
+    )
+    git(repo, "add", ".pre-commit-config.yaml", env=env)
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m pre_commit run\n')
+    hook.chmod(0o755)
 
 
 def hook_sections(output: str) -> dict[str, tuple[str, str]]:
@@ -107,10 +116,7 @@ def test_hooks_fail_the_commit_and_rewrite_the_file_then_the_next_commit_passes(
     """Both hooks (try-repo runs them sorted by id): the rewrite fails the commit, and the check that
     follows it finds nothing left; after `git add`, both pass."""
     repo = new_repo(tmp_path / "project", env)
-    hook = repo / ".git" / "hooks" / "pre-commit"
-    command = " ".join(f'"{part}"' for part in try_repo_command(hook_repo, env))
-    hook.write_text(f"#!/bin/sh\nexec {command}\n")
-    hook.chmod(0o755)
+    install_hooks(repo, hook_repo, env)
 
     first = git(repo, "commit", "-m", "add the Azure client", env=env, check=False)
     output = first.stdout + first.stderr
@@ -193,10 +199,8 @@ def test_a_repository_on_the_v1_api_keeps_a_new_sync_provider_on_async_openai_ou
     (repo / "app.py").write_text(V1_FILE)
     git(repo, "add", "app.py", env=env)
     git(repo, "commit", "-q", "-m", "on the v1 API", env=env)
-    hook = repo / ".git" / "hooks" / "pre-commit"
-    command = " ".join(f'"{part}"' for part in try_repo_command(hook_repo, env))
-    hook.write_text(f"#!/bin/sh\nexec {command}\n")
-    hook.chmod(0o755)
+    install_hooks(repo, hook_repo, env)
+    git(repo, "commit", "-q", "-m", "the hooks", "--no-verify", env=env)
 
     (repo / "agent.py").write_text(SYNC_PROVIDER_ON_ASYNC)
     git(repo, "add", "agent.py", env=env)
@@ -205,7 +209,7 @@ def test_a_repository_on_the_v1_api_keeps_a_new_sync_provider_on_async_openai_ou
     assert first.returncode != 0, output
     status, report = hook_sections(output)["aoai-migrate"]
     assert status == "Failed" and "files were modified by this hook" in report, output
-    assert git(repo, "rev-list", "--count", "HEAD", env=env).stdout.strip() == "1"  # no new commit
+    assert git(repo, "rev-list", "--count", "HEAD", env=env).stdout.strip() == "2"  # no new commit
     fixed = (repo / "agent.py").read_text()
     assert "api_key=_aoai_awaitable_token_provider(token_provider)" in fixed
     assert "def _aoai_awaitable_token_provider(" in fixed and (repo / "app.py").read_text() == V1_FILE

@@ -15,7 +15,9 @@ import pytest
 from hypothesis import HealthCheck, event, given, reject, settings
 from hypothesis import strategies as st
 
+from codemod import migration
 from codemod.options import Options
+from codemod.rules import module_rules
 from codemod.run import runner
 from codemod.run.runner import could_match, migrate_file
 from codemod.run.source import decode
@@ -152,7 +154,8 @@ def full_pipeline(data: bytes, directory: Path):
     path = directory / "candidate.py"
     path.write_bytes(data)
     unfiltered = mock.patch.object(runner, "could_match", lambda *_: True)
-    with unfiltered, mock.patch.object(runner, "may_act", lambda *_: True):
+    every_rule = mock.patch.object(migration, "needed_rules", lambda *_: module_rules())
+    with unfiltered, every_rule, mock.patch.object(runner, "may_act", lambda *_: True):
         return migrate_file(path, Options(), "candidate.py")
 
 

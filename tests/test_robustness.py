@@ -310,7 +310,7 @@ TEMPLATES = [
     "from openai import AzureOpenAI as Client\n\n"
     'client = Client(azure_endpoint="https://contoso.openai.azure.com/", api_key="k", api_version="2024-10-21")\n',
 ]
-COPIES = 12  # 5 templates x 12: 60 Azure files, and 4 plain files for each: 300 files
+COPIES = 14  # 5 templates x 14: 70 Azure files (enough for the process pool), and 4 plain files for each: 350
 # Runs the CLI with every os.replace slowed down, so that an interrupt lands in the middle of the writes.
 SLOW_WRITES = """
 import os, sys, time

@@ -1,6 +1,7 @@
 """The syntax filter is sound: the filtered run (a module whose facts meet no enabled rule's needs is left alone
-after one `ast.parse`) and the unfiltered run (every module to LibCST) give byte-identical output and the same
-findings, on every fixture input and on generated modules. Also: what the facts resolve through imports."""
+after one `ast.parse`; a module that goes on runs only the rules whose needs it meets) and the unfiltered run
+(every module to LibCST, every rule on it) give byte-identical output and the same findings, on every fixture
+input and on generated modules. Also: what the facts resolve through imports."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from unittest import mock
 import pytest
 from hypothesis import HealthCheck, event, given, reject, settings
 
+from codemod import migration
 from codemod.engine.syntax import Identifiers, Names, Strings, read_facts, read_text_facts
 from codemod.options import Options
+from codemod.rules import module_rules
 from codemod.run import runner
 from codemod.run.filters import filters_for, may_act
 from tests.fixture_cases import FIXTURES
@@ -30,7 +33,8 @@ def _run(data: bytes, suffix: str, options: Options, *, filtered: bool) -> runne
         path.write_bytes(data)
         if filtered:
             return runner.migrate_bytes(path, data, options, path.name)
-        with mock.patch.object(runner, "may_act", lambda *_: True):
+        every_rule = mock.patch.object(migration, "needed_rules", lambda *_: module_rules())
+        with mock.patch.object(runner, "may_act", lambda *_: True), every_rule:
             return runner.migrate_bytes(path, data, options, path.name)
 
 

@@ -5,9 +5,9 @@ each gets a fresh `Changes` and returns it, and the engine merges them."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import libcst as cst
 from libcst.metadata import CodeRange
@@ -21,6 +21,8 @@ from codemod.engine.reach import Reach, reach_of
 from codemod.engine.settings_dicts import SettingsDict, settings_of
 from codemod.findings import Applicability, Finding, Level
 from codemod.record import FileRecord
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from codemod.options import Options
@@ -99,6 +101,7 @@ class RuleContext:
     _reach: list[Reach] = field(default_factory=list, compare=False, repr=False)
     _settings: dict[Client, SettingsDict | None] = field(default_factory=dict, compare=False, repr=False)
     _bindings: list[Bindings] = field(default_factory=list, compare=False, repr=False)
+    _derived: dict[Callable[[RuleContext], Any], Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def planned(self) -> bool:
@@ -187,6 +190,13 @@ class RuleContext:
         if not self._bindings:
             self._bindings.append(bindings_of(self.meta.module))
         return self._bindings[0]
+
+    def derived(self, compute: Callable[[RuleContext], T]) -> T:
+        """`compute(self)`, computed once for every rule that asks: a pure function of the module and its plan
+        (the Azure clients on the v1 API, read by five rules)."""
+        if compute not in self._derived:
+            self._derived[compute] = compute(self)
+        return self._derived[compute]
 
     def changes(self) -> Changes:
         return Changes(self)

@@ -15,8 +15,8 @@ import re
 import unicodedata
 import warnings
 from collections.abc import Iterable
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
+from functools import cache, cached_property
 from typing import Any
 
 
@@ -27,6 +27,8 @@ class Facts:
     strings: tuple[str, ...]  # string constants, f-string literal parts included
     star_imports: frozenset[str]  # modules imported with `*`: any name may come from them
     plain_strings: tuple[str, ...] = ()  # string constants that are whole literals (no f-string parts)
+    # what each condition said of these facts: the rules' needs share most of their conditions
+    memo: dict[Need, bool] = field(default_factory=dict, compare=False, repr=False)
 
 
 def read_facts(source: str | ast.Module) -> Facts | None:
@@ -160,6 +162,12 @@ class TextFacts:
 
     raw: str
     words: frozenset[str]
+    memo: dict[Need, bool] = field(default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def lines(self) -> str:
+        """The words, one per line: one regular-expression search over them all instead of one per word."""
+        return "\n".join(self.words)
 
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -200,6 +208,31 @@ class Need:
         return AnyOf((self, other))
 
 
+class Condition(Need):
+    """A need that looks at the facts (not a combination of needs): what it said of a module's facts or text is
+    remembered with them, as the rules' needs repeat the same conditions."""
+
+    cost = 1  # a combination looks at its cheaper parts first
+
+    def met(self, facts: Facts) -> bool:
+        memo = facts.memo
+        if (said := memo.get(self)) is None:
+            said = memo[self] = self.met_by(facts)
+        return said
+
+    def maybe(self, text: TextFacts) -> bool:
+        memo = text.memo
+        if (said := memo.get(self)) is None:
+            said = memo[self] = self.maybe_in(text)
+        return said
+
+    def met_by(self, facts: Facts) -> bool:
+        raise NotImplementedError
+
+    def maybe_in(self, text: TextFacts) -> bool:
+        raise NotImplementedError
+
+
 @dataclass(frozen=True)
 class AllOf(Need):
     parts: tuple[Need, ...]
@@ -229,7 +262,7 @@ class AnyOf(Need):
 
 
 @dataclass(frozen=True, init=False)
-class Names(Need):
+class Names(Condition):
     """One of these dotted names is reached through an import (a star import from a module on their path
     counts too). Name a module to accept everything below it."""
 
@@ -238,12 +271,14 @@ class Names(Need):
     def __init__(self, *dotted: str) -> None:
         object.__setattr__(self, "dotted", tuple(sorted(set(dotted))))
 
-    def met(self, facts: Facts) -> bool:
+    cost = 0
+
+    def met_by(self, facts: Facts) -> bool:
         if any(name in facts.names for name in self.dotted):
             return True
         return any(_on_path(star, name) for star in facts.star_imports for name in self.dotted)
 
-    def maybe(self, text: TextFacts) -> bool:
+    def maybe_in(self, text: TextFacts) -> bool:
         return any(name.rsplit(".", 1)[-1] in text.words for name in self.dotted)
 
     def data(self) -> dict[str, Any]:
@@ -255,36 +290,43 @@ def _on_path(module: str, dotted: str) -> bool:
 
 
 @dataclass(frozen=True)
-class Identifiers(Need):
+class Identifiers(Condition):
     """An identifier in which `pattern` (a regular expression) is found, ignoring case."""
 
     pattern: str
 
-    def met(self, facts: Facts) -> bool:
+    def met_by(self, facts: Facts) -> bool:
         found = _compiled(self.pattern).search
         return any(found(name) for name in facts.identifiers)
 
-    def maybe(self, text: TextFacts) -> bool:
-        found = _compiled(self.pattern).search
-        return any(found(word) for word in text.words)
+    def maybe_in(self, text: TextFacts) -> bool:
+        # Over the words one per line, `^` and `$` match where a word starts and ends: a word in which the pattern
+        # is found gives a match there (a match across two lines only makes the look less sharp, never wrong).
+        # `\A` and `\Z` would not: such a pattern looks at each word.
+        if "\\A" in self.pattern or "\\Z" in self.pattern:
+            found = _compiled(self.pattern).search
+            return any(found(word) for word in text.words)
+        return _compiled(self.pattern, re.MULTILINE).search(text.lines) is not None
 
     def data(self) -> dict[str, Any]:
         return {"identifiers": self.pattern}
 
 
 @dataclass(frozen=True)
-class Strings(Need):
+class Strings(Condition):
     """A string constant in which `pattern` (a regular expression) is found, ignoring case. `plain`: only whole
     literals count, not the literal parts of f-strings (for a rule that reads plain string values only)."""
 
     pattern: str
     plain: bool = False
 
-    def met(self, facts: Facts) -> bool:
+    cost = 2
+
+    def met_by(self, facts: Facts) -> bool:
         found = _compiled(self.pattern).search
         return any(found(value) for value in (facts.plain_strings if self.plain else facts.strings))
 
-    def maybe(self, text: TextFacts) -> bool:
+    def maybe_in(self, text: TextFacts) -> bool:
         # anchors of the pattern apply to whole strings: look for what they anchor anywhere in the text
         return _compiled(self.pattern.replace("^", "").replace("$", "")).search(text.raw) is not None
 
@@ -311,13 +353,37 @@ NEVER = AnyOf(())
 
 
 @cache
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
+def _compiled(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE | flags)
 
 
 def any_of(needs: Iterable[Need]) -> Need:
     parts = tuple(needs)
     return parts[0] if len(parts) == 1 else AnyOf(parts)
+
+
+def compact(need: Need) -> Need:
+    """The same condition, looked at faster: nested combinations of one kind flattened, repeated parts dropped,
+    cheap parts (names) looked at before dear ones (searches of the whole text)."""
+    if isinstance(need, (AnyOf, AllOf)):
+        kind = type(need)
+        parts: list[Need] = []
+        for part in (compact(p) for p in need.parts):
+            for each in part.parts if type(part) is kind else (part,):
+                if each not in parts:
+                    parts.append(each)
+        if kind is AnyOf and ALWAYS in parts:
+            return ALWAYS
+        if len(parts) == 1:
+            return parts[0]
+        return kind(tuple(sorted(parts, key=_cost)))
+    return need
+
+
+def _cost(need: Need) -> int:
+    if isinstance(need, Condition):
+        return need.cost
+    return 3 + max((_cost(part) for part in getattr(need, "parts", ())), default=0)
 
 
 def need_from_data(data: dict[str, Any]) -> Need:

@@ -37,10 +37,9 @@ class RunFacts:
       of `env_samples.mentioned_names(text)` over every migrated module and notebook. None (the default):
       not known, so environment samples are only reported on, never edited.
     - `deployments`: environment variable -> the deployment literal it defaults to (AOAI201), over the run.
-    - `migrate`: the engine with the run's options, `source -> result`; raises on code that does not parse.
+    - `migrate`: the engine with the run's options, `source -> result`; code CPython cannot parse
+      comes back unchanged, LibCST's parse errors are raised.
     - `unsafe_fixes`: the user passed `--unsafe-fixes` (fixes that may change behaviour are applied).
-    - `may_act`: False when no piece of `text` can be acted on by the engine's rules (the run's cheap look at the
-      words; a document can skip splitting itself into blocks then). None: not known.
     """
 
     needs: Mapping[str, str] = field(default_factory=dict)
@@ -48,7 +47,6 @@ class RunFacts:
     deployments: Mapping[str, str] = field(default_factory=dict)
     migrate: Migrate | None = None
     unsafe_fixes: bool = False
-    may_act: Callable[[str], bool] | None = None
 
 
 @dataclass(frozen=True)

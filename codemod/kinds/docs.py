@@ -22,7 +22,7 @@ from pathlib import PurePath
 from codemod.advisor.pin_files import is_requirements_file
 from codemod.findings import Finding
 from codemod.kinds.base import Kind, KindResult, Migrate, RunFacts
-from codemod.kinds.code_block import Block, could_hold_azure_openai, parses, reindented
+from codemod.kinds.code_block import Block, could_hold_azure_openai, reindented
 from codemod.kinds.doctests import migrate_session
 from codemod.kinds.markdown_blocks import markdown_blocks
 from codemod.kinds.rest_blocks import rest_blocks
@@ -41,8 +41,6 @@ def handles(path: PurePath) -> bool:
 def rewrite(text: str, path: PurePath, facts: RunFacts) -> KindResult:
     if facts.migrate is None or not could_hold_azure_openai(text):
         return KindResult(text)
-    if facts.may_act is not None and not facts.may_act(text):
-        return KindResult(text)  # no block of it can hold what a rule needs: not worth splitting into blocks
     lines = text.splitlines(keepends=True)
     blocks = markdown_blocks(lines) if path.suffix.lower() in _MARKDOWN else rest_blocks(lines)
     if _SWITCH_TEXT in text.lower():
@@ -80,8 +78,8 @@ def _switched_off(lines: list[str]) -> list[bool]:
 def _migrate_block(block: Block, migrate: Migrate) -> tuple[list[str] | None, list[Finding]]:
     """The block's new lines (None: unchanged) and its findings on document lines."""
     code = block.code
-    if not could_hold_azure_openai(code) or not parses(code):
-        return None, []
+    if not could_hold_azure_openai(code):
+        return None, []  # the engine leaves a block CPython cannot parse alone, and parses only what may hold a rule
     import libcst as cst  # here, not at the top: a run that finds no document to migrate never loads LibCST
 
     try:

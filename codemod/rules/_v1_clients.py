@@ -42,7 +42,12 @@ class V1Client:
         return keyword_arg(self.call, name)
 
 
-def azure_v1_clients(ctx: RuleContext) -> list[V1Client]:
+def azure_v1_clients(ctx: RuleContext) -> tuple[V1Client, ...]:
+    """The `OpenAI(...)` / `AsyncOpenAI(...)` calls of the module that talk to Azure (found once per module)."""
+    return ctx.derived(_azure_v1_clients)
+
+
+def _azure_v1_clients(ctx: RuleContext) -> tuple[V1Client, ...]:
     known = {c.call: c for c in ctx.analysis.clients if c.call is not None and not c.azure}
     found = []
     for call in ctx.analysis.calls:
@@ -54,7 +59,7 @@ def azure_v1_clients(ctx: RuleContext) -> list[V1Client]:
         if evidence is not None:
             client = known.get(call) or Client(call, min(qualified), False, is_async)
             found.append(V1Client(call, client, is_async, evidence))
-    return found
+    return tuple(found)
 
 
 def _evidence(ctx: RuleContext, call: cst.Call) -> str | None:

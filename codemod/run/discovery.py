@@ -202,10 +202,41 @@ class _GitIgnores:
             if not abs_path.startswith(base):
                 continue
             rel = abs_path[len(base) :].replace(os.sep, "/") + ("/" if is_dir else "")
+            if not _may_match(spec, rel):
+                continue
             verdict = spec.check_file(rel, separators=()).include
             if verdict is not None:
                 return verdict
         return False
+
+
+def _may_match(spec: GitIgnoreSpec, rel: str) -> bool:
+    """Whether any pattern of `spec` matches `rel`: one search with all of them, where pathspec runs one per
+    pattern (most paths match none; for the others pathspec decides which pattern wins)."""
+    combined = _combined(spec)
+    return combined is None or combined.search(rel) is not None
+
+
+_COMBINED: dict[int, tuple[GitIgnoreSpec, re.Pattern[str] | None]] = {}
+_NOTHING = re.compile(r"(?!)")
+_GROUP_NAME = re.compile(r"\(\?P<\w+>")
+
+
+def _combined(spec: GitIgnoreSpec) -> re.Pattern[str] | None:
+    """The alternation of the spec's patterns, None when it cannot be built (then every pattern is tried)."""
+    known = _COMBINED.get(id(spec))
+    if known is not None and known[0] is spec:
+        return known[1]
+    parts = [getattr(getattr(p, "regex", None), "pattern", None) for p in spec.patterns if p.include is not None]
+    flags = {p.regex.flags for p in spec.patterns if p.include is not None and getattr(p, "regex", None)}
+    combined = _NOTHING if not parts else None
+    if parts and all(isinstance(part, str) for part in parts) and len(flags) == 1:
+        try:  # each pattern names its directory mark: the alternation keeps the groups, not the names
+            combined = re.compile("|".join(f"(?:{_GROUP_NAME.sub('(?:', part)})" for part in parts), flags.pop())
+        except re.error:
+            combined = None
+    _COMBINED[id(spec)] = (spec, combined)
+    return combined
 
 
 def _git_top(dir_abs: str) -> str | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from codemod.engine.syntax import Need, any_of, parses, read_facts, read_text_facts
+from codemod.engine.syntax import Need, any_of, compact, parses, read_facts, read_text_facts
 from codemod.options import Options
 from codemod.rule_index import IndexedRule, indexed_rules
 
@@ -39,7 +39,7 @@ def filters_for(options: Options) -> tuple[Words, Need]:
         rules = [rule for rule in indexed_rules() if _enabled(rule, options)]
         words = {tuple(w.encode() for w in (word if isinstance(word, tuple) else (word,)))
                  for rule in rules for word in rule.words}
-        _CACHE[key] = (_minimal(words), any_of(rule.needs for rule in rules))
+        _CACHE[key] = (_minimal(words), compact(any_of(rule.needs for rule in rules)))
     return _CACHE[key]
 
 

@@ -91,8 +91,8 @@ def engine(options: Options, shown: str) -> Callable[[str], MigrationResult]:
 
 
 def engine_facts(options: Options, shown: str) -> RunFacts:
-    """The facts of a file read on its own: the engine and the cheap look, nothing from the rest of the run."""
-    return RunFacts(migrate=engine(options, shown), may_act=words_may_act(options))
+    """The facts of a file read on its own: the engine, nothing from the rest of the run."""
+    return RunFacts(migrate=engine(options, shown))
 
 
 def words_may_act(options: Options) -> Callable[[str], bool]:
@@ -213,7 +213,7 @@ def after_code(
         except OSError as exc:
             outcome = error_outcome(path, shown, f"cannot read the file: {exc.strerror or exc}")
         else:
-            with_engine = dataclasses.replace(facts, migrate=engine(options, shown), may_act=words_may_act(options))
+            with_engine = dataclasses.replace(facts, migrate=engine(options, shown))
             outcome = migrate_other(path, data, options, shown, with_engine)
         outcomes.append(outcome)
         if on_done:
