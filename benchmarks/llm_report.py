@@ -38,9 +38,9 @@ def header(args, loads: list[str]) -> str:
 def table(rows: list[Comparison]) -> str:
     lines = [
         "| corpus | files | mention openai | parsed by LibCST | would change | aoai-migrate s (CPU s) | grep -rli s"
-        " (CPU) | ruff UP s (CPU) | wall / grep | wall / ruff UP | CPU / grep | CPU / ruff UP | peak MiB (tree) |"
-        " peak MiB (one process) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        " (CPU) | ruff UP s (CPU) | wall / grep | wall / ruff UP | CPU / grep | CPU / ruff UP | peak MiB (tree, PSS) |"
+        " peak MiB (tree, RSS) | peak MiB (one process) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
         aoai, grep, ruff = row.aoai, row.grep, row.ruff
@@ -49,7 +49,7 @@ def table(rows: list[Comparison]) -> str:
             f" {aoai.wall:.2f} ({aoai.cpu:.1f}) | {grep.wall:.3f} ({grep.cpu:.3f}) | {ruff.wall:.2f} ({ruff.cpu:.2f}) |"
             f" {_mark(row.per_grep, TARGET_GREP)} | {_mark(row.per_ruff, TARGET_RUFF)} |"
             f" {_mark(aoai.cpu / grep.cpu, TARGET_GREP)} | {_mark(aoai.cpu / ruff.cpu, TARGET_RUFF)} |"
-            f" {_mark(aoai.tree_mib, TARGET_MIB, '.0f', '')} | {aoai.peak_mib:.0f} |"
+            f" {_mark(aoai.tree_pss_mib, TARGET_MIB, '.0f', '')} | {aoai.tree_mib:.0f} | {aoai.peak_mib:.0f} |"
         )
     return "\n".join(lines)
 
@@ -69,9 +69,10 @@ def legend() -> str:
         " this shared machine. *mention openai*: files `grep -rli openai` lists (the byte pre-filter's survivors,"
         " any ASCII case; `.py` and `.ipynb`, aoai-migrate's default excludes pruned). *parsed by LibCST*: files"
         " handed to the engine (codemod/runner.py writes one line per file to `$AOAI_MIGRATE_PARSE_LOG`). ruff runs"
-        " with `--no-cache --output-format concise`. *peak MiB (tree)*: the largest sum of resident sets over the"
-        " command's process tree, sampled every 20 ms (an upper bound: pages forked workers share count twice);"
-        " *(one process)*: the largest single process (wait4 rusage)."
+        " with `--no-cache --output-format concise`. *peak MiB (tree, PSS)*: the largest sum of proportional set sizes"
+        " over the command's process tree, sampled every 20 ms (a page the forked workers share with their parent"
+        " counts once; the target is checked on it); *(tree, RSS)*: the same with resident sets (an upper bound:"
+        " shared pages count in every process); *(one process)*: the largest single process (wait4 rusage)."
     )
 
 

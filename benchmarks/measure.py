@@ -22,6 +22,7 @@ class Sample:
     returncode: int
     stdout: str
     tree_mib: float = 0.0  # largest sum of resident sets over the process tree at one moment (0: not sampled)
+    tree_pss_mib: float = 0.0  # the same with proportional set sizes: a page shared by n processes counts 1/n
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,10 @@ class Timing:
     @property
     def tree_mib(self) -> float:
         return max(s.tree_mib for s in self.samples)
+
+    @property
+    def tree_pss_mib(self) -> float:
+        return max(s.tree_pss_mib for s in self.samples)
 
 
 def run_once(command: list[str], cwd: Path, env: dict[str, str] | None = None, tree: bool = False) -> Sample:
@@ -70,21 +75,25 @@ def run_once(command: list[str], cwd: Path, env: dict[str, str] | None = None, t
         returncode=proc.returncode,
         stdout=out.decode("utf-8", "replace"),
         tree_mib=sampler.peak if sampler is not None else 0.0,
+        tree_pss_mib=sampler.peak_pss if sampler is not None else 0.0,
     )
 
 
 class TreeSampler(threading.Thread):
-    """Largest sum of RSS over a process and its descendants (found through /proc/PID/task/TID/children).
-    An upper bound of what the tree holds: pages a forked worker shares with its parent count twice."""
+    """Largest sum of RSS over a process and its descendants (found through /proc/PID/task/TID/children): an
+    upper bound of what the tree holds, as pages a forked worker shares with its parent count twice; and the
+    largest sum of their proportional set sizes (a shared page counts once over the tree), what the tree holds."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
-        self.pid, self.peak, self._done = pid, 0.0, threading.Event()
+        self.pid, self.peak, self.peak_pss, self._done = pid, 0.0, 0.0, threading.Event()
         self.start()
 
     def run(self) -> None:
         while not self._done.wait(TREE_POLL):
-            self.peak = max(self.peak, sum(_rss_mib(pid) for pid in _tree(self.pid)))
+            pids = _tree(self.pid)
+            self.peak = max(self.peak, sum(_rss_mib(pid) for pid in pids))
+            self.peak_pss = max(self.peak_pss, sum(_pss_mib(pid) for pid in pids))
 
     def stop(self) -> None:
         self._done.set()
@@ -103,6 +112,17 @@ def _tree(pid: int) -> list[int]:
         except OSError:  # the process ended meanwhile
             continue
     return found
+
+
+def _pss_mib(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except (OSError, IndexError, ValueError):
+        pass
+    return 0.0
 
 
 def _rss_mib(pid: int) -> float:

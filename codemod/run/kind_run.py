@@ -129,7 +129,9 @@ def migrate_other(path: Path, data: bytes, options: Options, shown: str, facts: 
         return error_outcome(path, shown, f"aoai-migrate could not process this file ({type(exc).__name__}: "
                              f"{exc}); it was left unchanged. Please report it.")
     findings = sorted((f.with_path(shown) for f in findings), key=Finding.sort_key)
-    if new == text:
+    if new == text:  # the text only serves to show a finding's line: a run over many documents keeps none
+        if not findings:
+            return FileOutcome(path, "unchanged")
         return FileOutcome(path, "unchanged", findings, original=data, old_text=text)
     encoded = new.encode("utf-8-sig" if bom else "utf-8")
     return FileOutcome(path, "changed", findings, original=data, new=encoded, old_text=text, new_text=new)

@@ -195,6 +195,7 @@ def migrate_files(
     else:
         from codemod.run import pool
 
+        pool.preload("codemod.migration")  # LibCST and the rules, imported once for every worker
         results = pool.run(_work, tasks, jobs, _crashed)  # a worker's crash costs its file only
     try:
         for index, outcome in results:
