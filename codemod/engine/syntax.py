@@ -16,7 +16,7 @@ import unicodedata
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from typing import Any
 
 
@@ -33,7 +33,14 @@ class Facts:
 
 def read_facts(source: str | ast.Module) -> Facts | None:
     """The facts of a module, or None when CPython cannot parse it (the caller then lets LibCST decide)."""
-    tree = source if isinstance(source, ast.Module) else _parse(source)
+    if isinstance(source, ast.Module):
+        return _Collector().collect(source)
+    return _facts_of_text(source)
+
+
+@lru_cache(maxsize=4)  # the runner's filter and then the engine's choice of rules read the same text
+def _facts_of_text(source: str) -> Facts | None:
+    tree = _parse(source)
     return None if tree is None else _Collector().collect(tree)
 
 
