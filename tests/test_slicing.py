@@ -236,9 +236,9 @@ def test_a_placeholder_that_does_not_come_back_means_the_whole_module_is_migrate
     calls: list[str] = []
     real = engine._migrate
 
-    def spy(text: str, options: Options, path: str, hidden: str = "") -> MigrationResult:
+    def spy(text: str, options: Options, path: str, hidden: str = "", *rules: object) -> MigrationResult:
         calls.append(text)
-        result = real(text, options, path, hidden)
+        result = real(text, options, path, hidden, *rules)
         if len(calls) == 1:  # as if an edit had swallowed a placeholder
             result.source = result.source.replace("aoai-migrate-slice:", "aoai-migrate-slice-gone:")
         return result
