@@ -23,7 +23,7 @@ from string import Template
 
 from llm_azure import AZURE_KINDS, AZURE_VERSIONS, AZURE_WEIGHTS, SHARED_CLIENT_USER
 from llm_blocks import BLOCKS, IMPORT_POOL, TEST_BLOCKS
-from llm_openai import MODELS, OPENAI_KINDS, OPENAI_WEIGHTS
+from llm_openai import CHANGED_OPENAI_KINDS, MODELS, OPENAI_KINDS, OPENAI_WEIGHTS
 
 FILES_PER_COPY = 1000
 OPENAI_SHARE = 0.25  # files that mention openai (any case), the Azure ones included
@@ -91,7 +91,7 @@ def generate_project(directory: Path, seed: int) -> dict[str, int]:
         counts["bytes"] += len(text.encode())
         counts["openai"] += "openai" in text.lower()
         counts["azure"] += kind in AZURE_KINDS
-        counts["changed"] += kind in AZURE_KINDS and AZURE_KINDS[kind][2]
+        counts["changed"] += (kind in AZURE_KINDS and AZURE_KINDS[kind][2]) or kind in CHANGED_OPENAI_KINDS
     return counts
 
 

@@ -300,7 +300,7 @@ def resolve_${noun}_model_$i(spec: str) -> tuple:
     return ${Noun}Provider$i(provider.lower()), model
 ''',
     ),
-    "langchain_azure": (  # rare: LangChain's Azure class, not the openai package's (nothing to rewrite)
+    "langchain_azure": (  # rare: LangChain's Azure class, which AOAI501 moves to ChatOpenAI on the v1 API
         "from langchain_openai import AzureChatOpenAI",
         '''
 
@@ -313,6 +313,9 @@ def azure_${noun}_llm_$i() -> AzureChatOpenAI:
 ''',
     ),
 }
+
+# The kinds aoai-migrate rewrites (the others only use OpenAI.com's API or mention openai).
+CHANGED_OPENAI_KINDS = frozenset({"langchain_azure"})
 
 # Share of the openai-mentioning modules of each kind (real repositories: most such files never import openai).
 OPENAI_WEIGHTS = {

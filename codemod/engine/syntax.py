@@ -162,10 +162,11 @@ def _chain(node: ast.Attribute) -> list[str] | None:
 @dataclass(frozen=True)
 class TextFacts:
     """What the text itself shows, before any parse: its raw text and every word shaped like an identifier (in
-    code, strings and comments alike). A need that these rule out cannot be met by the module's facts: a name
-    reached through an import is spelled in the text (its last part at least), an identifier is a word of it, a
-    string's contents are in it (as written: like the byte filter, a string whose letters are escapes is not
-    seen). Text that is not ASCII is read NFKC-normalized for its words, as the compiler reads identifiers."""
+    code, strings and comments alike). A need that these rule out cannot be met by the module's facts in a way a
+    rule acts on: a name reached through an import and referred to spells its top-level package and its last part
+    in the text, an identifier is a word of it, a string's contents are in it (as written: like the byte filter, a
+    string whose letters are escapes is not seen). Text that is not ASCII is read NFKC-normalized for its words, as
+    the compiler reads identifiers."""
 
     raw: str
     words: frozenset[str]
@@ -286,7 +287,10 @@ class Names(Condition):
         return any(_on_path(star, name) for star in facts.star_imports for name in self.dotted)
 
     def maybe_in(self, text: TextFacts) -> bool:
-        return any(name.rsplit(".", 1)[-1] in text.words for name in self.dotted)
+        # A rule acts on a reference to the name, so its last part is written; an import statement reaches it, and
+        # spells its top-level package (`litellm.completion`: both words, not just the common `completion`).
+        words = text.words
+        return any(name.rsplit(".", 1)[-1] in words and name.split(".", 1)[0] in words for name in self.dotted)
 
     def data(self) -> dict[str, Any]:
         return {"names": list(self.dotted)}
