@@ -8,7 +8,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,12 +77,22 @@ def try_program(name: str, folder: Path) -> Trial:
     return Trial(before, migration.stdout, migration.returncode, program.read_text(), run_program(program))
 
 
+class _Trials(dict):
+    """Each program tried once in this process, when a test first asks for it: the tests of one program may run in
+    another test worker, which then tries only the programs its own tests ask for."""
+
+    def __init__(self, factory: pytest.TempPathFactory) -> None:
+        super().__init__()
+        self.factory = factory
+
+    def __missing__(self, name: str) -> Trial:
+        self[name] = try_program(name, self.factory.mktemp(name))
+        return self[name]
+
+
 @pytest.fixture(scope="module")
 def trials(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Trial]:
-    names = sorted(EXPECTED)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {name: pool.submit(try_program, name, tmp_path_factory.mktemp(name)) for name in names}
-        return {name: future.result() for name, future in futures.items()}
+    return _Trials(tmp_path_factory)
 
 
 def test_every_bad_migration_program_has_an_expectation() -> None:

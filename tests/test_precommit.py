@@ -4,7 +4,7 @@ Each project names this checkout in its `.pre-commit-config.yaml` at a commit (`
 project names the hooks' repository. pre-commit builds the hooks' environment with pip (about half a minute
 here), which reads the machine's pip configuration (its index and wheel folders), so nothing here needs more
 network than the package registry; the environment is built once for the module's tests (they share a
-PRE_COMMIT_HOME and run in one worker). The check hook's failing case runs its `entry` directly. pre-commit takes
+PRE_COMMIT_HOME, also across test workers). The check hook's failing case runs its `entry` directly. pre-commit takes
 committed code only: when the checkout has uncommitted changes, a committed snapshot of its tracked files as
 they are on disk is used instead.
 """
@@ -37,9 +37,6 @@ client = AzureOpenAI(
 )
 """
 
-# one worker builds the hooks' environment once for every test here (pyproject: --dist loadgroup)
-pytestmark = pytest.mark.xdist_group("precommit")
-
 
 def git(cwd: Path, *args: str, env: dict[str, str], check: bool = True) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -51,9 +48,12 @@ def git(cwd: Path, *args: str, env: dict[str, str], check: bool = True) -> subpr
 def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     base = tmp_path_factory.mktemp("precommit")
     (base / "gitconfig").write_text("[init]\n\tdefaultBranch = main\n")
+    # One store for every test worker of the session (their temporary folders share a parent): pre-commit builds
+    # the hooks' environment once per repository and commit, under its own lock.
+    shared = tmp_path_factory.getbasetemp().parent if os.environ.get("PYTEST_XDIST_WORKER") else base
     return {
         **os.environ,
-        "PRE_COMMIT_HOME": str(base / "cache"),
+        "PRE_COMMIT_HOME": str(shared / "pre-commit-home"),
         "GIT_CONFIG_GLOBAL": str(base / "gitconfig"),  # no user hooksPath or templates
         "GIT_CONFIG_NOSYSTEM": "1",
         "GIT_AUTHOR_NAME": "Test",
