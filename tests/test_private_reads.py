@@ -49,7 +49,7 @@ registry.default_client = shared
 
 # The readers never say "openai": the filters skip them, and the read must still be seen.
 READS = {
-    "attribute": 'async def test_provider(app):\n    assert app.blueprints["chat"].openai_client._azure_ad_token_provider\n',
+    "attribute": 'def test_provider(app):\n    assert app.blueprints["chat"].openai_client._azure_ad_token_provider\n',
     "getattr": 'def test_endpoint(app):\n    assert getattr(app.blueprints["chat"].openai_client, "_azure_endpoint")\n',
     "hasattr": "def test_version(app):\n\n    assert hasattr(app.blueprints['chat'].openai_client, '_api_version')\n",
 }
@@ -89,7 +89,7 @@ def test_a_read_through_another_attribute_name_moves_the_client(tmp_path: Path) 
 
 
 def test_a_read_in_the_same_file_through_an_unknown_object_keeps_the_client(tmp_path: Path) -> None:
-    same = CHAT + '\n\ndef token_provider(app):\n    return app.blueprints["chat"].openai_client._azure_ad_token_provider\n'
+    same = CHAT + '\n\ndef provider(app):\n    return app.blueprints["chat"].openai_client._azure_ad_token_provider\n'
     root = _project(tmp_path, {"src/chat.py": same})
     result = _run(root)
     assert result.exit_code == 1, result.output
