@@ -17,7 +17,9 @@ reported, when it is built from other `**settings`, when a check would flip for 
 (such a check, or a test of its class name: `"Azure" in type(c).__name__`, `hasattr(c, "_azure_deployment")`),
 or when something it reaches cannot move (codemod/rules/_client_reach.py): AzureOpenAI's private attributes
 (`_api_version`, `_azure_*`), attributes whose value the migration changes (`base_url`, ...), or a copy whose
-arguments cannot be carried over.
+arguments cannot be carried over. Across files: a client stored on an object (`bp.openai_client = AzureOpenAI(...)`)
+stays, reported, when any Python file of the run reads a private attribute through that attribute name
+(`app.blueprints["chat"].openai_client._azure_ad_token_provider` in a test; codemod/run/private_reads.py).
 
 ## Why
 The v1 API is served by the plain client. A migrated client is an `OpenAI`, so `isinstance(c, AzureOpenAI)` turns
