@@ -93,10 +93,10 @@ def private_read_blocker(ctx: RuleContext, client: Client) -> Blocker | None:
     (place, private), *more = reads[stored[0]]
     also = f" (and {len(more)} more place{'s' if len(more) > 1 else ''})" if more else ""
     return client.call, (
-        f"{place}{also} reads AzureOpenAI's private attribute {private} through .{stored[0]}, which holds this client "
-        f"(built at line {_line(ctx, client.call)}); OpenAI has no such attribute (reading it raises AttributeError), "
-        f"so the client stays on the dated API. Keep the {_WHAT.get(private, 'setting')} you pass to the constructor "
-        "in a variable or attribute of your own and read that there instead, then run aoai-migrate again."
+        f"{place}{also} reads AzureOpenAI's private attribute {private} through .{stored[0]}, which holds this client; "
+        "OpenAI has no such attribute (reading it raises AttributeError), so the client stays on the dated API. "
+        f"Keep the {_WHAT.get(private, 'setting')} you pass to the constructor in a variable or attribute of your "
+        "own and read that there instead, then run aoai-migrate again."
     ), "AOAI101"
 
 
