@@ -23,6 +23,9 @@ class FileRecord:
     # factory (its name here, or "module:factory" when imported) -> what here holds its client where another module
     # can import it: module-level names (`client = get_client()`) and classes (`self.client = get_client()`)
     factory_exports: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # attribute names a migrated client is stored under (`bp.openai_client = AzureOpenAI(...)`): another file may
+    # read a private Azure attribute through them (codemod/run/private_reads.py)
+    client_attributes: set[str] = field(default_factory=set)
 
     def merge(self, other: FileRecord) -> None:
         self.deployments.update(other.deployments)
@@ -32,6 +35,7 @@ class FileRecord:
         self.factories.update(other.factories)
         self.factory_uses.update(other.factory_uses)
         self.factory_exports.update(other.factory_exports)
+        self.client_attributes |= other.client_attributes
 
     def read_env(self, name: str) -> None:
         self.env_reads.add(name)

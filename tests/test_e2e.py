@@ -292,6 +292,26 @@ def test_factory_used_outside_the_run_is_left_alone(tmp_path: Path) -> None:
         assert (folder / name).read_text() == (MULTI / "factory_across_files" / name).read_text()
 
 
+def test_a_private_attribute_read_in_another_file_keeps_the_client_dated(tmp_path: Path) -> None:
+    """main.py reads services.state.chat_client._api_version, where services.py stores the client: the client
+    stays on the dated API, reported, and the program runs as before. Migrated without main.py in the run (the
+    tool cannot see the read), the program fails: OpenAI has no _api_version."""
+    source = MULTI / "private_attribute_across_files"
+    folder = Path(shutil.copytree(source, tmp_path / "kept"))
+    before = run_program(folder / "main.py")
+    migration = migrate(folder)
+    after = run_program(folder / "main.py")
+    assert before.exit_code == 0 and migration.returncode == 1, describe(before) + migration.stdout
+    assert "main.py:6 reads AzureOpenAI's private attribute _api_version" in migration.stdout
+    assert (folder / "services.py").read_text() == (source / "services.py").read_text()
+    assert after.exit_code == 0 and after.stdout == before.stdout, describe(after)
+    assert [(r.api, r.deployment) for r in after.requests] == [("dated", PROD)]
+    unseen = Path(shutil.copytree(source, tmp_path / "unseen"))
+    assert migrate(unseen / "services.py").returncode == 0
+    broken = run_program(unseen / "main.py")
+    assert broken.exit_code != 0 and "AttributeError" in broken.stderr and "_api_version" in broken.stderr
+
+
 def heartbeats_during_token_fetches(run: Run) -> int:
     match = re.search(r"token fetches: (\d+); heartbeats during them: (\d+)", run.stderr)
     assert match is not None and int(match.group(1)) >= 1, describe(run)

@@ -136,3 +136,18 @@ def _place(analysis: Analysis, reach: Reach, node: cst.CSTNode, receiver: cst.Ba
 
 def _is_self(analysis: Analysis, receiver: cst.BaseExpression) -> bool:
     return isinstance(receiver, cst.Name) and analysis.enclosing_class_of_self(receiver) is not None
+
+
+def stored_attributes(analysis: Analysis, client: Client) -> list[str]:
+    """The attribute names an assignment stores the client under (`bp.openai_client = AsyncAzureOpenAI(...)`,
+    `self.client = client`): code in another file can reach the client, and its private attributes, through them
+    (codemod/run/private_reads.py)."""
+    found: list[str] = []
+    for stmt in analysis.assigns:
+        targets = [t.target for t in stmt.targets if isinstance(t.target, cst.Attribute)]
+        if targets and any(c is client and path == () for c, path in analysis.clients_of(stmt.value)):
+            found += [target.attr.value for target in targets]
+    parent = analysis.meta.parent(client.call) if client.call is not None else None
+    if isinstance(parent, cst.AnnAssign) and isinstance(parent.target, cst.Attribute):
+        found.append(parent.target.attr.value)
+    return list(dict.fromkeys(found))

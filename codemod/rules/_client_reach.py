@@ -10,7 +10,10 @@ The client stays on the dated API, reported, when:
 - a copy takes arguments that can't be carried over: `azure_deployment=` / `azure_endpoint=` (AzureOpenAI's copy()
   rejects them too), its own `base_url=`, `**kwargs`, a query that is not a dict literal, or two credentials;
 - the client goes out of sight and such a use is made on a receiver the tool cannot follow (a parameter, a
-  factory's result): it may be this client.
+  factory's result): it may be this client;
+- it is stored under an attribute name (`bp.openai_client = ...`) through which a file of the run reads a private
+  attribute (`app.blueprints["chat"].openai_client._azure_ad_token_provider` in a test): Options.private_reads,
+  found by codemod/run/private_reads.py.
 Fixtures: fixtures/client_reach/."""
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from codemod.engine.analysis import Client, is_none_arg, keyword_arg
 from codemod.engine.context import RuleContext
 from codemod.engine.escapes import how_it_escapes, module_level_names, out_of_sight_uses
 from codemod.engine.names import CREDENTIALS
-from codemod.engine.reach import azure_copy_args, private_name
+from codemod.engine.reach import azure_copy_args, private_name, stored_attributes
 
 QUERIES = ("default_query", "set_default_query")
 _WHAT = {
@@ -78,6 +81,22 @@ def reach_blocker(ctx: RuleContext, client: Client) -> Blocker | None:
         f"the client {escape}, and {_method(copy)}() at line {ctx.position(copy).start.line}, on a client the tool "
         f"cannot follow, passes {args}, which OpenAI's {_method(copy)}() does not take (TypeError); migrate the "
         "client and that call by hand."
+    ), "AOAI101"
+
+
+def private_read_blocker(ctx: RuleContext, client: Client) -> Blocker | None:
+    """A private Azure attribute read, in a file of the run, through an attribute name the client is stored under."""
+    reads = ctx.options.private_reads
+    stored = [name for name in stored_attributes(ctx.analysis, client) if name in reads] if reads else []
+    if not stored:
+        return None
+    (place, private), *more = reads[stored[0]]
+    also = f" (and {len(more)} more place{'s' if len(more) > 1 else ''})" if more else ""
+    return client.call, (
+        f"{place}{also} reads AzureOpenAI's private attribute {private} through .{stored[0]}, which holds this client; "
+        "OpenAI has no such attribute (reading it raises AttributeError), so the client stays on the dated API. "
+        f"Keep the {_WHAT.get(private, 'setting')} you pass to the constructor in a variable or attribute of your "
+        "own and read that there instead, then run aoai-migrate again."
     ), "AOAI101"
 
 

@@ -17,7 +17,9 @@ reported, when it is built from other `**settings`, when a check would flip for 
 (such a check, or a test of its class name: `"Azure" in type(c).__name__`, `hasattr(c, "_azure_deployment")`),
 or when something it reaches cannot move (codemod/rules/_client_reach.py): AzureOpenAI's private attributes
 (`_api_version`, `_azure_*`), attributes whose value the migration changes (`base_url`, ...), or a copy whose
-arguments cannot be carried over.
+arguments cannot be carried over. Across files: a client stored on an object (`bp.openai_client = AzureOpenAI(...)`)
+stays, reported, when any Python file of the run reads a private attribute through that attribute name
+(`app.blueprints["chat"].openai_client._azure_ad_token_provider` in a test; codemod/run/private_reads.py).
 
 ## Why
 The v1 API is served by the plain client. A migrated client is an `OpenAI`, so `isinstance(c, AzureOpenAI)` turns
@@ -54,16 +56,18 @@ from codemod.engine import class_checks, names
 from codemod.engine.analysis import ClassRef, Client
 from codemod.engine.context import Changes, RuleContext
 from codemod.engine.escapes import how_it_escapes, out_of_sight_uses
+from codemod.engine.reach import stored_attributes
 from codemod.rules import Blocked, Rule
 from codemod.rules._class_imports import ImportState, import_of, plan_import, rename_unused_imports
-from codemod.rules._client_reach import class_read_blocker, reach_blocker
+from codemod.rules._client_reach import class_read_blocker, private_read_blocker, reach_blocker
 from codemod.rules._needs import AZURE_CLASSES
 from codemod.rules._type_exprs import collapse_duplicates, drop_unused_unions
 
 
 def blocker(ctx: RuleContext, client: Client) -> list[Blocked]:
     """Every reason the client cannot be an OpenAI client: its class (settings, checks), and what it reaches."""
-    return [found for found in (_class_blocker(ctx, client), reach_blocker(ctx, client)) if found is not None]
+    found = (_class_blocker(ctx, client), reach_blocker(ctx, client), private_read_blocker(ctx, client))
+    return [blocked for blocked in found if blocked is not None]
 
 
 def _class_blocker(ctx: RuleContext, client: Client) -> Blocked | None:
@@ -165,6 +169,7 @@ def apply(ctx: RuleContext) -> Changes:
         assert client.call is not None
         new_class = names.AZURE_CLIENT_CLASSES[client.qualified]
         out.report("AOAI101", client.call.func, f"{ctx.code_for(client.call.func)} -> {new_class}", fixed=True)
+        out.record.client_attributes.update(stored_attributes(ctx.analysis, client))
     return out
 
 

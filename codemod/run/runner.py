@@ -14,6 +14,7 @@ from codemod.engine import parsing
 from codemod.findings import Finding
 from codemod.options import Options
 from codemod.record import MigrationResult
+from codemod.run import private_reads
 from codemod.run.filters import could_match, filters_for, may_act
 from codemod.run.kind_files import is_kind_file as is_other  # documentation, dependency, settings files
 from codemod.run.outcome import FileOutcome as FileOutcome
@@ -263,6 +264,10 @@ def run(
         from codemod.run.factories import follow_factories
 
         outcomes, options = follow_factories(outcomes, files, options, lambda again, o: _redone(files, again, o, jobs))
+    if private := private_reads.reads_through(private_reads.stored_names(o.record for o in outcomes), files):
+        options = replace(options, private_reads=private)  # codemod/run/private_reads.py; kept for later passes
+        outcomes = _redo(outcomes, files, {o.path for o in outcomes if o.record.client_attributes & private.keys()},
+                         options, jobs)
     imported = _imported_clients(outcomes, files)
     if imported:
         shown_of = dict(files)
