@@ -2,9 +2,10 @@
 variable then, or uses no client-level deployment), which the v1 client does not do the same way.
 
 May be None: the literal None; an `os.getenv(NAME)` / `os.environ.get(NAME)` / `settings.get(key)` without a
-default that is not None; a conditional or `and`/`or` with such a branch; a name assigned such a value; a parameter
-that defaults to None or is annotated Optional. An import, an attribute or another call counts as a value (as
-written): the tool cannot know, and it is what the user wrote the argument for."""
+default that is not None; a conditional or `and`/`or` with such a branch; a name assigned such a value (except where
+`if name := value:` guards the use); a parameter that defaults to None or is annotated Optional. An import, an
+attribute or another call counts as a value (as written): the tool cannot know, and it is what the user wrote the
+argument for."""
 
 from __future__ import annotations
 
@@ -44,8 +45,25 @@ def value_may_be_none(ctx: RuleContext, value: cst.BaseExpression, depth: int = 
         return getter and (len(value.args) < 2 or _is_none(value.args[1].value))
     if isinstance(value, cst.Name):
         referents = ctx.analysis.referents(value)
-        return any(isinstance(r, Assignment) and may_be_none(ctx, r.node, depth + 1) for r in referents)
+        return any(isinstance(r, Assignment) and not _truthy_where_used(ctx, r.node, value)
+                   and may_be_none(ctx, r.node, depth + 1) for r in referents)
     return False
+
+
+def _truthy_where_used(ctx: RuleContext, binding: cst.CSTNode, use: cst.CSTNode) -> bool:
+    """`if name := value:` (or `if (name := value) and ...:`) binds a value that is true, so not None, in the
+    branch it guards: `use` lies in that `if`'s body. Another binding that reaches the use is judged on its own."""
+    walrus = ctx.meta.parent(binding)  # the scope's assignment names the target
+    if not isinstance(walrus, cst.NamedExpr) or walrus.target is not binding:
+        return False
+    guarded: list[cst.CSTNode] = [walrus]
+    parent = ctx.meta.parent(walrus)
+    while isinstance(parent, cst.BooleanOperation) and isinstance(parent.operator, cst.And):
+        guarded.append(parent)  # the walrus is one operand of an `and` chain: the chain is true only if it is
+        parent = ctx.meta.parent(parent)
+    if not isinstance(parent, cst.If) or not any(parent.test is node for node in guarded):
+        return False
+    return any(ancestor is parent.body for ancestor in ctx.meta.ancestors(use))
 
 
 def _is_none(node: cst.CSTNode | None) -> bool:
