@@ -233,6 +233,6 @@ def test_the_one_search_look_never_hides_a_match(lines: list[str], parts: list[s
     spec = GitIgnoreSpec.from_lines(lines)
     rel = "/".join(parts) + ("/" if is_dir else "")
     if spec.check_file(rel, separators=()).include is not None:
-        assert discovery._may_match(spec, rel)
+        assert discovery._may_match(discovery._combined(spec), rel)
     matched = any(p.include is not None and p.match_file(rel) is not None for p in spec.patterns)
-    assert discovery._may_match(spec, rel) == matched
+    assert discovery._may_match(discovery._combined(spec), rel) == matched

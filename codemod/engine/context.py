@@ -98,9 +98,7 @@ class RuleContext:
     # that do not parse. A client or class named there is out of sight.
     hidden_code: str = ""
     plan: Plan | None = None  # None: nothing is planned (the advisor alone predicts what a migration needs)
-    _reach: list[Reach] = field(default_factory=list, compare=False, repr=False)
     _settings: dict[Client, SettingsDict | None] = field(default_factory=dict, compare=False, repr=False)
-    _bindings: list[Bindings] = field(default_factory=list, compare=False, repr=False)
     _derived: dict[Callable[[RuleContext], Any], Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -173,9 +171,7 @@ class RuleContext:
 
     def reach(self) -> Reach:
         """What every client reaches besides its constructor and requests (codemod/engine/reach.py), computed once."""
-        if not self._reach:
-            self._reach.append(reach_of(self.analysis))
-        return self._reach[0]
+        return self.derived(_reach)
 
     def settings(self, client: Client) -> SettingsDict | None:
         """The settings dict spread into the client's constructor, when every write to it is in sight
@@ -187,13 +183,12 @@ class RuleContext:
 
     def bindings(self) -> Bindings:
         """Every binding of every name in the module (codemod/engine/bindings.py), listed once, when first asked."""
-        if not self._bindings:
-            self._bindings.append(bindings_of(self.meta.module))
-        return self._bindings[0]
+        return self.derived(_bindings)
 
     def derived(self, compute: Callable[[RuleContext], T]) -> T:
-        """`compute(self)`, computed once for every rule that asks: a pure function of the module and its plan
-        (the Azure clients on the v1 API, read by five rules)."""
+        """`compute(self)`, computed once for every rule that asks: a pure function of the module, not of its plan
+        (the planned context, a copy, shares what was computed before planning): what clients reach, the
+        module's bindings, the Azure clients on the v1 API."""
         if compute not in self._derived:
             self._derived[compute] = compute(self)
         return self._derived[compute]
@@ -232,3 +227,11 @@ class Changes:
         self.findings.extend(other.findings)
         self.edits.merge(other.edits)
         self.record.merge(other.record)
+
+
+def _reach(ctx: RuleContext) -> Reach:
+    return reach_of(ctx.analysis)
+
+
+def _bindings(ctx: RuleContext) -> Bindings:
+    return bindings_of(ctx.meta.module)

@@ -186,7 +186,7 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _TOKEN = re.compile(r"[^\x00-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f\s]+")
 
 
-def read_text_facts(source: str) -> TextFacts | None:
+def read_text_facts(source: str) -> TextFacts:
     """The text's words. The compiler reads identifiers NFKC-normalized (`ＡzureOpenAI` is `AzureOpenAI`), so a
     text that is not ASCII gives the words of its normalized form, and the runs an identifier with non-ASCII
     letters lies in; `raw` stays the text as written (string contents are not normalized)."""

@@ -165,7 +165,8 @@ def _glob_regex(glob: str) -> str:
     return "".join(out)
 
 
-_Chain = tuple[tuple[str, GitIgnoreSpec], ...]  # (directory with a trailing separator, its spec), top first
+# (directory with a trailing separator, its spec, the spec's patterns as one search), top first
+_Chain = tuple[tuple[str, GitIgnoreSpec, "re.Pattern[str] | None"], ...]
 
 
 class _GitIgnores:
@@ -194,15 +195,15 @@ class _GitIgnores:
                 spec = GitIgnoreSpec.from_lines(handle.read().splitlines())
         except OSError:
             return chain
-        return (*chain, (dir_abs.rstrip(os.sep) + os.sep, spec)) if spec.patterns else chain
+        return (*chain, (dir_abs.rstrip(os.sep) + os.sep, spec, _combined(spec))) if spec.patterns else chain
 
     @staticmethod
     def ignored(chain: _Chain, abs_path: str, is_dir: bool) -> bool:
-        for base, spec in reversed(chain):  # git: patterns in deeper files take precedence
+        for base, spec, combined in reversed(chain):  # git: patterns in deeper files take precedence
             if not abs_path.startswith(base):
                 continue
             rel = abs_path[len(base) :].replace(os.sep, "/") + ("/" if is_dir else "")
-            if not _may_match(spec, rel):
+            if not _may_match(combined, rel):
                 continue
             verdict = spec.check_file(rel, separators=()).include
             if verdict is not None:
@@ -210,23 +211,18 @@ class _GitIgnores:
         return False
 
 
-def _may_match(spec: GitIgnoreSpec, rel: str) -> bool:
-    """Whether any pattern of `spec` matches `rel`: one search with all of them, where pathspec runs one per
-    pattern (most paths match none; for the others pathspec decides which pattern wins)."""
-    combined = _combined(spec)
+def _may_match(combined: re.Pattern[str] | None, rel: str) -> bool:
+    """Whether any pattern of a spec matches `rel`, from `_combined(spec)`: one search with all of them, where
+    pathspec runs one per pattern (most paths match none; for the others pathspec decides which pattern wins)."""
     return combined is None or combined.search(rel) is not None
 
 
-_COMBINED: dict[int, tuple[GitIgnoreSpec, re.Pattern[str] | None]] = {}
 _NOTHING = re.compile(r"(?!)")
 _GROUP_NAME = re.compile(r"\(\?P<\w+>")
 
 
 def _combined(spec: GitIgnoreSpec) -> re.Pattern[str] | None:
     """The alternation of the spec's patterns, None when it cannot be built (then every pattern is tried)."""
-    known = _COMBINED.get(id(spec))
-    if known is not None and known[0] is spec:
-        return known[1]
     parts = [getattr(getattr(p, "regex", None), "pattern", None) for p in spec.patterns if p.include is not None]
     flags = {p.regex.flags for p in spec.patterns if p.include is not None and getattr(p, "regex", None)}
     combined = _NOTHING if not parts else None
@@ -235,7 +231,6 @@ def _combined(spec: GitIgnoreSpec) -> re.Pattern[str] | None:
             combined = re.compile("|".join(f"(?:{_GROUP_NAME.sub('(?:', part)})" for part in parts), flags.pop())
         except re.error:
             combined = None
-    _COMBINED[id(spec)] = (spec, combined)
     return combined
 
 

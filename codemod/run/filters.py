@@ -76,8 +76,7 @@ def may_act(text: str, need: Need) -> bool:
     CPython cannot parse the module (LibCST then reports why: a file that passed the byte filter is never
     skipped in silence when it does not parse). A cheap look at the text first spares most modules the walk
     over their syntax tree (syntax.TextFacts); they are still parsed, for that report."""
-    cheap = read_text_facts(text)
-    if cheap is not None and not need.maybe(cheap):
+    if not need.maybe(read_text_facts(text)):
         return not parses(text)
     facts = read_facts(text)
     return facts is None or need.met(facts)

@@ -69,16 +69,15 @@ def decode_text(data: bytes) -> tuple[str, bool]:
 
 def engine(options: Options, shown: str) -> Callable[[str], MigrationResult]:
     """The engine for a piece of code in another file: the run's options, the run's syntax filter in front."""
-    from codemod.engine.syntax import read_facts
+    from codemod.engine.syntax import read_facts, read_text_facts
     from codemod.run.filters import filters_for
 
     need = filters_for(options)[1]
-    words_say_maybe = words_may_act(options)
 
     def migrate(code: str) -> MigrationResult:
         # A piece of a document is a fragment when CPython cannot parse it: left alone, without a finding. One
-        # parse at most, and none when the text shows nothing a rule needs.
-        if not words_say_maybe(code):
+        # parse at most, and none when the text's words show nothing a rule needs.
+        if not need.maybe(read_text_facts(code)):
             return MigrationResult(code, [])
         facts = read_facts(code)
         if facts is None or not need.met(facts):
@@ -93,21 +92,6 @@ def engine(options: Options, shown: str) -> Callable[[str], MigrationResult]:
 def engine_facts(options: Options, shown: str) -> RunFacts:
     """The facts of a file read on its own: the engine, nothing from the rest of the run."""
     return RunFacts(migrate=engine(options, shown))
-
-
-def words_may_act(options: Options) -> Callable[[str], bool]:
-    """The syntax filter's cheap look at the words of a whole text: False when no piece of it can hold what an
-    enabled rule needs (a piece's words and strings are in the whole text too)."""
-    from codemod.engine.syntax import read_text_facts
-    from codemod.run.filters import filters_for
-
-    need = filters_for(options)[1]
-
-    def may_act(text: str) -> bool:
-        cheap = read_text_facts(text)
-        return cheap is None or need.maybe(cheap)
-
-    return may_act
 
 
 def migrate_other(path: Path, data: bytes, options: Options, shown: str, facts: RunFacts | None = None) -> FileOutcome:
