@@ -215,3 +215,24 @@ def test_known_disagreements(name: str, tmp_path: Path) -> None:
     assert outcome.status == "unchanged" and not outcome.findings, (
         f"the pre-filter skips a file the engine {outcome.status} with {[f.code for f in outcome.findings]}"
     )
+
+
+_WORD = st.text(alphabet="abcz-", min_size=1, max_size=4).map(str.encode)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.lists(st.lists(_WORD, min_size=1, max_size=3).map(tuple), min_size=1, max_size=6),
+       st.text(alphabet="abcz-ABZ \n", max_size=40).map(str.encode))
+def test_the_gated_byte_filter_is_the_plain_one(words: list[tuple[bytes, ...]], data: bytes) -> None:
+    """Grouping the words under gates (a word found once for all the alternatives that contain it) only saves
+    scans: it accepts exactly the files that one of the alternatives accepts, all its words present."""
+    alternatives = tuple(words)
+    plain = any(all(word in data.lower() for word in alternative) for alternative in alternatives)
+    assert could_match(data, alternatives) == plain
+
+
+def test_the_default_words_cost_a_file_that_has_none_three_scans() -> None:
+    """openai, azure (LiteLLM's azure/ model and the other libraries' Azure classes), the aoai-evals header."""
+    from codemod.run.filters import filters_for, gated
+
+    assert [gate for gate, _ in gated(filters_for(Options())[0])] == [b"aoai-evals", b"azure", b"openai"]

@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
+if TYPE_CHECKING:
+    from packaging.requirements import Requirement
 
 try:
     import tomllib
@@ -62,6 +63,11 @@ def is_requirements_file(path: PurePath) -> bool:
 
 
 def _openai_requirement(text: str) -> Requirement | None:
+    # packaging costs a walk ~30 ms to import; most runs never read a pin, though every walk asks
+    # `is_requirements_file` of the names it meets.
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.utils import canonicalize_name
+
     try:
         requirement = Requirement(text.strip())
     except InvalidRequirement:

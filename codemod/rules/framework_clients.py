@@ -141,7 +141,9 @@ RULE = Rule(
         "AOAI515": 'LiteLLM model="azure/..." with a dated api_version: api_version="v1" is reported.',
     },
     apply=apply,
-    words=("azureopenai", "azurechatcompletion", "azuretext", "azureaudio", "litellm"),
+    # LiteLLM is reported only for a model="azure/..." string: ("litellm", "azure") lets the byte filter look for
+    # litellm only in files that mention azure.
+    words=("azureopenai", "azurechatcompletion", "azuretext", "azureaudio", ("litellm", "azure")),
     needs=Names(*REPORTED, *LITELLM_CALLS, "litellm"),
     advisor=True,
 )

@@ -55,7 +55,6 @@ Fixtures: fixtures/langchain/.
 from __future__ import annotations
 
 import libcst as cst
-import libcst.matchers as m
 from libcst.metadata import ScopeProvider
 
 from codemod.engine import names
@@ -188,7 +187,15 @@ def _blockers(ctx: RuleContext, call: cst.Call, cls: LangChainClass) -> list[str
 def _private_read(value: cst.BaseExpression) -> str | None:
     """`client._api_version`: dropping the argument would drop the read that keeps that client on the dated API,
     so one run would move this object and the next that client."""
-    found = m.findall(value, m.Attribute(attr=m.Name(value=m.MatchIfTrue(names.is_private_azure_attribute))))
+    found: list[cst.Attribute] = []
+
+    class _First(cst.CSTVisitor):  # libcst.matchers would cost a third of a second of start-up to import
+        def visit_Attribute(self, node: cst.Attribute) -> bool:
+            if not found and names.is_private_azure_attribute(node.attr.value):
+                found.append(node)
+            return not found
+
+    value.visit(_First())
     return cst.Module(body=[]).code_for_node(found[0]) if found else None
 
 

@@ -1,7 +1,9 @@
 """The two filters in front of LibCST, computed from the rules' declarations (codemod/rules/, read from the index
 codemod/data/rules.json). A file reaches LibCST only when one enabled rule could act on it:
 
-1. bytes: the file contains one of the rule's `words` in any ASCII case (at memory speed, on every file);
+1. bytes: the file contains one of the rule's `words` in any ASCII case (at memory speed, on every file; words
+   that contain a shorter word of another rule are looked for only where that one is found, so a file that holds
+   none of them costs one scan per group, not one per word);
 2. syntax: CPython's own parser reads the module's facts (codemod/engine/syntax.py: names reached through imports,
    identifiers, strings) and they meet the rule's `needs` (one `ast.parse` on the files that pass 1).
 
@@ -25,7 +27,9 @@ _PLAIN_CODECS = re.compile(
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 
 Words = tuple[tuple[bytes, ...], ...]  # alternatives, each a tuple of words that must all appear
+Gated = tuple[tuple[bytes, Words], ...]  # (gate, alternatives that each need the gate) pairs
 _CACHE: dict[tuple, tuple[Words, Need]] = {}
+_GATED: dict[Words, Gated] = {}
 
 
 def _enabled(rule: IndexedRule, options: Options) -> bool:
@@ -56,14 +60,29 @@ def _minimal(alternatives: set[tuple[bytes, ...]]) -> Words:
     return tuple(kept)
 
 
+def gated(words: Words) -> Gated:
+    """`words` grouped under gates: each alternative goes under the shortest word of all the alternatives that is
+    inside one of its own words (`azure` for `azureaudio` and for `("litellm", "azure")`; the word itself when no
+    other is), so a group whose gate is missing costs one scan. Every alternative met has its gate: same filter."""
+    if words not in _GATED:
+        every = sorted({word for alternative in words for word in alternative}, key=lambda w: (len(w), w))
+        groups: dict[bytes, list[tuple[bytes, ...]]] = {}
+        for alternative in words:
+            gate = next(w for w in every if any(w in mine for mine in alternative))
+            groups.setdefault(gate, []).append(alternative)
+        _GATED[words] = tuple((gate, tuple(alternatives)) for gate, alternatives in groups.items())
+    return _GATED[words]
+
+
 def could_match(data: bytes, words: Words | None = None) -> bool:
     """The byte filter. A file in a codec such as utf-7 or unicode_escape can spell a word with other bytes: it
     is not skipped."""
     if words is None:
         words = filters_for(Options())[0]
     lowered = data.lower()
-    if any(all(word in lowered for word in alternative) for alternative in words):
-        return True
+    for gate, alternatives in gated(words):
+        if gate in lowered and any(all(word in lowered for word in alternative) for alternative in alternatives):
+            return True
     for line in data.split(b"\n", 2)[:2]:
         cookie = _COOKIE.match(line)
         if cookie is not None:
