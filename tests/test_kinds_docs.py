@@ -13,6 +13,7 @@ from codemod.kinds import RunFacts, rewrite_file
 from codemod.kinds.code_block import Block
 from codemod.kinds.doctests import examples_of
 from codemod.kinds.markdown_blocks import markdown_blocks
+from codemod.kinds.names import is_document
 from codemod.kinds.rest_blocks import rest_blocks
 from codemod.migration import migrate_source
 from tests.test_kinds import ROOT, read
@@ -163,9 +164,8 @@ def test_doctest_session_spans_blocks() -> None:
 
 
 def test_requirements_text_files_are_not_documents() -> None:
-    from codemod.kinds import docs
 
-    assert not docs.handles(PurePath("requirements.txt")) and docs.handles(PurePath("notes.txt"))
+    assert not is_document(PurePath("requirements.txt")) and is_document(PurePath("notes.txt"))
 
 
 def test_docstring_examples_in_a_crlf_module_keep_their_line_endings() -> None:

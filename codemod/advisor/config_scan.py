@@ -21,23 +21,13 @@ from codemod.advisor.litellm_config import reworded
 from codemod.advisor.recordings import is_recording
 from codemod.advisor.versions import known_version, unknown_version_message
 from codemod.findings import Finding
+from codemod.kinds.names import is_config_file as is_config_file  # the advisor's tree walk reads the same files
 
-_CONFIG_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".toml", ".bicep", ".bicepparam", ".tf", ".tfvars"})
-_DOCKERFILE_NAMES = ("Dockerfile", "Containerfile")
 # Package managers' lock files: dates in them are publish times, never settings.
 _LOCK_FILES = frozenset({"package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "yarn.lock", "bun.lock"})
 _VALUE = re.compile(r"(?<![\w@.-])(\d{4}-\d{1,2}-\d{1,2}(?:-[A-Za-z][A-Za-z0-9]*)?)(?![\w.:])")
 # An ARM template: its `apiVersion` keys are resource-provider versions, never Azure OpenAI's.
 _ARM_TEMPLATE = re.compile(r""""type"\s*:\s*"Microsoft\.|/deployment(?:Template|Parameters)\.json""")
-
-
-def is_config_file(path: Path) -> bool:
-    name = path.name
-    if name in (".env", ".envrc") or name.startswith(".env.") or name.endswith(".env"):
-        return True
-    if name.startswith(_DOCKERFILE_NAMES) or name.endswith(".dockerfile"):
-        return True
-    return path.suffix.lower() in _CONFIG_SUFFIXES
 
 
 @dataclass(frozen=True)

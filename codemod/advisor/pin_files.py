@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
+from codemod.kinds.names import is_requirements_file as is_requirements_file
+
 if TYPE_CHECKING:
     from packaging.requirements import Requirement
 
@@ -52,14 +54,6 @@ def read_pins(path: PurePath, text: str) -> list[PinLine]:
 
 def is_dependency_file(path: PurePath) -> bool:
     return path.name in {"pyproject.toml", "Pipfile", "setup.cfg"} or is_requirements_file(path)
-
-
-def is_requirements_file(path: PurePath) -> bool:
-    """pip's requirement files by convention: `requirements*.txt`, pip-tools' `requirements*.in`, and the
-    `.txt` / `.in` files of a `requirements/` folder."""
-    if path.suffix not in (".txt", ".in"):
-        return False
-    return path.name.startswith("requirements") or path.parent.name == "requirements"
 
 
 def _openai_requirement(text: str) -> Requirement | None:

@@ -2,7 +2,8 @@
 
 Every kind is a pure core: text in, new text and findings out, no file I/O and no printing. The runner
 owns discovery, reading, `--diff`, writing and exit codes; a kind only says which file names it reads
-(`handles`) and what becomes of one file's text (`rewrite`).
+(`handles`, in codemod/kinds/names.py) and what becomes of one file's text (`rewrite`, in the kind's module,
+imported when a file of that kind is first rewritten). The table below declares each kind: names, codes, words.
 
     result = kind.rewrite(text, PurePath("requirements.txt"), facts)   # -> KindResult
     result.text        # the new text; `text` itself (equal) when nothing changed
@@ -34,36 +35,59 @@ Kinds, in the order `kinds_for` applies them to one file (each gets the text the
 
 from __future__ import annotations
 
+import importlib
 import os
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import PurePath
 
 from codemod.findings import Finding
+from codemod.kinds import names
 from codemod.kinds.base import Kind, KindResult, Migrate, Migrated, RunFacts
 
 __all__ = ["Kind", "KindResult", "Migrate", "Migrated", "RunFacts", "all_kinds", "kinds_for", "rewrite_file"]
 
 
-@lru_cache(maxsize=1)
-def all_kinds() -> tuple[Kind, ...]:
-    """Every kind, in the order they apply to one file. Imported on demand: a run without such files pays
-    nothing for them."""
-    from codemod.kinds import (
-        docs,
-        docstrings,
-        env_samples,
-        http_files,
-        infrastructure,
-        lockfiles,
-        pipfile,
-        pyproject,
-        requirements,
-        setup_cfg,
-    )
+def _rewrite_of(module: str) -> Callable[[str, PurePath, RunFacts], KindResult]:
+    """The kind module's `rewrite`, imported when a file of that kind is first rewritten: a walk asks every name
+    which kinds read it (codemod/kinds/names.py), and most runs rewrite no such file."""
 
-    modules = (requirements, pyproject, setup_cfg, pipfile, lockfiles)  # dependency files first
-    modules += (docs, docstrings, env_samples, http_files, infrastructure)
-    return tuple(module.KIND for module in modules)
+    def rewrite(text: str, path: PurePath, facts: RunFacts) -> KindResult:
+        return importlib.import_module(f"codemod.kinds.{module}").rewrite(text, path, facts)
+
+    rewrite.__qualname__ = f"{module}.rewrite"
+    return rewrite
+
+
+_PIN = frozenset({"AOAI306"})
+_OPENAI = (b"openai",)
+
+# Every kind, in the order they apply to one file: dependency files first.
+_KINDS = (
+    Kind("requirements", names.is_requirements_file, _rewrite_of("requirements"), after_code=True, edits=True,
+         codes=_PIN, words=_OPENAI),
+    Kind("pyproject", names.is_pyproject, _rewrite_of("pyproject"), after_code=True, edits=True, codes=_PIN,
+         words=_OPENAI),
+    Kind("setup_cfg", names.is_setup_cfg, _rewrite_of("setup_cfg"), after_code=True, edits=True, codes=_PIN,
+         words=_OPENAI),
+    Kind("pipfile", names.is_pipfile, _rewrite_of("pipfile"), after_code=True, edits=True, codes=_PIN,
+         words=_OPENAI),
+    Kind("lockfiles", names.is_lock_file, _rewrite_of("lockfiles"), after_code=True, edits=False, codes=_PIN,
+         words=_OPENAI),
+    Kind("docs", names.is_document, _rewrite_of("docs"), after_code=False, edits=True, words=_OPENAI),
+    Kind("docstrings", names.is_python, _rewrite_of("docstrings"), after_code=False, edits=True, words=(b">>>",)),
+    Kind("env_samples", names.is_env_sample, _rewrite_of("env_samples"), after_code=True, edits=True,
+         codes=frozenset({"AOAI307", "AOAI308", "AOAI201"})),
+    Kind("http_files", names.is_http_file, _rewrite_of("http_files"), after_code=False, edits=True,
+         codes=frozenset({"AOAI102", "AOAI307"}), words=_OPENAI),
+    Kind("infrastructure", names.is_infrastructure, _rewrite_of("infrastructure"), after_code=False, edits=False,
+         codes=frozenset({"AOAI307", "AOAI308", "AOAI102"}), words=(b"version", b"openai/deployments/")),
+)
+
+
+def all_kinds() -> tuple[Kind, ...]:
+    """Every kind, in the order they apply to one file."""
+    return _KINDS
 
 
 def kinds_for(path: PurePath) -> list[Kind]:

@@ -19,23 +19,16 @@ import dataclasses
 import re
 from pathlib import PurePath
 
-from codemod.advisor.pin_files import is_requirements_file
 from codemod.findings import Finding
-from codemod.kinds.base import Kind, KindResult, Migrate, RunFacts
+from codemod.kinds.base import KindResult, Migrate, RunFacts
 from codemod.kinds.code_block import Block, could_hold_azure_openai, reindented
 from codemod.kinds.doctests import migrate_session
 from codemod.kinds.markdown_blocks import markdown_blocks
 from codemod.kinds.rest_blocks import rest_blocks
 
-SUFFIXES = (".md", ".markdown", ".rst", ".txt")
-WALKED_BY_DEFAULT = (".md", ".rst")  # `.markdown` and `.txt` when named, or added by configuration
 _MARKDOWN = (".md", ".markdown")
 _SWITCH_TEXT = "aoai-migrate:"
 _SWITCH = re.compile(r"^\s*(?:<!--|\.\.)\s*aoai-migrate:\s*(off|on)\b", re.IGNORECASE)
-
-
-def handles(path: PurePath) -> bool:
-    return path.suffix.lower() in SUFFIXES and not is_requirements_file(path)
 
 
 def rewrite(text: str, path: PurePath, facts: RunFacts) -> KindResult:
@@ -102,4 +95,3 @@ def _on_document(finding: Finding, block: Block) -> Finding:
     )
 
 
-KIND = Kind("docs", handles, rewrite, after_code=False, edits=True, words=(b"openai",))

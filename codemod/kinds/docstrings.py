@@ -15,17 +15,13 @@ import re
 from pathlib import PurePath
 
 from codemod.findings import Finding
-from codemod.kinds.base import Kind, KindResult, RunFacts
+from codemod.kinds.base import KindResult, RunFacts
 from codemod.kinds.code_block import could_hold_azure_openai
 from codemod.kinds.doctests import migrate_session
 from codemod.kinds.rest_blocks import rest_blocks
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _DEFINITIONS = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
-
-
-def handles(path: PurePath) -> bool:
-    return path.suffix == ".py"
 
 
 def rewrite(text: str, path: PurePath, facts: RunFacts) -> KindResult:
@@ -105,5 +101,3 @@ def _chars(text: str, line_start: int, byte_offset: int) -> int:
     line = text[line_start : line_start + byte_offset]  # at least as many characters as needed
     return len(line.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore"))
 
-
-KIND = Kind("docstrings", handles, rewrite, after_code=False, edits=True, words=(b">>>",))

@@ -14,21 +14,15 @@ import re
 from collections.abc import Iterable, Mapping
 from pathlib import PurePath
 
-from codemod.advisor.config_scan import dated_values, finding_for, known_message
 from codemod.findings import Finding
-from codemod.kinds.base import Kind, KindResult, RunFacts
+from codemod.kinds.base import KindResult, RunFacts
 
-_SAMPLE = re.compile(r"^(?:\.env(?:\.[\w-]+)*\.(?:example|sample|template|dist)|(?:example|sample|template)\.env)$")
 _SETTING = re.compile(r"^[ \t]*(?:export[ \t]+)?(?P<key>[A-Za-z_][A-Za-z0-9_]*)[ \t]*=")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # A client or framework class still on the dated API: `AzureOpenAI()` reads OPENAI_API_VERSION when no
 # api_version is passed (openai's lib/azure.py), and so do LangChain's Azure classes.
 _DATED_CLIENT = re.compile(r"Azure\w*OpenAI|AzureChat")
 _IMPLICIT = "OPENAI_API_VERSION"
-
-
-def handles(path: PurePath) -> bool:
-    return _SAMPLE.match(path.name) is not None
 
 
 def mentioned_names(code: str) -> set[str]:
@@ -53,6 +47,10 @@ def still_read(variable: str, mentioned: Iterable[str]) -> bool:
 
 
 def rewrite(text: str, path: PurePath, facts: RunFacts) -> KindResult:
+    # the configuration scanner (and the api-version data it loads) only for a sample that is rewritten; the
+    # runner reads `mentioned_names` of every module
+    from codemod.advisor.config_scan import dated_values, finding_for, known_message
+
     lines = text.splitlines(keepends=True)
     findings: list[Finding] = []
     removed: set[int] = set()
@@ -129,7 +127,3 @@ def _deployments(lines: list[str], deployments: Mapping[str, str], add: bool, en
 def _quoted(value: str) -> str:
     return value if re.fullmatch(r"[A-Za-z0-9_.:/@+-]*", value) else '"' + value.replace('"', '\\"') + '"'
 
-
-KIND = Kind(
-    "env_samples", handles, rewrite, after_code=True, edits=True, codes=frozenset({"AOAI307", "AOAI308", "AOAI201"})
-)

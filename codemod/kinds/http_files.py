@@ -20,7 +20,7 @@ from pathlib import PurePath
 
 from codemod.advisor.versions import known_version
 from codemod.findings import Finding
-from codemod.kinds.base import Kind, KindResult, RunFacts
+from codemod.kinds.base import KindResult, RunFacts
 
 _SEPARATOR = re.compile(r"^###")
 _REQUEST = re.compile(r"^(?P<method>[A-Z]+)[ \t]+(?P<url>\S+)(?P<rest>[^\r\n]*)")
@@ -40,10 +40,6 @@ class _Request:
     line: int  # index of the request line
     header_end: int  # index of the blank line before the body (or the section's end)
     end: int  # index just past the section
-
-
-def handles(path: PurePath) -> bool:
-    return path.suffix.lower() in (".http", ".rest")
 
 
 def rewrite(text: str, path: PurePath, facts: RunFacts) -> KindResult:
@@ -181,8 +177,3 @@ def _drop_unused_versions(lines: list[str], edits: dict[int, list[str]]) -> list
         findings.append(Finding("AOAI307", message, index + 1, 1, fixed=True))
     return findings
 
-
-KIND = Kind(
-    "http_files", handles, rewrite, after_code=False, edits=True, codes=frozenset({"AOAI102", "AOAI307"}),
-    words=(b"openai",),
-)

@@ -19,22 +19,17 @@ import re
 from pathlib import PurePath
 
 from codemod.advisor.config_context import Layout
-from codemod.advisor.config_scan import dated_values, finding_for, is_config_file
+from codemod.advisor.config_scan import dated_values, finding_for
 from codemod.advisor.litellm_config import reworded
 from codemod.advisor.recordings import is_recording
 from codemod.findings import Finding
-from codemod.kinds.base import Kind, KindResult, RunFacts
-from codemod.kinds.env_samples import handles as is_env_sample
+from codemod.kinds.base import KindResult, RunFacts
 
 # `openai/deployments/NAME[/route][?query]` after a `/` or an interpolation: `${endpoint}openai/...` (Bicep,
 # Terraform), `$(endpoint)openai/...` (Azure DevOps).
 _DATED_ENDPOINT = re.compile(
     r"(?<=[/})])openai/deployments/(?P<deployment>[^/\s\"'?`]+)(?P<route>(?:/[A-Za-z_]+)*)/?(?P<query>\?[^\s\"'`]*)?"
 )
-
-
-def handles(path: PurePath) -> bool:
-    return is_config_file(PurePath(path.name)) and not is_env_sample(path)
 
 
 def rewrite(text: str, path: PurePath, facts: RunFacts) -> KindResult:
@@ -71,8 +66,3 @@ def _endpoint_message(match: re.Match[str]) -> str:
         "together with the code that calls it."
     )
 
-
-KIND = Kind(
-    "infrastructure", handles, rewrite, after_code=False, edits=False,
-    codes=frozenset({"AOAI307", "AOAI308", "AOAI102"}), words=(b"version", b"openai/deployments/"),
-)

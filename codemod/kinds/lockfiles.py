@@ -15,7 +15,7 @@ from packaging.version import InvalidVersion, Version
 
 from codemod.advisor.pin_files import read_pins
 from codemod.findings import Finding
-from codemod.kinds.base import Kind, KindResult, RunFacts
+from codemod.kinds.base import KindResult, RunFacts
 
 # The command that updates one package, per lock file; `{minimum}` is the version the code needs.
 _COMMANDS = {
@@ -28,10 +28,6 @@ _TOML_PACKAGE = re.compile(r"""^\s*name\s*=\s*["']openai["']\s*$""", re.IGNORECA
 _TOML_VERSION = re.compile(r"""^\s*version\s*=\s*["']([^"']+)["']""")
 # pip-tools and `uv pip compile` write the command that produced the file into its header.
 _COMPILED_BY = re.compile(r"^#\s+((?:uv\s+)?pip[- ]compile\b.*?)\s*$", re.MULTILINE)
-
-
-def handles(path: PurePath) -> bool:
-    return path.name in _COMMANDS
 
 
 def rewrite(text: str, path: PurePath, facts: RunFacts) -> KindResult:
@@ -121,7 +117,3 @@ def _finding(
     )
     return Finding("AOAI306", message, line, column, level="warning")
 
-
-KIND = Kind(
-    "lockfiles", handles, rewrite, after_code=True, edits=False, codes=frozenset({"AOAI306"}), words=(b"openai",),
-)

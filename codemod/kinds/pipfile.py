@@ -7,12 +7,8 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from codemod.advisor.pin_files import read_pins
-from codemod.kinds.base import Kind, KindResult, RunFacts
+from codemod.kinds.base import KindResult, RunFacts
 from codemod.kinds.pin_rewrite import in_quoted_value, rewrite_sites
-
-
-def handles(path: PurePath) -> bool:
-    return path.name == "Pipfile"
 
 
 def rewrite(text: str, path: PurePath, facts: RunFacts) -> KindResult:
@@ -22,7 +18,3 @@ def rewrite(text: str, path: PurePath, facts: RunFacts) -> KindResult:
     sites = [in_quoted_value(pin, lines[pin.line - 1]) for pin in read_pins(path, text)]
     return rewrite_sites(text, sites, facts.needs)
 
-
-KIND = Kind(
-    "pipfile", handles, rewrite, after_code=True, edits=True, codes=frozenset({"AOAI306"}), words=(b"openai",),
-)

@@ -8,12 +8,8 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from codemod.advisor.pin_files import PinLine, read_pins
-from codemod.kinds.base import Kind, KindResult, RunFacts
+from codemod.kinds.base import KindResult, RunFacts
 from codemod.kinds.pin_rewrite import Site, in_quoted_value, in_requirement, rewrite_sites
-
-
-def handles(path: PurePath) -> bool:
-    return path.name == "pyproject.toml"
 
 
 def rewrite(text: str, path: PurePath, facts: RunFacts) -> KindResult:
@@ -33,7 +29,3 @@ def _site(pin: PinLine, line: str) -> Site:
         start += 1
     return in_requirement(pin, line, start)
 
-
-KIND = Kind(
-    "pyproject", handles, rewrite, after_code=True, edits=True, codes=frozenset({"AOAI306"}), words=(b"openai",),
-)

@@ -9,14 +9,10 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from codemod.advisor.pin_files import is_requirements_file, read_pins
-from codemod.kinds.base import Kind, KindResult, RunFacts
+from codemod.advisor.pin_files import read_pins
+from codemod.kinds.base import KindResult, RunFacts
 from codemod.kinds.lockfiles import hashed_requirements_report
 from codemod.kinds.pin_rewrite import in_requirement, rewrite_sites
-
-
-def handles(path: PurePath) -> bool:
-    return is_requirements_file(path)
 
 
 def rewrite(text: str, path: PurePath, facts: RunFacts) -> KindResult:
@@ -28,7 +24,3 @@ def rewrite(text: str, path: PurePath, facts: RunFacts) -> KindResult:
     sites = [in_requirement(pin, lines[pin.line - 1], pin.column - 1) for pin in read_pins(path, text)]
     return rewrite_sites(text, sites, facts.needs)
 
-
-KIND = Kind(
-    "requirements", handles, rewrite, after_code=True, edits=True, codes=frozenset({"AOAI306"}), words=(b"openai",),
-)

@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path, PurePath
 
 from codemod.kinds import kinds_for
+from codemod.kinds.names import DOCS_WALKED_BY_DEFAULT
 from codemod.run.discovery import NameFilter, _glob_regex
 
 PYTHON = (".py", ".ipynb")
@@ -75,10 +76,8 @@ class Includes:
 @lru_cache(maxsize=8192)  # a walk meets the same names again and again (`__init__.py`, `index.ts`, `README.md`)
 def _named_walked_by_default(folder: str, name: str) -> bool:
     """Every kind decides by the file's name and its folder's name (codemod.kinds.kinds_for)."""
-    from codemod.kinds.docs import WALKED_BY_DEFAULT
-
     path = PurePath(folder, name)
     kinds = [kind.name for kind in kinds_for(path)]
     if kinds == ["docs"]:
-        return path.suffix.lower() in WALKED_BY_DEFAULT
+        return path.suffix.lower() in DOCS_WALKED_BY_DEFAULT
     return bool(kinds) and kinds != ["docstrings"]

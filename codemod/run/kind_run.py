@@ -23,8 +23,8 @@ from pathlib import Path, PurePath
 
 from codemod.findings import Finding
 from codemod.kinds import Kind, KindResult, RunFacts, kinds_for
-from codemod.kinds.env_samples import handles as is_env_sample
 from codemod.kinds.env_samples import mentioned_names
+from codemod.kinds.names import is_env_sample
 from codemod.options import Options
 from codemod.record import MigrationResult
 from codemod.run.outcome import FileOutcome, error_outcome

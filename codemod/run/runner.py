@@ -30,9 +30,11 @@ Mode = Literal["write", "diff", "check"]
 
 # Below this many files that pass the byte filter a process pool costs more than it saves (importing the engine
 # before forking, handing each file over and back). The pool starts as soon as this many are found, so its workers
-# run while the rest of the tree is read and filtered (measured on the standard-library benchmark at 4x, 76
-# candidates: 64 -> 16 took 1.96 s -> 1.79 s; its 12-candidate sample runs as fast in one process).
-POOL_THRESHOLD = 16
+# run while the rest of the tree is read and filtered. Measured on the standard-library benchmark at 4x (median of
+# 7-9 runs, `--jobs 2`): the 1,212-file sample with 12 candidates 0.87 s in one process, 0.78 s with the pool; the
+# 7,224-file corpus with 76 candidates 1.96 s when the pool waited for 64 candidates and the end of reading,
+# 1.68 s now.
+POOL_THRESHOLD = 4
 PARSE_LOG = "AOAI_MIGRATE_PARSE_LOG"  # benchmarks/: a file that gets one line per file handed to LibCST
 
 
