@@ -61,6 +61,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    tools.byte_compile()
     if args.llm or args.corpus:
         return llm_run.main(args)
     load_before = os.getloadavg()[0]

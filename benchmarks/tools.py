@@ -11,6 +11,14 @@ from pathlib import Path
 WORD = "openai"  # codemod/runner.py PREFILTER: the same bytes, in any ASCII case (grep -i)
 
 
+def byte_compile() -> None:
+    """Write the package's .pyc files, as `pip install` does: in an editable checkout under PYTHONDONTWRITEBYTECODE
+    (set on this machine) every run would otherwise compile all of `codemod/` again, about 0.2 s per run."""
+    import compileall
+
+    compileall.compile_dir(Path(__file__).resolve().parent.parent / "codemod", quiet=1)
+
+
 def _aoai() -> list[str]:
     """The installed console script next to this interpreter (what users run), else `python -m codemod`."""
     script = Path(sys.executable).with_name("aoai-migrate")
