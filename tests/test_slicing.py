@@ -60,6 +60,10 @@ LINKED = [
     "def factory_{n}():\n    return make_client()\n",
     "settings = dict(api_version='2024-02-01')\n",
     "import os as operating_system\n",
+    # a client held by an object is used through the attribute's name, wherever the object goes
+    "def elsewhere_{n}(holder):\n    return holder.client.embeddings.create(input='x')\n",
+    "def reflects_{n}(holder):\n    return getattr(holder, 'client')\n",
+    "def version_of_{n}(c):\n    return c._api_version\n",
 ]
 
 
@@ -185,6 +189,41 @@ def test_names_local_to_a_function_do_not_link_statements() -> None:
     source = AZURE + "def ask(items):\n    return client.models.list(items)\n\n" + FILLER
     assert "def ask(items):" in _kept_lines(source)
     assert not any(line.startswith("def helper_") for line in _kept_lines(source))  # `items` is local there
+
+
+HELD = (
+    "import os\n"
+    "from openai import AzureOpenAI\n\n\n"
+    "class Assistant:\n"
+    "    def __init__(self):\n"
+    "        self.client = AzureOpenAI(api_version='2024-06-01', azure_deployment='gpt-4o')\n\n\n"
+)
+
+
+@pytest.mark.parametrize(
+    "reader",
+    [
+        "def elsewhere(holder):\n    return holder.client.embeddings.create(input='x')\n",
+        "def elsewhere(holder):\n    return getattr(holder, 'client').embeddings.create(input='x')\n",
+        "def elsewhere(c):\n    return c._api_version\n",
+        "def elsewhere(c):\n    return c._azure_deployment\n",
+    ],
+    ids=["attribute", "getattr", "private-api-version", "private-azure"],
+)
+def test_a_statement_reading_a_held_client_is_kept(reader: str) -> None:
+    """No name links `elsewhere` to the client at module level, yet the whole-module analysis sees it read the
+    client's attribute (or an attribute only AzureOpenAI has) and keeps the client dated: the sliced engine must
+    see it too, or it migrates a client the program still uses as Azure's."""
+    source = HELD + FILLER + reader + "\n\n" + FILLER.replace("helper_", "other_")
+    assert "def elsewhere(" in "".join(_kept_lines(source))
+    _same(migrate_source(source), migrate_source(source, whole_module=True))
+
+
+def test_a_called_method_passes_no_name_on() -> None:
+    """`kept.append(...)` in a kept statement does not keep every other statement that appends."""
+    source = AZURE + "def ask(kept):\n    kept.append(client)\n    return kept\n\n" + FILLER
+    assert not any(line.startswith("def helper_") and line != "def helper_0(items, limit=3):"
+                   for line in _kept_lines(source))
 
 
 def test_a_shadowed_builtin_is_linked() -> None:

@@ -16,10 +16,15 @@ caller runs the engine on the whole module instead.
 
 A statement is reachable (kept) when:
 - its text mentions `openai` in any case (every rule starts from such a place: an import, a class name,
-  an environment variable, a version constant);
+  an environment variable, a version constant), or a private attribute of AzureOpenAI (`_api_version`,
+  `_azure_...`: a read of one keeps a client dated wherever it is);
 - it mentions a module-level name that a kept statement mentions (a client variable, a constant, a
   function a client is passed to), to a fixed point, so every binding and every use of such a name is
   seen by the scope analysis;
+- it reads an attribute (`holder.client`, or `getattr(holder, "client")`) whose name a kept statement stores,
+  passes as a keyword or reads without calling it (`self.client = ...`, `Deps(client=...)`, `x.chat.completions`),
+  to the same fixed point: a client held by an object is used through its attribute's name, and the analysis
+  looks for every such use in the module (escapes, out-of-sight reads) before it moves the client;
 - it belongs to the module's header (docstring, imports, the first other statement: where imports and
   definitions are added), is any top-level import, or holds the module's first indented line (LibCST takes
   the module's default indentation from it).
@@ -46,6 +51,11 @@ _IDENTIFIER = re.compile(r"[^\W\d]\w*")
 _LINE = re.compile(r"[^\n]*\n|[^\n]+")
 _LINE_END = re.compile(r"\r?\n")
 _STAR_IMPORT = re.compile(r"\bimport\s*\*")
+_PRIVATE_AZURE = re.compile(r"_api_version|_azure_")  # names.is_private_azure_attribute, in any statement
+_ATTRIBUTE = re.compile(r"\.\s*([^\W\d]\w*)")
+_ATTRIBUTE_VALUE = re.compile(r"\.\s*([^\W\d]\w*)(?!\w)(?!\s*\()")
+_KEYWORD_OR_ANNOTATED = re.compile(r"([^\W\d]\w*)\s*(?:=(?!=)|:(?!=))")
+_REFLECTION = re.compile(r"\b(?:getattr|setattr|hasattr|delattr|attrgetter|vars)\b|__dict__")
 _HEADER_TYPES = (ast.Import, ast.ImportFrom, ast.Try, ast.If)
 _STATEMENT_START = re.compile(r"^(?!(?:else|elif|except|finally)\b)[A-Za-z_@]", re.MULTILINE)
 _BLOCK_CHARS = 1 << 16  # source parsed at a time by `ast` and `symtable` (grown when a block is cut wrong)
@@ -217,26 +227,43 @@ def _symbols(table: symtable.SymbolTable) -> list[symtable.Symbol]:
 
 
 def _reachable(chunks: list[_Chunk], texts: list[str], module_names: set[str]) -> set[int]:
-    mentions: list[set[str]] = []
-    by_name: dict[str, list[int]] = {}
+    mentions: list[set[str]] = []  # module-level names, and `.attr` keys for attribute names a chunk passes on
+    by_name: dict[str, list[int]] = {}  # the same keys -> the chunks that read them
     for index, text in enumerate(texts):
         found = _IDENTIFIER.findall(text)
-        names = (set(found) if text.isascii() else {_normalized(t) for t in found}) & module_names
-        mentions.append(names)
-        for name in names:
+        words = set(found) if text.isascii() else {_normalized(t) for t in found}
+        names = words & module_names
+        attributes = _attribute_reads(text, words)
+        mentions.append(names | {"." + name for name in _attributes_passed_on(text)})
+        for name in names | {"." + name for name in attributes}:
             by_name.setdefault(name, []).append(index)
-    kept = {i for i, text in enumerate(texts) if SEED in text.lower()}
+    kept = {i for i, text in enumerate(texts) if SEED in text.lower() or _PRIVATE_AZURE.search(text)}
     kept |= _always_kept(chunks)
     todo = list(kept)
     seen_names: set[str] = set()
     while todo:
         for name in mentions[todo.pop()] - seen_names:
             seen_names.add(name)
-            for other in by_name[name]:
+            for other in by_name.get(name, ()):
                 if other not in kept:
                     kept.add(other)
                     todo.append(other)
     return kept
+
+
+def _attribute_reads(text: str, words: set[str]) -> set[str]:
+    """The attribute names `text` may read: after a dot, and every word when it reaches attributes by name
+    (`getattr(x, "client")`, `vars(x)`, `x.__dict__`)."""
+    found = {_normalized(name) for name in _ATTRIBUTE.findall(text)}
+    return found | words if _REFLECTION.search(text) else found
+
+
+def _attributes_passed_on(text: str) -> set[str]:
+    """The names through which a kept statement may hand a value to code elsewhere: attributes it stores or reads
+    without calling them (`self.client = ...`, `x.chat.completions`), keywords and annotated names
+    (`Deps(client=c)`, `client: AzureOpenAI`). A method called by name (`items.append(...)`) passes nothing on."""
+    stored = {_normalized(name) for name in _ATTRIBUTE_VALUE.findall(text)}
+    return stored | {_normalized(name) for name in _KEYWORD_OR_ANNOTATED.findall(text)}
 
 
 def _always_kept(chunks: list[_Chunk]) -> set[int]:
