@@ -23,14 +23,20 @@ from codemod.findings import Finding
 from codemod.kinds.base import KindResult, RunFacts
 
 _SEPARATOR = re.compile(r"^###")
-_REQUEST = re.compile(r"^(?P<method>[A-Z]+)[ \t]+(?P<url>\S+)(?P<rest>[^\r\n]*)")
+# A URL is one word, except that a template may hold spaces: `{{$dotenv AZURE_OPENAI_SERVICE}}`, `{{$processEnv X}}`.
+_TEMPLATE = r"\{\{[^{}\r\n]*\}\}"
+_WORD = rf"(?:{_TEMPLATE}|\S)"
+_REQUEST = re.compile(rf"^(?P<method>[A-Z]+)[ \t]+(?P<url>{_WORD}+)(?P<rest>[^\r\n]*)")
 _JSON_ROUTES = frozenset({"chat/completions", "completions", "embeddings", "audio/speech", "images/generations"})
 _FORM_ROUTES = frozenset({"audio/transcriptions", "audio/translations", "images/edits"})
 _DEPLOYMENT_URL = re.compile(
-    r"^(?P<prefix>\S*?)/openai/deployments/(?P<deployment>[^/?\s]+)/(?P<route>[\w/]+?)(?:\?(?P<query>\S*))?$"
+    rf"^(?P<prefix>{_WORD}*?)/openai/deployments/(?P<deployment>(?:{_TEMPLATE}|[^/?\s])+)/(?P<route>[\w/]+?)"
+    rf"(?:\?(?P<query>{_WORD}*))?$"
 )
-_RESPONSES_URL = re.compile(r"^(?P<prefix>\S*?)/openai/(?P<route>responses)(?:\?(?P<query>\S*))?$")
-_DATED_URL = re.compile(r"^(?P<prefix>\S*?)/openai/(?!v1/)(?P<path>[^?\s]*)\?(?:\S*&)?api-version=", re.IGNORECASE)
+_RESPONSES_URL = re.compile(rf"^(?P<prefix>{_WORD}*?)/openai/(?P<route>responses)(?:\?(?P<query>{_WORD}*))?$")
+_DATED_URL = re.compile(
+    rf"^(?P<prefix>{_WORD}*?)/openai/(?!v1/)(?P<path>(?:{_TEMPLATE}|[^?\s])*)\?(?:{_WORD}*&)?api-version=", re.IGNORECASE
+)
 _VARIABLE = re.compile(r"^@(?P<name>[\w.-]+)[ \t]*=[ \t]*(?P<value>[^\r\n]*?)[ \t]*\r?\n?$")
 _CONTENT_TYPE = re.compile(r"^content-type[ \t]*:[ \t]*(?P<value>[^\r\n]*)", re.IGNORECASE)
 
