@@ -35,7 +35,8 @@ _DEPLOYMENT_URL = re.compile(
 )
 _RESPONSES_URL = re.compile(rf"^(?P<prefix>{_WORD}*?)/openai/(?P<route>responses)(?:\?(?P<query>{_WORD}*))?$")
 _DATED_URL = re.compile(
-    rf"^(?P<prefix>{_WORD}*?)/openai/(?!v1/)(?P<path>(?:{_TEMPLATE}|[^?\s])*)\?(?:{_WORD}*&)?api-version=", re.IGNORECASE
+    rf"^(?P<prefix>{_WORD}*?)/openai/(?!v1/)(?P<path>(?:{_TEMPLATE}|[^?\s])*)\?(?:{_WORD}*&)?api-version=",
+    re.IGNORECASE,
 )
 _VARIABLE = re.compile(r"^@(?P<name>[\w.-]+)[ \t]*=[ \t]*(?P<value>[^\r\n]*?)[ \t]*\r?\n?$")
 _CONTENT_TYPE = re.compile(r"^content-type[ \t]*:[ \t]*(?P<value>[^\r\n]*)", re.IGNORECASE)
