@@ -268,3 +268,43 @@ def test_gitignored_env_files_are_still_read_and_env_itself_never_written(repo: 
     assert (".env", 3, "AOAI307", "info") in rows(json.loads(output))
     migrate("--output-format", "json", ".env")  # named: reported, never edited
     assert (repo / ".env").read_bytes() == (REPO / "before/.env").read_bytes()
+
+
+TOKEN_CLIENT = (
+    "from azure.identity import DefaultAzureCredential, get_bearer_token_provider\n"
+    "from openai import AzureOpenAI\n\n"
+    "provider = get_bearer_token_provider(DefaultAzureCredential(), 'https://cognitiveservices.azure.com/.default')\n"
+    "client = AzureOpenAI(azure_endpoint='https://r.openai.azure.com', azure_ad_token_provider=provider,\n"
+    "                     api_version='2024-06-01')\n"
+)
+
+
+def _package(root: Path, folder: str, code: str | None) -> None:
+    (root / folder).mkdir(parents=True)
+    (root / folder / "pyproject.toml").write_text(
+        f'[project]\nname = "{folder.replace("/", "-")}"\ndependencies = ["openai>=1,<3"]\n'
+    )
+    if code is not None:
+        (root / folder / "app.py").write_text(code)
+
+
+def test_a_package_whose_own_code_needs_nothing_keeps_its_pins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A repository of several packages: the token provider moved to api_key in libs/chat needs openai>=1.106.0, so
+    libs/chat's pin is raised; libs/storage's code needs nothing new and its pyproject stays as it was. Code with no
+    dependency file above it (scripts/) may be installed by any of them: then every pin is raised, as before."""
+    root = tmp_path / "mono"
+    _package(root, "libs/chat", TOKEN_CLIENT)
+    _package(root, "libs/storage", "import json\n\nprint(json.dumps({}))\n")
+    (root / "deploy").mkdir()
+    (root / "deploy" / "requirements.txt").write_text("openai==1.50.0\n")
+    monkeypatch.chdir(root)
+    migrate(".")
+    assert 'openai>=1.106.0,<3' in (root / "libs/chat/pyproject.toml").read_text()
+    assert 'openai>=1,<3' in (root / "libs/storage/pyproject.toml").read_text()
+    assert (root / "deploy/requirements.txt").read_text() == "openai==1.50.0\n"  # nothing outside libs/ needs more
+
+    (root / "scripts").mkdir()
+    (root / "scripts" / "job.py").write_text(TOKEN_CLIENT)
+    migrate(".")
+    assert (root / "deploy/requirements.txt").read_text() == "openai==1.106.0\n"
+    assert 'openai>=1.106.0,<3' in (root / "libs/storage/pyproject.toml").read_text()

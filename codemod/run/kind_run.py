@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path, PurePath
 
@@ -187,11 +188,22 @@ def _names_of(outcome: FileOutcome, env_names: dict[Path, frozenset[str]]) -> se
     return mentioned_names(text) if text is not None else None
 
 
+FileNeeds = Sequence[tuple[Path, Mapping[str, str]]]  # a Python file of the run, what its code needs (AOAI306)
+
+
+def needs_by_file(outcomes: Iterable[FileOutcome]) -> FileNeeds:
+    """Each Python file of the run with what its migrated code needs of the openai package (AOAI306)."""
+    return [(o.path, o.record.sdk_needs) for o in outcomes if o.record.sdk_needs]
+
+
 def after_code(
     files: Sequence[tuple[Path, str]], facts: RunFacts, options: Options,
     on_done: Callable[[FileOutcome], None] | None = None,
+    file_needs: FileNeeds = (),
 ) -> list[FileOutcome]:
-    """The files whose kinds need the whole run's facts, in the parent process, in order."""
+    """The files whose kinds need the whole run's facts, in the parent process, in order. A dependency file gets
+    the needs of the code it describes (`file_needs`, see `_needs_of`), the other kinds the whole run's."""
+    roots = {_project_root(path) for path, _ in files if _is_dependency_file(path)}
     outcomes = []
     for path, shown in files:
         try:
@@ -200,11 +212,41 @@ def after_code(
             outcome = error_outcome(path, shown, f"cannot read the file: {exc.strerror or exc}")
         else:
             with_engine = dataclasses.replace(facts, migrate=engine(options, shown))
+            if file_needs and _is_dependency_file(path):
+                with_engine = dataclasses.replace(with_engine, needs=_needs_of(path, roots, file_needs))
             outcome = migrate_other(path, data, options, shown, with_engine)
         outcomes.append(outcome)
         if on_done:
             on_done(outcome)
     return outcomes
+
+
+_DEPENDENCY_KINDS = frozenset({"requirements", "pyproject", "setup_cfg", "pipfile", "lockfiles"})
+
+
+def _is_dependency_file(path: Path) -> bool:
+    return any(kind.name in _DEPENDENCY_KINDS for kind in kinds_for(path))
+
+
+def _project_root(path: Path) -> str:
+    """The folder whose code a dependency file describes: its own, or the one above a `requirements/` folder."""
+    folder = os.path.dirname(os.path.abspath(path))
+    return os.path.dirname(folder) if os.path.basename(folder) == "requirements" else folder
+
+
+def _needs_of(dependency_file: Path, roots: set[str], file_needs: FileNeeds) -> dict[str, str]:
+    """What the code a dependency file describes needs: the files whose nearest folder holding dependency files
+    (themselves or up the tree) is this file's, and the files with none above them, which any dependency file of
+    the run may install. In a repository of several packages, a package whose own code needs nothing new keeps
+    its pins."""
+    own = _project_root(dependency_file)
+    merged: dict[str, str] = {}
+    for path, needs in file_needs:
+        where = os.path.abspath(path)
+        above = [root for root in roots if where.startswith(root.rstrip(os.sep) + os.sep)]
+        if not above or max(above, key=len) == own:
+            merged.update(needs)
+    return merged
 
 
 def has_env_samples(files: Iterable[tuple[Path, str]]) -> bool:
