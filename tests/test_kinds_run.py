@@ -308,3 +308,21 @@ def test_a_package_whose_own_code_needs_nothing_keeps_its_pins(tmp_path: Path, m
     migrate(".")
     assert (root / "deploy/requirements.txt").read_text() == "openai==1.106.0\n"
     assert 'openai>=1.106.0,<3' in (root / "libs/storage/pyproject.toml").read_text()
+
+
+def test_code_under_a_folder_whose_dependency_files_do_not_name_openai_raises_every_pin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Azure-Samples/openai-chat-vision-quickstart's layout: the notebooks sit under the root, whose
+    requirements-dev.txt only includes `-r src/requirements.txt`, where openai is pinned. The root does not decide
+    where the notebooks' openai comes from, so the pin in src/ is raised."""
+    root = tmp_path / "app"
+    (root / "notebooks").mkdir(parents=True)
+    (root / "src").mkdir()
+    (root / "notebooks" / "chat.py").write_text(TOKEN_CLIENT)
+    (root / "pyproject.toml").write_text('[tool.ruff]\nline-length = 120\n')
+    (root / "requirements-dev.txt").write_text("-r src/requirements.txt\npytest\n")
+    (root / "src" / "requirements.txt").write_text("openai==1.66.3\n")
+    monkeypatch.chdir(root)
+    migrate(".")
+    assert (root / "src/requirements.txt").read_text() == "openai==1.106.0\n"

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path, PurePath
 
+from codemod.advisor.pin_files import read_pins
 from codemod.findings import Finding
 from codemod.kinds import Kind, KindResult, RunFacts, kinds_for
 from codemod.kinds.env_samples import mentioned_names
@@ -203,7 +204,7 @@ def after_code(
 ) -> list[FileOutcome]:
     """The files whose kinds need the whole run's facts, in the parent process, in order. A dependency file gets
     the needs of the code it describes (`file_needs`, see `_needs_of`), the other kinds the whole run's."""
-    roots = {_project_root(path) for path, _ in files if _is_dependency_file(path)}
+    roots = {_project_root(path) for path, _ in files if _requires_openai(path)} if file_needs else set()
     outcomes = []
     for path, shown in files:
         try:
@@ -228,6 +229,17 @@ def _is_dependency_file(path: Path) -> bool:
     return any(kind.name in _DEPENDENCY_KINDS for kind in kinds_for(path))
 
 
+def _requires_openai(path: Path) -> bool:
+    """A dependency file that names the openai package itself (a lock file or one that only includes another,
+    like `-r src/requirements.txt`, does not decide where the code's openai comes from)."""
+    if not _is_dependency_file(path):
+        return False
+    try:
+        return bool(read_pins(path, path.read_text(encoding="utf-8", errors="replace")))
+    except (OSError, ValueError):
+        return False
+
+
 def _project_root(path: Path) -> str:
     """The folder whose code a dependency file describes: its own, or the one above a `requirements/` folder."""
     folder = os.path.dirname(os.path.abspath(path))
@@ -235,10 +247,10 @@ def _project_root(path: Path) -> str:
 
 
 def _needs_of(dependency_file: Path, roots: set[str], file_needs: FileNeeds) -> dict[str, str]:
-    """What the code a dependency file describes needs: the files whose nearest folder holding dependency files
-    (themselves or up the tree) is this file's, and the files with none above them, which any dependency file of
-    the run may install. In a repository of several packages, a package whose own code needs nothing new keeps
-    its pins."""
+    """What the code a dependency file describes needs: the files whose nearest folder holding a dependency file
+    that requires openai (themselves or up the tree) is this file's, and the files with none above them, which any
+    dependency file of the run may install. In a repository of several packages, a package whose own code needs
+    nothing new keeps its pins."""
     own = _project_root(dependency_file)
     merged: dict[str, str] = {}
     for path, needs in file_needs:
