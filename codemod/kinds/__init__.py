@@ -55,7 +55,6 @@ def _rewrite_of(module: str) -> Callable[[str, PurePath, RunFacts], KindResult]:
     def rewrite(text: str, path: PurePath, facts: RunFacts) -> KindResult:
         return importlib.import_module(f"codemod.kinds.{module}").rewrite(text, path, facts)
 
-    rewrite.__qualname__ = f"{module}.rewrite"
     return rewrite
 
 

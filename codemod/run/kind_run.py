@@ -22,11 +22,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path, PurePath
 
-from codemod.advisor.pin_files import read_pins
+from codemod.advisor.pin_files import is_dependency_file, read_pins
 from codemod.findings import Finding
 from codemod.kinds import Kind, KindResult, RunFacts, kinds_for
 from codemod.kinds.env_samples import mentioned_names
-from codemod.kinds.names import is_env_sample
+from codemod.kinds.names import is_env_sample, is_lock_file
 from codemod.options import Options
 from codemod.record import MigrationResult
 from codemod.run.outcome import FileOutcome, error_outcome
@@ -204,16 +204,20 @@ def after_code(
 ) -> list[FileOutcome]:
     """The files whose kinds need the whole run's facts, in the parent process, in order. A dependency file gets
     the needs of the code it describes (`file_needs`, see `_needs_of`), the other kinds the whole run's."""
-    roots = {_project_root(path) for path, _ in files if _requires_openai(path)} if file_needs else set()
-    outcomes = []
+    loaded: list[tuple[Path, str, bytes | OSError]] = []
     for path, shown in files:
         try:
-            data = path.read_bytes()
+            loaded.append((path, shown, path.read_bytes()))
         except OSError as exc:
-            outcome = error_outcome(path, shown, f"cannot read the file: {exc.strerror or exc}")
+            loaded.append((path, shown, exc))
+    roots = {_project_root(path) for path, _, data in loaded if file_needs and _requires_openai(path, data)}
+    outcomes = []
+    for path, shown, data in loaded:
+        if isinstance(data, OSError):
+            outcome = error_outcome(path, shown, f"cannot read the file: {data.strerror or data}")
         else:
             with_engine = dataclasses.replace(facts, migrate=engine(options, shown))
-            if file_needs and _is_dependency_file(path):
+            if file_needs and (is_dependency_file(path) or is_lock_file(path)):
                 with_engine = dataclasses.replace(with_engine, needs=_needs_of(path, roots, file_needs))
             outcome = migrate_other(path, data, options, shown, with_engine)
         outcomes.append(outcome)
@@ -222,22 +226,12 @@ def after_code(
     return outcomes
 
 
-_DEPENDENCY_KINDS = frozenset({"requirements", "pyproject", "setup_cfg", "pipfile", "lockfiles"})
-
-
-def _is_dependency_file(path: Path) -> bool:
-    return any(kind.name in _DEPENDENCY_KINDS for kind in kinds_for(path))
-
-
-def _requires_openai(path: Path) -> bool:
+def _requires_openai(path: Path, data: bytes | OSError) -> bool:
     """A dependency file that names the openai package itself (a lock file or one that only includes another,
     like `-r src/requirements.txt`, does not decide where the code's openai comes from)."""
-    if not _is_dependency_file(path):
+    if isinstance(data, OSError) or not is_dependency_file(path):
         return False
-    try:
-        return bool(read_pins(path, path.read_text(encoding="utf-8", errors="replace")))
-    except (OSError, ValueError):
-        return False
+    return bool(read_pins(path, data.decode("utf-8", "replace")))
 
 
 def _project_root(path: Path) -> str:
