@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, reject, settings
 
 from codemod import migration
-from codemod.engine.syntax import Identifiers, Names, Strings, read_facts, read_text_facts
+from codemod.engine.syntax import Credentials, Identifiers, Keyword, Names, Strings, read_facts, read_text_facts
 from codemod.options import Options
 from codemod.rules import module_rules
 from codemod.run import runner
@@ -181,3 +181,84 @@ def test_a_name_bound_by_two_imports_names_both() -> None:
         facts = read_facts(f"from {first} import AzureOpenAI\nfrom {second} import AzureOpenAI\nAzureOpenAI()\n")
         assert facts is not None
         assert {"openai.AzureOpenAI", "llama_index.llms.azure_openai.AzureOpenAI"} <= facts.names
+
+
+# ---- declarations narrowed to what the rules read (issue 14: real repositories) ---------------------------
+
+_KEY = "0123456789abcdef0123456789abcdef"  # 32 hex digits: the shape of an Azure OpenAI key (not a real one)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # AOAI305: a key written into the module client's settings, directly or through a constant
+        f'import openai\nopenai.api_key = "{_KEY}"\n',
+        f'import openai\nKEY = "  {_KEY}\\n"\nopenai.api_key = KEY\n',
+        f'import openai\nopenai.azure_ad_token = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9abc"\n',
+        # AOAI301 / AOAI302 of the module client's pinned version, without api_type or an endpoint
+        'import openai\nopenai.api_version = "2024-02-01"\nopenai.chat.completions.create(model="m", store=True)\n',
+        # AOAI106 / AOAI201 / AOAI107 of an Azure module client
+        'import openai\nopenai.api_type = "azure"\nopenai.api_key = k\nopenai.chat.completions.create(model="gpt")\n',
+        'import openai\nopenai.api_type = "azure"\nopenai.api_base = "https://r.openai.azure.com"\n',
+        'import openai\nopenai.api_key = k\nopenai.ChatCompletion.create(engine="gpt", messages=[])\n',
+        'import openai\nopenai.chat.completions.create(engine="gpt", messages=[])\n',
+        'import openai as oa\noa.embeddings.create(deployment_id="ada", input="x")\n',
+        # AOAI301 of another library's Azure class, and of names that hold a version
+        'from langchain_openai import AzureChatOpenAI\nAzureChatOpenAI(api_version="2024-02-01")\n',
+        'import langchain_openai as lc\nllm = lc.AzureChatOpenAI(api_version="2023-05-15", openai_api_key=k)\n',
+        'import os\nv = os.getenv("AZURE_OPENAI_API_VERSION", "2024-02-01")\n',
+        # AOAI515: LiteLLM's azure/ model with a dated version, in a call and in a Router's model list
+        'import litellm\nlitellm.completion(model="azure/gpt-4o", api_version="2024-02-01", messages=[])\n',
+        'from litellm import Router\nRouter(model_list=[{"model_name": "m", "litellm_params": '
+        '{"model": "azure/gpt", "api_version": "2024-08-01-preview"}}])\n',
+    ],
+)
+def test_narrowed_declarations_still_let_what_a_rule_reads_through(source: str) -> None:
+    """Each case is one a narrowed declaration must keep: the engine acts on it, and the filtered run agrees."""
+    assert may_act(source, filters_for(Options())[1])
+    assert assert_same(source.encode()) == "acted on"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # a notebook's OpenAI.com module client: a key read from the user, a date in the data
+        'import openai\nfrom getpass import getpass\nopenai.api_key = getpass()\nDAY = "2024-02-01"\n'
+        'openai.chat.completions.create(model="gpt-4o", messages=[])\n',
+        # a LiteLLM wrapper with no azure/ literal, and one whose model is built at run time
+        'import litellm\nlitellm.completion(model=name, api_version="2024-02-01", messages=[])\n',
+        'import litellm\nlitellm.completion(model=f"azure/{d}", api_version="2024-02-01", messages=[])\n',
+        # another provider's client with an api_version, in a module that mentions openai, and a class named
+        # like OpenAI's built without one beside a dict that holds one
+        'from azure.ai.inference import ChatCompletionsClient\nis_openai_model = True\n'
+        'ChatCompletionsClient(endpoint=e, credential=c, api_version="2024-06-01")\n',
+        'from app.llms import OpenAICompletion\nkw = {"api_version": "2024-06-01"}\nOpenAICompletion(**kw)\n',
+        # a key that is a placeholder, a model name, an environment variable's name
+        'import openai\nopenai.api_key = "your-api-key-goes-here-0000"\nM = "gpt-4o-mini-2024-07-18"\n'
+        'openai.api_key = "AZURE_OPENAI_API_KEY_FOR_TESTS"\n',
+        # a SQL engine beside the OpenAI.com client
+        'import openai\nfrom sqlalchemy import create_engine\nengine = create_engine(url)\n'
+        'openai.OpenAI().chat.completions.create(model="gpt-4o", messages=[])\n',
+    ],
+)
+def test_narrowed_declarations_rule_out_what_no_rule_acts_on(source: str) -> None:
+    """What held LibCST for seconds in real LLM repositories (phoenix's tutorials, crewAI's LiteLLM and Azure AI
+    Inference code) is ruled out, and the unfiltered engine indeed does nothing with it."""
+    assert not may_act(source, filters_for(Options())[1])
+    assert assert_same(source.encode()) == "left alone"
+
+
+def test_the_facts_hold_each_call_s_keywords_under_its_callee_s_last_name() -> None:
+    facts = read_facts("a.b.AzureChatOpenAI(api_version=v)\nf()(engine=e)\nOpenAICompletion(**kw)\ng(x, k=1)\n")
+    assert facts is not None
+    assert facts.keywords == {("AzureChatOpenAI", "api_version"), ("", "engine"), ("g", "k")}
+    assert Keyword(r"(?-i:OpenAI)", "api_version").met(facts) and not Keyword(r"(?-i:openai)", "api_version").met(facts)
+    assert Keyword("", "engine").met(facts) and not Keyword("OpenAI", "kw").met(facts)
+    assert not Keyword(r"(?-i:OpenAI)", "api_version").maybe(read_text_facts("OpenAI(api_key=k)  # api-version\n"))
+
+
+def test_credentials_are_the_literals_aoai305_would_report() -> None:
+    facts = read_facts('k = "0123456789abcdef0123456789abcdef"\nu = f"{x}0123456789abcdef0123456789abcdef"\n')
+    assert facts is not None and Credentials().met(facts)
+    only_f_string = read_facts('u = f"{x}0123456789abcdef0123456789abcdef"\nm = "gpt-4o-mini-2024-07-18"\n')
+    assert only_f_string is not None and not Credentials().met(only_f_string)

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from typing import Any
 
+from codemod.advisor.credentials import SECRET_IN_TEXT, looks_like_secret
+
 
 @dataclass(frozen=True)
 class Facts:
@@ -27,6 +29,9 @@ class Facts:
     strings: tuple[str, ...]  # string constants, f-string literal parts included
     star_imports: frozenset[str]  # modules imported with `*`: any name may come from them
     plain_strings: tuple[str, ...] = ()  # string constants that are whole literals (no f-string parts)
+    # (callee, keyword) for each keyword argument of a call: the callee's last name (`b` of `a.b(...)`), or "" when
+    # the call is not made through a name or an attribute (`f()(k=1)`, `x[0](k=1)`)
+    keywords: frozenset[tuple[str, str]] = frozenset()
     # what each condition said of these facts: the rules' needs share most of their conditions
     memo: dict[Need, bool] = field(default_factory=dict, compare=False, repr=False)
 
@@ -69,6 +74,7 @@ class _Collector:
         self.parts: set[int] = set()  # ids of the literal parts of f-strings
         self.stars: set[str] = set()
         self.chains: list[list[str]] = []  # name, then attributes: ["oa", "AzureOpenAI"]
+        self.keywords: set[tuple[str, str]] = set()
 
     def collect(self, tree: ast.Module) -> Facts:
         add_identifier, add_string = self.identifiers.add, self.strings.append
@@ -91,6 +97,10 @@ class _Collector:
             elif kind is ast.keyword or kind is ast.arg:
                 if node.arg:
                     add_identifier(node.arg)
+            elif kind is ast.Call and node.keywords:
+                func = node.func
+                callee = func.id if type(func) is ast.Name else func.attr if type(func) is ast.Attribute else ""
+                self.keywords.update((callee, keyword.arg) for keyword in node.keywords if keyword.arg)
             elif kind is ast.Import or kind is ast.ImportFrom:
                 self._imported(node)
             elif kind in _NAMED:
@@ -98,7 +108,7 @@ class _Collector:
         plain = tuple(value for value, node_id in zip(self.strings, self.string_ids, strict=True)
                       if node_id not in self.parts)
         return Facts(frozenset(self._names()), frozenset(self.identifiers), tuple(self.strings), frozenset(self.stars),
-                     plain)
+                     plain, frozenset(self.keywords))
 
     def _imported(self, node: ast.Import | ast.ImportFrom) -> None:
         if isinstance(node, ast.Import):
@@ -324,6 +334,43 @@ class Identifiers(Condition):
 
 
 @dataclass(frozen=True)
+class Keyword(Condition):
+    """A call that passes keyword `keyword` (a name) to a callee whose last name `callee` (a regular expression)
+    is found in, ignoring case unless the pattern says otherwise (`(?-i:OpenAI)`): `AzureChatOpenAI(api_version=...)`,
+    `lc.AzureChatOpenAI(api_version=...)`. A keyword spread from a dict (`**{"api_version": v}`) is not one."""
+
+    callee: str
+    keyword: str
+
+    def met_by(self, facts: Facts) -> bool:
+        found = _compiled(self.callee).search
+        return any(keyword == self.keyword and found(callee) for callee, keyword in facts.keywords)
+
+    def maybe_in(self, text: TextFacts) -> bool:
+        # both are written: the keyword as a word, the callee's last name as a word the pattern is found in
+        return self.keyword in text.words and Identifiers(self.callee).maybe_in(text)
+
+    def data(self) -> dict[str, Any]:
+        return {"callee": self.callee, "keyword": self.keyword}
+
+
+@dataclass(frozen=True)
+class Credentials(Condition):
+    """A whole string literal (no f-string part) that AOAI305 calls a hard-coded key or token."""
+
+    cost = 2
+
+    def met_by(self, facts: Facts) -> bool:
+        return any(looks_like_secret(value) for value in facts.plain_strings)
+
+    def maybe_in(self, text: TextFacts) -> bool:
+        return SECRET_IN_TEXT.search(text.raw) is not None
+
+    def data(self) -> dict[str, Any]:
+        return {"credentials": True}
+
+
+@dataclass(frozen=True)
 class Strings(Condition):
     """A string constant in which `pattern` (a regular expression) is found, ignoring case. `plain`: only whole
     literals count, not the literal parts of f-strings (for a rule that reads plain string values only)."""
@@ -409,6 +456,10 @@ def need_from_data(data: dict[str, Any]) -> Need:
         return Identifiers(data["identifiers"])
     if "strings" in data:
         return Strings(data["strings"], plain=data.get("plain", False))
+    if data.get("credentials"):
+        return Credentials()
+    if "callee" in data:
+        return Keyword(data["callee"], data["keyword"])
     if data.get("always"):
         return ALWAYS
     raise ValueError(f"not a need: {data!r}")

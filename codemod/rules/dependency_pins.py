@@ -34,7 +34,7 @@ from codemod.advisor import checks
 from codemod.engine.context import Changes, RuleContext
 from codemod.rules import Rule
 from codemod.rules._advisor import gives_provider
-from codemod.rules._needs import AZURE_CLASSES, MODULE_SETTINGS, V1_AZURE_CLIENT
+from codemod.rules._needs import AZURE_CLASSES, AZURE_MODULE_SETTINGS, V1_AZURE_CLIENT
 from codemod.rules._v1_clients import V1Client, azure_v1_clients, provider_kind
 
 
@@ -79,6 +79,6 @@ RULE = Rule(
     __name__,
     codes={"AOAI306": "The openai dependency pin is too old for the migrated code."},
     apply=apply,
-    needs=AZURE_CLASSES | MODULE_SETTINGS | V1_AZURE_CLIENT,
+    needs=AZURE_CLASSES | AZURE_MODULE_SETTINGS | V1_AZURE_CLIENT,
     advisor=True,
 )

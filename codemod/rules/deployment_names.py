@@ -56,7 +56,7 @@ from codemod.rules._deployment_vars import (
     v1_requests,
     variable_for,
 )
-from codemod.rules._needs import ANY_CLIENT, MODULE_SETTINGS
+from codemod.rules._needs import ANY_CLIENT, AZURE_MODULE_SETTINGS
 
 
 def apply(ctx: RuleContext) -> Changes:
@@ -175,5 +175,5 @@ RULE = Rule(
         "AOAI201": "A hard-coded deployment name in model= becomes an environment variable with the literal as default."
     },
     apply=apply,
-    needs=ANY_CLIENT | MODULE_SETTINGS,
+    needs=ANY_CLIENT | AZURE_MODULE_SETTINGS,
 )

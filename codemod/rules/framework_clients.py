@@ -46,12 +46,13 @@ import libcst as cst
 from codemod.engine import exprs
 from codemod.engine.analysis import keyword_arg, string_value
 from codemod.engine.context import Changes, RuleContext
-from codemod.engine.syntax import Names
+from codemod.engine.syntax import Names, Strings
 from codemod.rules import Rule
 from codemod.rules._framework_refs import references
 from codemod.rules._framework_table import LITELLM_CALLS, LITELLM_V1_VERSIONS, REPORTED, Reported
 
-_DATED = re.compile(r"^\d{4}-\d{2}-\d{2}(-preview)?$")
+_DATED_TEXT = r"^\d{4}-\d{2}-\d{2}(-preview)?$"
+_DATED = re.compile(_DATED_TEXT)
 
 
 def apply(ctx: RuleContext) -> Changes:
@@ -144,6 +145,8 @@ RULE = Rule(
     # LiteLLM is reported only for a model="azure/..." string: ("litellm", "azure") lets the byte filter look for
     # litellm only in files that mention azure.
     words=("azureopenai", "azurechatcompletion", "azuretext", "azureaudio", ("litellm", "azure")),
-    needs=Names(*REPORTED, *LITELLM_CALLS, "litellm"),
+    # AOAI515 reads two plain literals, model="azure/..." and a dated api_version, beside a LiteLLM call or import.
+    needs=Names(*REPORTED)
+    | (Names(*LITELLM_CALLS, "litellm") & Strings(r"^azure/", plain=True) & Strings(_DATED_TEXT, plain=True)),
     advisor=True,
 )

@@ -26,9 +26,10 @@ import libcst as cst
 
 from codemod.advisor import checks
 from codemod.engine.context import Changes, RuleContext
+from codemod.engine.syntax import Credentials, Names
 from codemod.rules import Rule
 from codemod.rules._advisor import literals, place
-from codemod.rules._needs import ANY_CLIENT, MODULE_SETTINGS
+from codemod.rules._needs import ANY_CLIENT
 
 _CREDENTIAL_KEYWORDS = ("api_key", "azure_ad_token")
 
@@ -59,6 +60,6 @@ RULE = Rule(
     __name__,
     codes={"AOAI305": "A hard-coded API key or token is passed to the client."},
     apply=apply,
-    needs=ANY_CLIENT | MODULE_SETTINGS,
+    needs=Credentials() & (ANY_CLIENT | Names("openai.api_key", "openai.azure_ad_token")),
     advisor=True,
 )

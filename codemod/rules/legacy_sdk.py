@@ -36,9 +36,9 @@ from codemod.engine import names
 from codemod.engine.analysis import keyword_arg
 from codemod.engine.context import Changes, RuleContext
 from codemod.engine.module_settings import azure_anchor, legacy_setting
-from codemod.engine.syntax import Identifiers, Names
+from codemod.engine.syntax import Keyword, Names
 from codemod.rules import Rule
-from codemod.rules._needs import MODULE_SETTINGS
+from codemod.rules._needs import AZURE_MODULE_SETTINGS
 
 LEGACY_ARGUMENTS = ("engine", "deployment_id")
 
@@ -123,6 +123,7 @@ RULE = Rule(
     codes={"AOAI107": "openai<1.0 calls (openai.ChatCompletion.create(engine=...)) need the 1.x client first."},
     apply=apply,
     needs=Names(*names.LEGACY_RESOURCES)
-    | MODULE_SETTINGS
-    | (Names("openai") & Identifiers(r"^(engine|deployment_id)$")),
+    | AZURE_MODULE_SETTINGS
+    # a request given engine= or deployment_id= (a variable named `engine`, as SQL code has, is none)
+    | (Names("openai") & (Keyword("", "engine") | Keyword("", "deployment_id"))),
 )

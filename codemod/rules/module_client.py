@@ -41,7 +41,7 @@ from codemod.engine.analysis import string_value
 from codemod.engine.context import Changes, RuleContext
 from codemod.engine.module_settings import azure_anchor, legacy_setting, other_api_type, token_provider_setting
 from codemod.rules import Rule
-from codemod.rules._needs import MODULE_SETTINGS
+from codemod.rules._needs import AZURE_MODULE_SETTINGS
 
 _CREDENTIALS = {"openai.api_key", "openai.azure_ad_token", "openai.azure_ad_token_provider"}
 
@@ -126,5 +126,5 @@ RULE = Rule(
     __name__,
     codes={"AOAI106": "Module-level openai.api_type/azure_endpoint/api_version settings move to the v1 form."},
     apply=apply,
-    needs=MODULE_SETTINGS,
+    needs=AZURE_MODULE_SETTINGS,
 )

@@ -35,10 +35,10 @@ import libcst as cst
 from codemod.advisor import checks
 from codemod.engine.analysis import Client, keyword_arg, string_value
 from codemod.engine.context import Changes, RuleContext
-from codemod.engine.syntax import Identifiers, Strings
+from codemod.engine.syntax import Identifiers, Keyword, Names, Strings
 from codemod.rules import Rule
 from codemod.rules._advisor import DATED, GETENV, VERSION_NAME, Literal, pinned_literals, place
-from codemod.rules._needs import AZURE_CLASSES, MODULE_SETTINGS
+from codemod.rules._needs import AZURE_CLASSES
 
 
 def apply(ctx: RuleContext) -> Changes:
@@ -141,10 +141,11 @@ RULE = Rule(
     needs=DATED
     & (
         AZURE_CLASSES
-        | MODULE_SETTINGS
+        | Names("openai.api_version")
         | Identifiers(r"openai.*version")
         | Strings(r"openai.*version", plain=True)  # dict keys and getenv names: plain literals only
-        | (Identifiers(r"openai") & Identifiers(r"^api_version$"))
+        # api_version= given to a class whose name holds "OpenAI" (case counts: `is_openai_model` is no such class)
+        | Keyword(r"(?-i:OpenAI)", "api_version")
     ),
     advisor=True,
 )
