@@ -70,9 +70,9 @@ def _switched_off(lines: list[str]) -> list[bool]:
 
 def _migrate_block(block: Block, migrate: Migrate) -> tuple[list[str] | None, list[Finding]]:
     """The block's new lines (None: unchanged) and its findings on document lines."""
-    code = block.code
-    if not could_hold_azure_openai(code):
+    if not could_hold_azure_openai("".join(block.lines)):  # the lines as written: a word is never cut by indentation
         return None, []  # the engine leaves a block CPython cannot parse alone, and parses only what may hold a rule
+    code = block.code
     import libcst as cst  # here, not at the top: a run that finds no document to migrate never loads LibCST
 
     try:

@@ -16,27 +16,27 @@ _SESSION = frozenset({"pycon", "python-console", "pycon3"})
 
 def markdown_blocks(lines: list[str]) -> list[Block]:
     """The Python blocks among `lines` (line endings included)."""
-    blocks, index = [], 0
-    while index < len(lines):
+    # Every fence, opening or closing, holds three backticks or tildes: only those lines are looked at.
+    fences = [i for i, line in enumerate(lines) if "```" in line or "~~~" in line]
+    blocks, at = [], 0
+    while at < len(fences):
+        index = fences[at]
         opening = _OPEN.match(lines[index])
         if opening is None or (opening["fence"][0] == "`" and "`" in opening["info"]):
-            index += 1
+            at += 1
             continue
-        close = _closing(lines, index + 1, opening["fence"])
-        if close is None:
+        closing = re.compile(rf"^[ \t]*{re.escape(opening['fence'][0])}{{{len(opening['fence'])},}}[ \t]*\r?\n?$")
+        at = next((j for j in range(at + 1, len(fences)) if closing.match(lines[fences[j]])), None)
+        if at is None:
             break  # unclosed: CommonMark runs it to the end of the document, but nothing after it is ours
+        close = fences[at]
         language = _language(opening["info"])
         content = tuple(lines[index + 1 : close])
         if content and (language in _PYTHON or language in _SESSION):
             session = language in _SESSION or _starts_with_prompt(content)
             blocks.append(Block(index + 1, content, doctest=session))
-        index = close + 1
+        at += 1
     return blocks
-
-
-def _closing(lines: list[str], start: int, fence: str) -> int | None:
-    closing = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*\r?\n?$")
-    return next((i for i in range(start, len(lines)) if closing.match(lines[i])), None)
 
 
 def _language(info: str) -> str:
