@@ -18,7 +18,7 @@ from pathlib import Path, PurePath
 from codemod.advisor.config_context import Layout
 from codemod.advisor.config_evidence import STRONG, tie_to_azure_openai
 from codemod.advisor.litellm_config import reworded
-from codemod.advisor.recordings import is_recording
+from codemod.advisor.recordings import in_recording_folder, is_recording
 from codemod.advisor.versions import known_version, unknown_version_message
 from codemod.findings import Finding
 from codemod.kinds.names import is_config_file as is_config_file  # the advisor's tree walk reads the same files
@@ -26,6 +26,7 @@ from codemod.kinds.names import is_config_file as is_config_file  # the advisor'
 # Package managers' lock files: dates in them are publish times, never settings.
 _LOCK_FILES = frozenset({"package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "yarn.lock", "bun.lock"})
 _VALUE = re.compile(r"(?<![\w@.-])(\d{4}-\d{1,2}-\d{1,2}(?:-[A-Za-z][A-Za-z0-9]*)?)(?![\w.:])")
+_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")  # in every _VALUE match, and three times faster to look for
 # An ARM template: its `apiVersion` keys are resource-provider versions, never Azure OpenAI's.
 _ARM_TEMPLATE = re.compile(r""""type"\s*:\s*"Microsoft\.|/deployment(?:Template|Parameters)\.json""")
 
@@ -57,7 +58,10 @@ def scan_config_file(path: str | Path, text: str) -> list[Finding]:
 def dated_values(path: str | PurePath, text: str) -> list[DatedValue]:
     """The version-like values of `text` that belong to Azure OpenAI, known versions or not."""
     shown = str(path)
-    if PurePath(shown).name in _LOCK_FILES or _VALUE.search(text) is None or is_recording(path, text):
+    # cheapest first: the name, the folder (test cassettes hold most dates of a repository), a date at all
+    if PurePath(shown).name in _LOCK_FILES or in_recording_folder(path) or _DATE.search(text) is None:
+        return []
+    if is_recording(path, text):
         return []
     layout = Layout(text, toml=shown.endswith(".toml"))
     arm_template = shown.endswith(".json") and _ARM_TEMPLATE.search(text) is not None

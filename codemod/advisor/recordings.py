@@ -34,10 +34,14 @@ _SIGNATURES: tuple[tuple[re.Pattern[str], ...], ...] = tuple(
 _HEAD = 64 * 1024  # the structure shows in the first interaction
 
 
+def in_recording_folder(path: str | PurePath) -> bool:
+    """True for a file below a folder that by convention holds recordings (`tests/cassettes/`)."""
+    return any(_RECORDING_FOLDER.search(folder) for folder in PurePath(path).parts[:-1])
+
+
 def is_recording(path: str | PurePath, text: str) -> bool:
     """True for a file in a recordings folder, or whose structure is a recorded interaction."""
-    folders = PurePath(path).parts[:-1]
-    if any(_RECORDING_FOLDER.search(folder) for folder in folders):
+    if in_recording_folder(path):
         return True
     head = text[:_HEAD]
     return any(all(p.search(head) for p in signature) for signature in _SIGNATURES)

@@ -305,12 +305,13 @@ class _Walker:
             if self.gitignores and any(e.name == ".gitignore" for e in entries):
                 chain = self.gitignores.extend(chain, dir_abs, os.path.join(dir_abs, ".gitignore"))
             for entry in entries:
-                real = os.path.join(dir_real, entry.name)
-                if self.visit(entry, os.path.join(dir_abs, entry.name), real, chain):
-                    stack.append((entry.path, os.path.join(dir_abs, entry.name), real, chain))
+                if self.visit(entry, dir_abs, dir_real, chain):
+                    name = entry.name
+                    stack.append((entry.path, os.path.join(dir_abs, name), os.path.join(dir_real, name), chain))
 
-    def visit(self, entry: os.DirEntry[str], abs_path: str, real: str, chain: _Chain) -> bool:
-        """Keep or skip one entry; True when it is a directory to descend into."""
+    def visit(self, entry: os.DirEntry[str], dir_abs: str, dir_real: str, chain: _Chain) -> bool:
+        """Keep or skip one entry of the directory `dir_abs` (real path `dir_real`); True when it is a directory to
+        descend into. Most entries are files no kind reads: they cost a look at their name, no path is built."""
         try:
             if entry.is_symlink():
                 if self.include(entry.name) or _is_dir_link(entry):
@@ -323,6 +324,7 @@ class _Walker:
                 return False
         except OSError:
             return False
+        abs_path = os.path.join(dir_abs, entry.name)
         glob = self.globs.match(entry.name, abs_path)
         if is_dir and entry.name in _VCS_DIRS:  # whatever `exclude` says: never source code
             self.skip(entry.path, "version control directory")
@@ -333,7 +335,7 @@ class _Walker:
         elif is_dir:
             return True
         else:
-            self.keep(entry.path, real, explicit=False)
+            self.keep(entry.path, os.path.join(dir_real, entry.name), explicit=False)
         return False
 
     def keep(self, path: str, real: str, explicit: bool) -> None:
