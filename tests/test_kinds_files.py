@@ -3,9 +3,12 @@ the "still read" judgement, and the edges the fixture pairs in fixtures/kinds/ d
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePath
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from codemod.kinds import RunFacts, all_kinds, kinds_for, rewrite_file
 from codemod.kinds.env_samples import mentioned_names, still_read
@@ -56,6 +59,16 @@ def test_mentioned_names_are_version_words_and_the_implicit_variable_of_dated_cl
     assert mentioned_names(code) == {"API_VERSION", "AOAI_API_VERSION", "__VERSION__"}
     assert "OPENAI_API_VERSION" in mentioned_names("client = AzureOpenAI()\n")
     assert "OPENAI_API_VERSION" in mentioned_names("llm = AzureChatOpenAI(azure_deployment='x')\n")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["version", "VerSion", "api_", "_", "3", "x9", " ", ".", "é", "ſ", "(", "\n"]))
+       .map("".join))
+def test_mentioned_names_are_the_words_that_hold_version(code: str) -> None:
+    """The words of the code (runs of ASCII letters, digits and underscores, leading digits dropped) that hold
+    `version` in any ASCII case, upper-cased: found from each `version` outwards, not by listing every word."""
+    words = re.findall(r"[A-Za-z_][A-Za-z0-9_]*", code)
+    assert mentioned_names(code) == {word.upper() for word in words if "version" in word.lower()}
 
 
 @pytest.mark.parametrize(

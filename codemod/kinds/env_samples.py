@@ -18,7 +18,8 @@ from codemod.findings import Finding
 from codemod.kinds.base import KindResult, RunFacts
 
 _SETTING = re.compile(r"^[ \t]*(?:export[ \t]+)?(?P<key>[A-Za-z_][A-Za-z0-9_]*)[ \t]*=")
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_VERSION = re.compile("[Vv][Ee][Rr][Ss][Ii][Oo][Nn]")  # ASCII only, as the words are
+_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 # A client or framework class still on the dated API: `AzureOpenAI()` reads OPENAI_API_VERSION when no
 # api_version is passed (openai's lib/azure.py), and so do LangChain's Azure classes.
 _DATED_CLIENT = re.compile(r"Azure\w*OpenAI|AzureChat")
@@ -29,7 +30,14 @@ def mentioned_names(code: str) -> set[str]:
     """What one migrated module or notebook may still read as an api-version variable: its words with
     `version` in them, upper-cased, and OPENAI_API_VERSION when it still holds a dated client. The runner
     passes the union over the run as `RunFacts.mentioned`."""
-    names = {word.upper() for word in _WORD.findall(code) if "version" in word.lower()}
+    names = set()
+    for found in _VERSION.finditer(code):  # each word around a `version`: a word is a run of ASCII letters,
+        start, end = found.span()  # digits and underscores, without its leading digits
+        while start and code[start - 1] in _WORD_CHARS:
+            start -= 1
+        while end < len(code) and code[end] in _WORD_CHARS:
+            end += 1
+        names.add(code[start:end].lstrip("0123456789").upper())
     if _DATED_CLIENT.search(code):
         names.add(_IMPLICIT)
     return names
