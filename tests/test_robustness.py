@@ -75,7 +75,7 @@ OPENAI_LINE = b"from openai import AzureOpenAI\n"
 PROBLEMS: dict[str, tuple[bytes, str]] = {  # name -> (content, a phrase the report must give as the reason)
     "undecodable": (b"# -*- coding: utf-8 -*-\n" + OPENAI_LINE + b'name = "caf\xe9"\n', "cannot decode"),
     "binary": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + OPENAI_LINE + bytes(range(256)), "NUL bytes"),
-    "python2": (b"import openai\n\nprint \"hello\"\n", "cannot parse"),
+    "python2": (OPENAI_LINE + b"\nprint \"hello\"\n", "cannot parse"),
     "large": (OPENAI_LINE + b"x = 1\n" * (MAX_BYTES // 6 + 1), "larger than"),
 }
 

@@ -49,11 +49,6 @@ def _facts_of_text(source: str) -> Facts | None:
     return None if tree is None else _Collector().collect(tree)
 
 
-def parses(source: str) -> bool:
-    """Whether CPython can parse the module."""
-    return _parse(source) is not None
-
-
 def _parse(source: str) -> ast.Module | None:
     try:
         with warnings.catch_warnings():

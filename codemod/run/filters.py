@@ -4,19 +4,20 @@ codemod/data/rules.json). A file reaches LibCST only when one enabled rule could
 1. bytes: the file contains one of the rule's `words` in any ASCII case (at memory speed, on every file; words
    that contain a shorter word of another rule are looked for only where that one is found, so a file that holds
    none of them costs one scan per group, not one per word);
-2. syntax: CPython's own parser reads the module's facts (codemod/engine/syntax.py: names reached through imports,
-   identifiers, strings) and they meet the rule's `needs` (one `ast.parse` on the files that pass 1).
+2. syntax: the module's words may meet the rule's `needs` (a look at the text), and then CPython's own parser
+   reads the module's facts (codemod/engine/syntax.py: names reached through imports, identifiers, strings) and
+   they meet them (one `ast.parse` on the files whose words pass).
 
 Both over-approximate what a rule reads, so a file they rule out is one the engine would neither change nor report
-on (tests/test_prefilter.py and tests/test_syntax_filter.py check it); a module CPython cannot parse goes on to
-LibCST, which reports it."""
+on (tests/test_prefilter.py and tests/test_syntax_filter.py check it), except that a module CPython cannot parse
+is reported only when its words show what a rule needs: it then goes on to LibCST, which says why."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
 
-from codemod.engine.syntax import Need, any_of, compact, parses, read_facts, read_text_facts
+from codemod.engine.syntax import Need, any_of, compact, read_facts, read_text_facts
 from codemod.options import Options
 from codemod.rule_index import IndexedRule, indexed_rules
 
@@ -91,12 +92,14 @@ def could_match(data: bytes, words: Words | None = None) -> bool:
 
 
 def may_act(text: str, need: Need) -> bool:
-    """The syntax filter: False when no rule's need is met by the module's facts; True when one is, or when
-    CPython cannot parse the module (LibCST then reports why: a file that passed the byte filter is never
-    skipped in silence when it does not parse). A cheap look at the text first spares most modules the walk
-    over their syntax tree (syntax.TextFacts); they are still parsed, for that report."""
+    """The syntax filter: False when no rule's need can be met; True when one is, or when CPython cannot parse a
+    module whose words show a need (LibCST then reports why). A cheap look at the text's words comes first
+    (syntax.TextFacts): a module it rules out holds nothing any rule acts on, parsed or not, and is skipped
+    unparsed like a file without the byte filter's words, its syntax errors left to the tools that check
+    syntax (in LLM repositories most modules that mention openai are ruled out there: their parse was a third
+    of the run)."""
     if not need.maybe(read_text_facts(text)):
-        return not parses(text)
+        return False
     facts = read_facts(text)
     return facts is None or need.met(facts)
 

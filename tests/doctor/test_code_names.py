@@ -69,7 +69,7 @@ def test_a_required_variable_that_is_not_set_fails(tmp_path: Path) -> None:
 
 def test_unparseable_files_are_a_warning(tmp_path: Path) -> None:
     write_app(tmp_path)
-    (tmp_path / "broken.py").write_text("import openai\ndef (:\n", encoding="utf-8")
+    (tmp_path / "broken.py").write_text("from openai import AzureOpenAI\ndef (:\n", encoding="utf-8")
     scan = scan_code([str(tmp_path)], {})
     assert [(c.name, c.status) for c in scan.checks] == [("code", "warn")]
     assert "gpt-4o-prod-01" in names(scan)
