@@ -199,6 +199,7 @@ _KEY = "0123456789abcdef0123456789abcdef"  # 32 hex digits: the shape of an Azur
         # AOAI305: a key written into the module client's settings, directly or through a constant
         f'import openai\nopenai.api_key = "{_KEY}"\n',
         f'import openai\nKEY = "  {_KEY}\\n"\nopenai.api_key = KEY\n',
+        f'import openai\nopenai.api_key = ("{_KEY[:16]}"\n                  "{_KEY[16:]}")\n',  # wrapped
         'import openai\nopenai.azure_ad_token = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9abc"\n',
         # AOAI301 / AOAI302 of the module client's pinned version, without api_type or an endpoint
         'import openai\nopenai.api_version = "2024-02-01"\nopenai.chat.completions.create(model="m", store=True)\n',

@@ -12,9 +12,6 @@ _PLACEHOLDER_MARKS = (
 _KNOWN_PREFIXES = ("sk-proj-", "sk-", "eyJ")  # OpenAI keys; a JWT (an Entra ID access token) starts with eyJ
 _AZURE_KEY = re.compile(r"[0-9a-fA-F]{32}")  # the classic 32-hex-digit Azure OpenAI key
 _TOKENISH = re.compile(r"[A-Za-z0-9+/=_\-.~]{20,}")
-# Where a credential may be in a text (an Azure key's 32 hex digits are token characters too): the syntax filter's
-# cheap look for AOAI305 (engine/syntax.py Credentials).
-SECRET_IN_TEXT = re.compile(_TOKENISH.pattern)
 _ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")  # `AZURE_OPENAI_API_KEY` is a variable name, not a key
 # Model and deployment names ("text-embedding-3-small", "gpt-4o-2024-08-06") are short lower-case words and
 # numbers joined by separators; no key or token format looks like that (keys are long runs of mixed case).
