@@ -13,9 +13,9 @@ AZURE_V1_CLIENT = Names(*names.V1_CLIENT_CLASSES) & (
     (Identifiers(r"^base_url$") & Strings(r"/openai/v1|\.(openai|services\.ai|cognitiveservices)\.azure\.com"))
     | (Identifiers(r"^default_query$") & Strings(r"^api-version$"))
 )
-MODULE_SETTINGS = Names(*names.MODULE_SETTINGS)
-# The settings only an Azure module client reads, or that put it on Azure: every rule that reads the module client's
-# settings acts only when one of them is written (`openai.api_key = key` alone, as in most notebooks, is OpenAI.com's).
+# The module client's settings that only an Azure module client reads, or that put it on Azure: every rule that reads
+# the module client's settings acts only when one of them is written (`openai.api_key = key` alone, as in most
+# notebooks, is OpenAI.com's client).
 AZURE_MODULE_SETTINGS = Names(*(names.MODULE_SETTINGS - {"openai.api_key", "openai.base_url"}))
 # Any client the analysis follows: its requests, its arguments.
 ANY_CLIENT = AZURE_CLASSES | AZURE_V1_CLIENT
