@@ -17,6 +17,8 @@ AZURE_V1_CLIENT = Names(*names.V1_CLIENT_CLASSES) & (
 # the module client's settings acts only when one of them is written (`openai.api_key = key` alone, as in most
 # notebooks, is OpenAI.com's client).
 AZURE_MODULE_SETTINGS = Names(*(names.MODULE_SETTINGS - {"openai.api_key", "openai.base_url"}))
+# The api-version the module-level client pins (`openai.api_version = "..."`).
+MODULE_VERSION = Names("openai.api_version")
 # Any client the analysis follows: its requests, its arguments.
 ANY_CLIENT = AZURE_CLASSES | AZURE_V1_CLIENT
 

@@ -29,10 +29,9 @@ import libcst as cst
 from codemod.advisor import checks
 from codemod.engine.analysis import Request, string_value
 from codemod.engine.context import Changes, RuleContext
-from codemod.engine.syntax import Names
 from codemod.rules import Rule
 from codemod.rules._advisor import DATED, pinned_versions, place
-from codemod.rules._needs import AZURE_CLASSES
+from codemod.rules._needs import AZURE_CLASSES, MODULE_VERSION
 
 
 def apply(ctx: RuleContext) -> Changes:
@@ -84,6 +83,6 @@ RULE = Rule(
     __name__,
     codes={"AOAI302": "A request uses a parameter or API newer than the client's pinned api-version."},
     apply=apply,
-    needs=DATED & (AZURE_CLASSES | Names("openai.api_version")),  # the version an Azure client or the module pins
+    needs=DATED & (AZURE_CLASSES | MODULE_VERSION),  # the version an Azure client or the module pins
     advisor=True,
 )

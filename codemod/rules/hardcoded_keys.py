@@ -32,6 +32,7 @@ from codemod.rules._advisor import literals, place
 from codemod.rules._needs import ANY_CLIENT
 
 _CREDENTIAL_KEYWORDS = ("api_key", "azure_ad_token")
+_CREDENTIAL_SETTINGS = ("openai.api_key", "openai.azure_ad_token")
 
 
 def apply(ctx: RuleContext) -> Changes:
@@ -42,7 +43,7 @@ def apply(ctx: RuleContext) -> Changes:
             if arg is not None:
                 _report(ctx, out, keyword, arg.value)
     for statement, qual in ctx.analysis.module_settings:
-        if qual in ("openai.api_key", "openai.azure_ad_token"):
+        if qual in _CREDENTIAL_SETTINGS:
             _report(ctx, out, qual, statement.value)
     return out
 
@@ -60,6 +61,6 @@ RULE = Rule(
     __name__,
     codes={"AOAI305": "A hard-coded API key or token is passed to the client."},
     apply=apply,
-    needs=Credentials() & (ANY_CLIENT | Names("openai.api_key", "openai.azure_ad_token")),
+    needs=Credentials() & (ANY_CLIENT | Names(*_CREDENTIAL_SETTINGS)),
     advisor=True,
 )

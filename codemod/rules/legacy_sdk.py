@@ -36,7 +36,7 @@ from codemod.engine import names
 from codemod.engine.analysis import keyword_arg
 from codemod.engine.context import Changes, RuleContext
 from codemod.engine.module_settings import azure_anchor, legacy_setting
-from codemod.engine.syntax import Keyword, Names
+from codemod.engine.syntax import Keyword, Names, any_of
 from codemod.rules import Rule
 from codemod.rules._needs import AZURE_MODULE_SETTINGS
 
@@ -125,5 +125,5 @@ RULE = Rule(
     needs=Names(*names.LEGACY_RESOURCES)
     | AZURE_MODULE_SETTINGS
     # a request given engine= or deployment_id= (a variable named `engine`, as SQL code has, is none)
-    | (Names("openai") & (Keyword("", "engine") | Keyword("", "deployment_id"))),
+    | (Names("openai") & any_of(Keyword("", keyword) for keyword in LEGACY_ARGUMENTS)),
 )

@@ -35,10 +35,10 @@ import libcst as cst
 from codemod.advisor import checks
 from codemod.engine.analysis import Client, keyword_arg, string_value
 from codemod.engine.context import Changes, RuleContext
-from codemod.engine.syntax import Identifiers, Keyword, Names, Strings
+from codemod.engine.syntax import Identifiers, Keyword, Strings
 from codemod.rules import Rule
 from codemod.rules._advisor import DATED, GETENV, VERSION_NAME, Literal, pinned_literals, place
-from codemod.rules._needs import AZURE_CLASSES
+from codemod.rules._needs import AZURE_CLASSES, MODULE_VERSION
 
 
 def apply(ctx: RuleContext) -> Changes:
@@ -141,7 +141,7 @@ RULE = Rule(
     needs=DATED
     & (
         AZURE_CLASSES
-        | Names("openai.api_version")
+        | MODULE_VERSION
         | Identifiers(r"openai.*version")
         | Strings(r"openai.*version", plain=True)  # dict keys and getenv names: plain literals only
         # api_version= given to a class whose name holds "OpenAI" (case counts: `is_openai_model` is no such class)

@@ -305,25 +305,25 @@ class _Walker:
             if self.gitignores and any(e.name == ".gitignore" for e in entries):
                 chain = self.gitignores.extend(chain, dir_abs, os.path.join(dir_abs, ".gitignore"))
             for entry in entries:
-                if self.visit(entry, dir_abs, dir_real, chain):
-                    name = entry.name
-                    stack.append((entry.path, os.path.join(dir_abs, name), os.path.join(dir_real, name), chain))
+                if (entry_abs := self.visit(entry, dir_abs, dir_real, chain)) is not None:
+                    stack.append((entry.path, entry_abs, os.path.join(dir_real, entry.name), chain))
 
-    def visit(self, entry: os.DirEntry[str], dir_abs: str, dir_real: str, chain: _Chain) -> bool:
-        """Keep or skip one entry of the directory `dir_abs` (real path `dir_real`); True when it is a directory to
-        descend into. Most entries are files no kind reads: they cost a look at their name, no path is built."""
+    def visit(self, entry: os.DirEntry[str], dir_abs: str, dir_real: str, chain: _Chain) -> str | None:
+        """Keep or skip one entry of the directory `dir_abs` (real path `dir_real`); its absolute path when it is a
+        directory to descend into. Most entries are files no kind reads: they cost a look at their name, no path
+        is built."""
         try:
             if entry.is_symlink():
                 if self.include(entry.name) or _is_dir_link(entry):
                     self.skip(entry.path, "symbolic link (not followed)")
-                return False
+                return None
             is_dir = entry.is_dir(follow_symlinks=False)
             if not is_dir and not (self.include(entry.name) and entry.is_file(follow_symlinks=False)):
                 if entry.name.endswith(TEMP_SUFFIX) and TEMP_NAME.match(entry.name):
                     self.temp_files.append(Path(entry.path))
-                return False
+                return None
         except OSError:
-            return False
+            return None
         abs_path = os.path.join(dir_abs, entry.name)
         glob = self.globs.match(entry.name, abs_path)
         if is_dir and entry.name in _VCS_DIRS:  # whatever `exclude` says: never source code
@@ -333,10 +333,10 @@ class _Walker:
         elif self.gitignores and chain and self.gitignores.ignored(chain, abs_path, is_dir):
             self.skip(entry.path, "ignored by .gitignore")
         elif is_dir:
-            return True
+            return abs_path
         else:
             self.keep(entry.path, os.path.join(dir_real, entry.name), explicit=False)
-        return False
+        return None
 
     def keep(self, path: str, real: str, explicit: bool) -> None:
         previous = self.found.get(real)
