@@ -11,6 +11,8 @@ from libcst.metadata import CodeRange, ExpressionContextProvider, MetadataWrappe
 from libcst.metadata.base_provider import LazyValue
 from libcst.metadata.position_provider import NEWLINE_RE
 
+from codemod.engine import walk
+
 _VISITOR_NAMES: dict[type, tuple[str, ...]] = {}
 
 
@@ -26,6 +28,7 @@ def _cached_get_visitors(self: BatchableCSTVisitor) -> dict[str, Any]:
 
 for _provider in (ExpressionContextProvider, ScopeProvider):  # the batched providers the engine resolves
     _provider.get_visitors = _cached_get_visitors  # type: ignore[method-assign]
+walk.install()  # read-only visitors walk the tree without LibCST's copies of every node (codemod/engine/walk.py)
 
 
 class Metadata:
