@@ -204,6 +204,24 @@ def test_rare_syntax_is_walked_as_libcst_walks_it() -> None:
     assert_same_walks(RARE)
 
 
+def test_children_are_libcsts_children_of_every_node() -> None:
+    sources = [RARE, *(p.read_text(encoding="utf-8", errors="replace") for p in fixture_sources())]
+    compared = 0
+    for source in sources:
+        try:
+            module = cst.parse_module(source)
+        except cst.ParserSyntaxError:
+            continue
+        stack: list[cst.CSTNode] = [module]
+        while stack:
+            node = stack.pop()
+            theirs = list(node.children)
+            assert [id(c) for c in walk.children(node)] == [id(c) for c in theirs], type(node).__name__
+            stack.extend(theirs)
+            compared += 1
+    assert compared > 100_000
+
+
 def test_type_parameters_are_walked_as_libcst_walks_them() -> None:
     try:
         cst.parse_module(TYPE_PARAMS)

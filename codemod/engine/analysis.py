@@ -18,6 +18,7 @@ from codemod.engine import annotated, hosts, names
 from codemod.engine.annotated import is_type_expression
 from codemod.engine.class_checks import Check, type_comparison
 from codemod.engine.metadata import Metadata
+from codemod.engine.walk import children
 
 
 @dataclass(eq=False)
@@ -550,13 +551,13 @@ def names_within(expr: cst.CSTNode) -> list[cst.Name]:
         return [expr]
     if isinstance(expr, cst.Attribute):
         return names_within(expr.value)
-    return [name for child in expr.children for name in names_within(child)]
+    return [name for child in children(expr) for name in names_within(child)]
 
 
 def _contains(tree: cst.CSTNode, node: cst.CSTNode) -> bool:
     if tree is node:
         return True
-    return any(_contains(child, node) for child in tree.children)
+    return any(_contains(child, node) for child in children(tree))
 
 
 def _points_at_azure(call: cst.Call) -> bool:
@@ -585,7 +586,7 @@ def string_parts(expr: cst.CSTNode) -> list[str]:
         elif isinstance(node, cst.FormattedStringText):
             found.append(node.value)
         else:
-            for child in node.children:
+            for child in children(node):
                 walk(child)
 
     walk(expr)

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from codemod.engine.walk import children
+
 ANY_NAME = "*"
 WALRUS = "an assignment expression (:=)"
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
@@ -79,11 +81,11 @@ class FormWalk:
         handler = getattr(self, "_" + type(node).__name__, None)
         if handler is not None and handler(node, scope) is not False:
             return
-        for child in node.children:
+        for child in children(node):
             self.node(child, scope)
 
     def _children(self, node: cst.CSTNode, scope: Scope) -> bool:
-        for child in node.children:
+        for child in children(node):
             self.node(child, scope)
         return True
 
@@ -269,7 +271,7 @@ class FormWalk:
         for parameter in parameters.params:
             name = parameter.param.name
             self.bind(name, "a type parameter", inner)
-            for child in parameter.param.children:
+            for child in children(parameter.param):
                 if child is not name:
                     self.node(child, inner)
         return inner

@@ -11,6 +11,7 @@ from libcst.metadata import ScopeProvider
 
 from codemod.engine import names
 from codemod.engine.analysis import Analysis, Client, string_value
+from codemod.engine.walk import children
 
 
 def out_of_sight_uses(analysis: Analysis, client: Client) -> list[cst.CSTNode]:
@@ -257,4 +258,4 @@ def _all_nodes(module: cst.Module) -> Iterator[cst.CSTNode]:
     while stack:
         node = stack.pop()
         yield node
-        stack.extend(node.children)
+        stack.extend(children(node))

@@ -23,6 +23,7 @@ from codemod.engine.analysis import Client, string_value
 from codemod.engine.bindings import Binding
 from codemod.engine.context import RuleContext
 from codemod.engine.nullable import may_be_none, value_may_be_none
+from codemod.engine.walk import children
 
 _BINDERS = (cst.FunctionDef, cst.ClassDef, cst.Lambda, cst.Module)
 
@@ -236,7 +237,7 @@ def _inside(ctx: RuleContext, node: cst.CSTNode, kind: type) -> bool:
 
 
 def _contains(tree: cst.CSTNode, node: cst.CSTNode) -> bool:
-    return tree is node or any(_contains(child, node) for child in tree.children)
+    return tree is node or any(_contains(child, node) for child in children(tree))
 
 
 def _before(ctx: RuleContext, first: cst.CSTNode, second: cst.CSTNode) -> bool:

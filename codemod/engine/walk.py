@@ -5,7 +5,8 @@ instance, validated) and, for a `CSTVisitor`, throws the copy away: on a 170 KB 
 scope analysis and of the engine's analysis pass, both read-only. `install()` replaces `CSTNode.visit` so that a
 `CSTVisitor` (LibCST's metadata providers, batched or not, and the engine's own visitors) gets the same
 callbacks in the same order, `on_visit`, `on_visit_attribute`, the children, `on_leave_attribute`, `on_leave`,
-without the copies; a `CSTTransformer` still goes through LibCST's walk (it builds the new tree).
+without the copies; a `CSTTransformer` still goes through LibCST's walk (it builds the new tree). `children`
+is `node.children` the same way.
 
 Each node class visits its fields in the order of the field names in its `_visit_and_replace_children`. That
 order is read from the method's constants and checked against LibCST, class by class, the first time a class is
@@ -118,6 +119,25 @@ def _own_callbacks(cls: type, base: type) -> bool:
     """`cls` makes the attribute callbacks the way `base` does."""
     return (cls.on_visit_attribute is base.on_visit_attribute  # type: ignore[attr-defined]
             and cls.on_leave_attribute is base.on_leave_attribute)  # type: ignore[attr-defined]
+
+
+def children(node: CSTNode) -> list[CSTNode]:
+    """`node.children` (its direct children, in LibCST's order) without LibCST's copy of the node."""
+    cls = type(node)
+    try:
+        plan = _PLANS[cls]
+    except KeyError:
+        plan = _checked(node)
+    if plan is None:
+        return list(node.children)
+    found: list[CSTNode] = []
+    for field in plan:
+        value = getattr(node, field)
+        if isinstance(value, CSTNode):
+            found.append(value)
+        elif isinstance(value, (tuple, list)):
+            found.extend(value)
+    return found
 
 
 def _checked(node: CSTNode) -> tuple[str, ...] | None:

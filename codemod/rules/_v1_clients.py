@@ -15,6 +15,7 @@ from libcst.metadata import Assignment
 from codemod.engine import hosts, names
 from codemod.engine.analysis import Client, keyword_arg, names_within, sends_api_version, string_parts
 from codemod.engine.context import RuleContext
+from codemod.engine.walk import children
 from codemod.rules.credentials import ADAPTER, ASYNC_PROVIDER_FACTORIES
 
 # A variable (or environment variable) that holds an Azure endpoint: AZURE_OPENAI_ENDPOINT, MY_AZURE_ENDPOINT,
@@ -128,7 +129,7 @@ def _identifiers(node: cst.CSTNode) -> Iterator[str]:
         yield node.attr.value
         yield from _identifiers(node.value)
     else:
-        for child in node.children:
+        for child in children(node):
             yield from _identifiers(child)
 
 
