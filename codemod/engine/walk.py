@@ -24,10 +24,11 @@ import re
 from typing import Any
 
 import libcst as cst
-from libcst import CSTNode, CSTVisitor
+from libcst import CSTNode, CSTVisitor, MaybeSentinel
 from libcst._batched_visitor import _BatchedCSTVisitor
 
 _ORIGINAL = CSTNode.visit
+_SENTINEL = MaybeSentinel.DEFAULT
 _PLANS: dict[type, tuple[str, ...] | None] = {}  # class -> fields in LibCST's order (None: LibCST's walk)
 
 
@@ -75,20 +76,20 @@ def _walk(node: CSTNode, visitor: CSTVisitor, hooked: frozenset[str] | None) -> 
             for field in plan:
                 value = getattr(node, field)
                 visitor.on_visit_attribute(node, field)
-                if isinstance(value, CSTNode):
-                    _walk(value, visitor, hooked)
-                elif isinstance(value, (tuple, list)):
+                if type(value) is tuple or type(value) is list:
                     for child in value:
                         _walk(child, visitor, hooked)
+                elif value is not None and value is not _SENTINEL:
+                    _walk(value, visitor, hooked)
                 visitor.on_leave_attribute(node, field)
-        else:
+        else:  # (a visited field holds a node, a sequence of nodes, None or MaybeSentinel: no ABC isinstance)
             for field in plan:
                 value = getattr(node, field)
-                if isinstance(value, CSTNode):
-                    _walk(value, visitor, hooked)
-                elif isinstance(value, (tuple, list)):
+                if type(value) is tuple or type(value) is list:
                     for child in value:
                         _walk(child, visitor, hooked)
+                elif value is not None and value is not _SENTINEL:
+                    _walk(value, visitor, hooked)
     visitor.on_leave(node)
 
 
@@ -133,10 +134,10 @@ def children(node: CSTNode) -> list[CSTNode]:
     found: list[CSTNode] = []
     for field in plan:
         value = getattr(node, field)
-        if isinstance(value, CSTNode):
-            found.append(value)
-        elif isinstance(value, (tuple, list)):
+        if type(value) is tuple or type(value) is list:
             found.extend(value)
+        elif value is not None and value is not _SENTINEL:
+            found.append(value)
     return found
 
 
