@@ -281,3 +281,40 @@ def test_generated_modules_are_walked_as_libcst_walks_them(source: str) -> None:
         assert_same_walks(source)
     finally:
         sys.setrecursionlimit(old)
+
+
+class ModuleOnly(cst.BatchableCSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.events: list[str] = []
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self.events.append("visit Module")
+        node.visit(Recorder())  # like LibCST's providers: a walk of its own
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        self.events.append("leave Module")
+
+
+class Names(ModuleOnly):
+    def visit_Name(self, node: cst.Name) -> None:
+        self.events.append(node.value)
+
+
+@pytest.mark.parametrize("batch", [[ModuleOnly], [Names], [ModuleOnly, Names]])
+@pytest.mark.parametrize("hooked", [False, True])
+def test_a_batch_of_providers_gets_the_same_callbacks(batch: list[type], hooked: bool) -> None:
+    module = cst.parse_module(RARE)
+
+    def run() -> list[list[str]]:
+        visitors = [make() for make in batch]
+        seen: list[str] = []
+        cst.visit_batched(module, visitors, before_visit=(lambda n: seen.append(type(n).__name__)) if hooked else None)
+        return [v.events for v in visitors] + [seen]
+
+    walk.uninstall()
+    try:
+        theirs = run()
+    finally:
+        walk.install()
+    assert run() == theirs

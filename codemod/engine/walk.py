@@ -55,9 +55,30 @@ def original_visit(node: CSTNode, visitor: Any) -> Any:
 
 def _visit(self: CSTNode, visitor: Any) -> Any:
     if isinstance(visitor, CSTVisitor):
-        _walk(self, visitor, _hooked(visitor))
+        if _only_the_root(self, visitor):
+            visitor.on_visit(self)
+            visitor.on_leave(self)
+        else:
+            _walk(self, visitor, _hooked(visitor))
         return self
     return _ORIGINAL(self, visitor)
+
+
+def _only_the_root(node: CSTNode, visitor: CSTVisitor) -> bool:
+    """A batch of metadata providers whose only callbacks are for the root's class: LibCST's scope and expression
+    context providers each walk the module with a visitor of their own from `visit_Module`, and the batch's walk
+    below the module calls nothing (every other lookup of its table finds no method)."""
+    if type(visitor) is not _BatchedCSTVisitor or not _own_callbacks(type(visitor), _BatchedCSTVisitor):
+        return False
+    if (type(visitor).on_visit is not _BatchedCSTVisitor.on_visit
+            or type(visitor).on_leave is not _BatchedCSTVisitor.on_leave
+            or getattr(visitor, "before_visit", True) is not None or getattr(visitor, "after_leave", True) is not None):
+        return False
+    methods = getattr(visitor, "visitor_methods", None)
+    if not isinstance(methods, dict):
+        return False
+    root = type(node).__name__
+    return all(key in (f"visit_{root}", f"leave_{root}") for key, found in methods.items() if found)
 
 
 def _walk(node: CSTNode, visitor: CSTVisitor, hooked: frozenset[str] | None) -> None:
