@@ -116,9 +116,10 @@ def _sort_key(stmt: cst.BaseStatement) -> tuple[int, str]:
 
 
 def _imports_plainly(stmt: cst.BaseStatement, name: str) -> bool:
+    """`import name`, or `import name.sub`, which binds `name` to the same module (`import os.path`)."""
     if not isinstance(stmt, cst.SimpleStatementLine):
         return False
     small = stmt.body[0]
     return isinstance(small, cst.Import) and any(
-        a.asname is None and cst.Module(body=[]).code_for_node(a.name) == name for a in small.names
+        a.asname is None and cst.Module(body=[]).code_for_node(a.name).split(".")[0] == name for a in small.names
     )
