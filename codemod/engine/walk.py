@@ -48,11 +48,6 @@ def uninstall() -> None:
     CSTNode.visit = _ORIGINAL  # type: ignore[method-assign]
 
 
-def original_visit(node: CSTNode, visitor: Any) -> Any:
-    """LibCST's own `visit`, whatever is installed, for this node (its children go through `CSTNode.visit`)."""
-    return _ORIGINAL(node, visitor)
-
-
 def _visit(self: CSTNode, visitor: Any) -> Any:
     if isinstance(visitor, CSTVisitor):
         if _only_the_root(self, visitor):
@@ -68,11 +63,9 @@ def _only_the_root(node: CSTNode, visitor: CSTVisitor) -> bool:
     """A batch of metadata providers whose only callbacks are for the root's class: LibCST's scope and expression
     context providers each walk the module with a visitor of their own from `visit_Module`, and the batch's walk
     below the module calls nothing (every other lookup of its table finds no method)."""
-    if type(visitor) is not _BatchedCSTVisitor or not _own_callbacks(type(visitor), _BatchedCSTVisitor):
+    if type(visitor) is not _BatchedCSTVisitor:  # (not a subclass: its callbacks are LibCST's)
         return False
-    if (type(visitor).on_visit is not _BatchedCSTVisitor.on_visit
-            or type(visitor).on_leave is not _BatchedCSTVisitor.on_leave
-            or getattr(visitor, "before_visit", True) is not None or getattr(visitor, "after_leave", True) is not None):
+    if getattr(visitor, "before_visit", True) is not None or getattr(visitor, "after_leave", True) is not None:
         return False
     methods = getattr(visitor, "visitor_methods", None)
     if not isinstance(methods, dict):
@@ -124,7 +117,7 @@ def _hooked(visitor: CSTVisitor) -> frozenset[str] | None:
     subclass defines them: LibCST's scope analysis has `visit_ClassDef_bases`); a batch of metadata providers
     calls the ones its providers define."""
     cls = type(visitor)
-    if cls is _BatchedCSTVisitor and _own_callbacks(cls, _BatchedCSTVisitor):
+    if cls is _BatchedCSTVisitor:
         methods = getattr(visitor, "visitor_methods", None)
         if isinstance(methods, dict):
             return frozenset(m.group(1) for key in methods if (m := _HOOK.fullmatch(key)) and methods[key])
@@ -133,23 +126,14 @@ def _hooked(visitor: CSTVisitor) -> frozenset[str] | None:
         _HOOKED[cls] = frozenset(
             m.group(1) for name in dir(cls)
             if (m := _HOOK.fullmatch(name)) and getattr(cls, name) is not getattr(CSTVisitor, name, None)
-        ) if _own_callbacks(cls, CSTVisitor) else None
+        ) if (cls.on_visit_attribute is CSTVisitor.on_visit_attribute
+              and cls.on_leave_attribute is CSTVisitor.on_leave_attribute) else None
     return _HOOKED[cls]
-
-
-def _own_callbacks(cls: type, base: type) -> bool:
-    """`cls` makes the attribute callbacks the way `base` does."""
-    return (cls.on_visit_attribute is base.on_visit_attribute  # type: ignore[attr-defined]
-            and cls.on_leave_attribute is base.on_leave_attribute)  # type: ignore[attr-defined]
 
 
 def children(node: CSTNode) -> list[CSTNode]:
     """`node.children` (its direct children, in LibCST's order) without LibCST's copy of the node."""
-    cls = type(node)
-    try:
-        plan = _PLANS[cls]
-    except KeyError:
-        plan = _checked(node)
+    plan = _PLANS[type(node)] if type(node) in _PLANS else _checked(node)
     if plan is None:
         return list(node.children)
     found: list[CSTNode] = []
