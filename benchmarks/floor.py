@@ -13,9 +13,10 @@ however fast the filters, the rules and everything else become. This script meas
 
 - the files: those `aoai-migrate --check` hands to LibCST ($AOAI_MIGRATE_PARSE_LOG), each as the engine gets it
   (the sliced text where codemod/engine/slicing.py applies, a notebook's code cells joined);
-- their CPU seconds for `libcst.parse_module` alone and with `MetadataWrapper.resolve(ScopeProvider)` (least
-  of `--repeats`), placed on `--jobs` processes longest first (the makespan of that schedule; no schedule of
-  whole files does better than the longest file or the total divided by the jobs);
+- their CPU seconds for `libcst.parse_module` alone and with `MetadataWrapper.resolve(ScopeProvider)` as the
+  engine runs it (with its read-only walk, codemod/engine/walk.py; least of `--repeats`), placed on `--jobs`
+  processes longest first (the makespan of that schedule; no schedule of whole files does better than the
+  longest file or the total divided by the jobs);
 - start-up: the wall time of `python -c "import libcst"` (median).
 
 and prints the two floors (parse only: an engine without scope analysis; parse + scope: today's engine) against
@@ -96,6 +97,9 @@ def libcst_costs(paths: list[Path], repeats: int) -> tuple[list[float], list[flo
     import libcst as cst
     from libcst.metadata import MetadataWrapper, ScopeProvider
 
+    from codemod.engine import walk
+
+    walk.install()  # the scope analysis as the engine runs it (codemod/engine/walk.py)
     parse: list[float] = []
     scope: list[float] = []
     size = 0
