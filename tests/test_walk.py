@@ -23,8 +23,7 @@ from codemod.engine import walk
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = int(os.environ.get("AOAI_PROPERTY_EXAMPLES", "60"))
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
-STDLIB_SAMPLE = ["ast.py", "typing.py", "dataclasses.py", "argparse.py", "asyncio/base_events.py", "enum.py",
-                 "inspect.py", "string.py", "functools.py", "contextlib.py", "json/encoder.py", "pathlib.py"]
+STDLIB_SAMPLE = ["ast.py", "typing.py", "dataclasses.py", "asyncio/base_events.py", "string.py", "json/encoder.py"]
 
 RARE = '''
 from __future__ import annotations
