@@ -317,3 +317,32 @@ def test_a_batch_of_providers_gets_the_same_callbacks(batch: list[type], hooked:
     finally:
         walk.install()
     assert run() == theirs
+
+
+class Sums(cst.BatchableCSTVisitor):
+    """A provider whose only callback is for a class that nests (inside an f-string, whose expressions LibCST's own
+    walk visits): every nested sum must still be seen."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.events: list[str] = []
+
+    def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
+        self.events.append(cst.Module(body=[]).code_for_node(node))
+
+
+def test_a_batch_for_a_nesting_class_sees_every_nested_node() -> None:
+    module = cst.parse_module('print(f"{a + b + c:>{w + 1}}", x + y + z)\nfrom m import (n)\n')
+
+    def run() -> list[str]:
+        visitor = Sums()
+        cst.visit_batched(module, [visitor])
+        return visitor.events
+
+    walk.uninstall()
+    try:
+        theirs = run()
+    finally:
+        walk.install()
+    assert len(theirs) == 5
+    assert run() == theirs

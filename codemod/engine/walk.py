@@ -60,18 +60,19 @@ def _visit(self: CSTNode, visitor: Any) -> Any:
 
 
 def _only_the_root(node: CSTNode, visitor: CSTVisitor) -> bool:
-    """A batch of metadata providers whose only callbacks are for the root's class: LibCST's scope and expression
+    """A batch of metadata providers whose only callbacks are for the module it walks: LibCST's scope and expression
     context providers each walk the module with a visitor of their own from `visit_Module`, and the batch's walk
     below the module calls nothing (every other lookup of its table finds no method)."""
-    if type(visitor) is not _BatchedCSTVisitor:  # (not a subclass: its callbacks are LibCST's)
+    if type(visitor) is not _BatchedCSTVisitor or type(node) is not cst.Module:
+        # (the batch's callbacks are LibCST's own; a module is never below another node, where a class that nests,
+        # met below a node LibCST's own method walks, would be)
         return False
     if getattr(visitor, "before_visit", True) is not None or getattr(visitor, "after_leave", True) is not None:
         return False
     methods = getattr(visitor, "visitor_methods", None)
     if not isinstance(methods, dict):
         return False
-    root = type(node).__name__
-    return all(key in (f"visit_{root}", f"leave_{root}") for key, found in methods.items() if found)
+    return all(key in ("visit_Module", "leave_Module") for key, found in methods.items() if found)
 
 
 def _walk(node: CSTNode, visitor: CSTVisitor, hooked: frozenset[str] | None) -> None:
