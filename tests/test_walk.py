@@ -265,6 +265,7 @@ def test_nothing_is_installed_when_a_node_class_walks_itself() -> None:
     assert cst.CSTNode.visit is walk._visit  # noqa: SLF001
 
 
+@pytest.mark.filterwarnings("ignore::SyntaxWarning")  # hypothesmith compiles what it generates
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 @given(source=hypothesmith.from_grammar() | hypothesmith.from_node())
 def test_generated_modules_are_walked_as_libcst_walks_them(source: str) -> None:
