@@ -311,6 +311,28 @@ def test_a_rest_call_to_the_dated_route_is_not_left_in_silence(tmp_path: Path) -
     assert 5 in [line for _, line in findings_of(source, tmp_path)]
 
 
+@known("LangChain's completions LLM moves to the v1 API's /completions without AOAI304")
+def test_a_langchain_completions_llm_is_flagged_like_client_completions(tmp_path: Path) -> None:
+    """`langchain_openai.AzureOpenAI` (the completions LLM, e.g. gpt-35-turbo-instruct) becomes
+    `langchain_openai.OpenAI`, which sends every request to `/completions`: not on the v1 API's GA list, so
+    `client.completions.create(...)` of the openai package gets AOAI304 (check it by hand), while the LangChain
+    class moves in silence (VinodNallavade/AgenticAI@d71d8ed lanchain/Models/LLMS/1_llm_demo.py)."""
+    source = program('''
+        import os
+
+        from langchain_openai import AzureOpenAI
+
+        llm = AzureOpenAI(
+            azure_endpoint=os.environ["AZURE_OPENAI_ENDPOINT"],
+            api_key=os.environ["AZURE_OPENAI_API_KEY"],
+            api_version="2024-10-21",
+            azure_deployment="instruct-prod",
+        )
+        print(llm.invoke("Say hi"))
+    ''')
+    assert ("AOAI304", 5) in findings_of(source, tmp_path)
+
+
 # 4. Noisy findings (they need a person, so the run exits 1, for nothing).
 
 
