@@ -32,6 +32,7 @@ class Comparison:
     aoai: Timing
     grep: Timing
     ruff: Timing
+    parsed_files: tuple[str, ...] = ()  # the files handed to LibCST, as the run shows them
 
     @property
     def per_grep(self) -> float:
@@ -54,6 +55,7 @@ def compare(label: str, directory: Path, repeats: int, jobs: int) -> Comparison:
     warm_cache(directory)
     runs: dict[str, list[Timing]] = {"aoai": [], "grep": [], "ruff": []}
     parsed: list[int] = []
+    names: set[str] = set()
     with tempfile.TemporaryDirectory() as scratch:
         for attempt in range(repeats):
             log = Path(scratch, f"parsed-{attempt}")
@@ -61,7 +63,8 @@ def compare(label: str, directory: Path, repeats: int, jobs: int) -> Comparison:
             # Exit 1: changes pending or findings; 3: also files it could not read or parse.
             runs["aoai"].append(measure("aoai-migrate --check", tools.aoai_migrate(jobs), directory, 1, {0, 1, 3},
                                         env={PARSE_LOG: str(log)}, tree=True))
-            parsed.append(len(set(log.read_text().splitlines())) if log.exists() else 0)  # a re-run parses again
+            names = set(log.read_text().splitlines()) if log.exists() else set()
+            parsed.append(len(names))  # a re-run parses again
             runs["grep"].append(measure("grep -rli", tools.grep_tree(excludes()), directory, 1, {0, 1}, tree=True))
             runs["ruff"].append(measure("ruff check --select UP", tools.ruff_up(), directory, 1, {0, 1}, tree=True))
     aoai, grep, ruff = (Timing(t[0].label, [s for timing in t for s in timing.samples]) for t in runs.values())
@@ -69,7 +72,8 @@ def compare(label: str, directory: Path, repeats: int, jobs: int) -> Comparison:
     if len(set(parsed)) != 1:
         raise RuntimeError(f"{label}: LibCST parsed a different number of files in each run: {parsed}")
     return Comparison(label, directory, changed + unchanged + failed, changed, failed, parsed[0],
-                      tools.grep_count(grep.samples[0].stdout), tools.ruff_files(directory), aoai, grep, ruff)
+                      tools.grep_count(grep.samples[0].stdout), tools.ruff_files(directory), aoai, grep, ruff,
+                      tuple(sorted(names)))
 
 
 def load_average() -> str:

@@ -28,10 +28,8 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,9 +38,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import llm_corpus  # noqa: E402
 import tools  # noqa: E402
-from compare import PARSE_LOG, TARGET_GREP, TARGET_RUFF, excludes  # noqa: E402
+from compare import TARGET_GREP, TARGET_RUFF, compare  # noqa: E402
 from llm_report import write_section  # noqa: E402
-from measure import measure, warm_cache  # noqa: E402
+from measure import measure  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 
@@ -126,24 +124,14 @@ def libcst_costs(paths: list[Path], repeats: int) -> tuple[list[float], list[flo
 
 
 def measure_tree(label: str, directory: Path, repeats: int, jobs: int) -> Floor:
-    warm_cache(directory)
+    row = compare(label, directory, repeats, jobs)  # aoai-migrate, grep and ruff in turns, and the files parsed
     startup = measure("import libcst", [sys.executable, "-c", "import libcst"], directory, repeats, {0})
-    aoai, grep, ruff = [], [], []
-    with tempfile.TemporaryDirectory() as scratch:
-        log = Path(scratch, "parsed")
-        for _ in range(repeats):
-            print(f"{label}: run {len(aoai) + 1} of {repeats}", file=sys.stderr)
-            aoai.append(measure("aoai-migrate", tools.aoai_migrate(jobs), directory, 1, {0, 1, 3},
-                                env={PARSE_LOG: str(log)}).wall)
-            grep.append(measure("grep", tools.grep_tree(excludes()), directory, 1, {0, 1}).wall)
-            ruff.append(measure("ruff", tools.ruff_up(), directory, 1, {0, 1}).wall)
-        names = sorted(set(log.read_text().splitlines())) if log.exists() else []
-    paths = [directory / name for name in names]
-    print(f"{label}: LibCST on {len(paths)} files", file=sys.stderr)
-    parse, scope, kib = libcst_costs(paths, repeats)
+    names = list(row.parsed_files)
+    print(f"{label}: LibCST on {len(names)} files", file=sys.stderr)
+    parse, scope, kib = libcst_costs([directory / name for name in names], repeats)
     largest = names[scope.index(max(scope))] if scope else "-"
-    return Floor(label, len(paths), kib, parse, scope, largest, startup.wall, statistics.median(aoai),
-                 statistics.median(grep), statistics.median(ruff), jobs)
+    return Floor(label, len(names), kib, parse, scope, largest, startup.wall, row.aoai.wall, row.grep.wall,
+                 row.ruff.wall, jobs)
 
 
 def table(rows: list[Floor]) -> str:
