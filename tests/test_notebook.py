@@ -221,6 +221,35 @@ def test_a_cell_that_does_not_parse_is_reported_and_the_others_still_migrate() -
     assert "does not parse" in error.message
 
 
+def test_a_notebook_that_shows_nothing_a_rule_needs_is_left_before_its_cells_are_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The syntax filter's look at the words comes before the cells are masked and parsed (in LLM repositories
+    that was most of a run's notebook time, for notebooks no rule acts on). A cell of prose in such a notebook is
+    not reported, as a module that shows nothing a rule needs is not; in a notebook the engine migrates it is."""
+    import codemod.notebook as notebook_module
+    from codemod.options import Options
+    from codemod.run import runner
+
+    prepared: list[int] = []
+    real = notebook_module.prepare
+
+    def prepare(cell, prefix):  # noqa: ANN001, ANN202 - the real one's signature
+        prepared.append(cell.number)
+        return real(cell, prefix)
+
+    monkeypatch.setattr(notebook_module, "prepare", prepare)
+    prose = "Response from the agent:\n it's done"
+    path = tmp_path / "n.ipynb"
+    quiet = written_by_nbformat("from openai import OpenAI\nclient = OpenAI(api_key=key)", prose)
+    outcome = runner.migrate_bytes(path, quiet, Options(), "n.ipynb")
+    assert (outcome.status, outcome.findings, prepared) == ("unchanged", [], [])
+    azure = written_by_nbformat(AZURE_CELL, prose, CALL_CELL)
+    outcome = runner.migrate_bytes(path, azure, Options(), "n.ipynb")
+    assert outcome.status == "changed" and prepared == [2, 3, 4]
+    assert [(f.code, f.cell) for f in outcome.findings if f.level == "error"] == [("AOAI000", 3)]
+
+
 def test_added_helper_goes_after_the_imports_of_the_openai_cell() -> None:
     imports = (
         "%pip install azure-identity\n"

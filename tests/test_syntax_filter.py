@@ -12,6 +12,7 @@ from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, event, given, reject, settings
+from hypothesis import strategies as st
 
 from codemod import migration
 from codemod.engine.syntax import Credentials, Identifiers, Keyword, Names, Strings, read_facts, read_text_facts
@@ -268,3 +269,107 @@ def test_credentials_are_the_literals_aoai305_would_report() -> None:
     assert facts is not None and Credentials().met(facts)
     only_f_string = read_facts('u = f"{x}0123456789abcdef0123456789abcdef"\nm = "gpt-4o-mini-2024-07-18"\n')
     assert only_f_string is not None and not Credentials().met(only_f_string)
+
+
+# ---- the look at the words: a name below a package (issue 14: real repositories) ----------------------------
+
+
+def _declared_names() -> list[str]:
+    """Every dotted name a rule's needs declare."""
+    from codemod.engine.syntax import AllOf, AnyOf
+    from codemod.rule_index import indexed_rules
+
+    found: set[str] = set()
+
+    def collect(need: object) -> None:
+        if isinstance(need, (AllOf, AnyOf)):
+            for part in need.parts:
+                collect(part)
+        elif isinstance(need, Names):
+            found.update(need.dotted)
+
+    for rule in indexed_rules():
+        collect(rule.needs)
+    return sorted(found)
+
+
+def test_a_name_below_a_package_is_looked_for_after_a_dot_or_in_a_from_import_of_that_package() -> None:
+    """`openai.api_key` needs `api_key` after a dot or imported from openai: the keyword `api_key=` of an
+    OpenAI.com client, or a `ChatCompletion` imported from another package, does not wake it (most modules of
+    LLM repositories that mention openai say both words)."""
+    key = Names("openai.api_key")
+    completion = Names("openai.ChatCompletion")
+    for text in (
+        "from openai import OpenAI\nclient = OpenAI(api_key=key)\n",
+        "import openai\nfrom camel.types import ChatCompletion, api_key\n",
+        "import openai  # ChatCompletion api_key\n",
+    ):
+        facts = read_text_facts(text)
+        assert not key.maybe(facts) and not completion.maybe(facts), text
+    for text, condition in (
+        ("import openai\nopenai.api_key = k\n", key),
+        ("import openai as oa\nx = (oa.  # the module's key\n     api_key)\n", key),
+        ("import openai\nx = openai \\\n    .api_key\n", key),
+        ("from openai import (  # settings (old)\n    ChatCompletion,\n    api_key as k,\n)\n", key),
+        ("from openai import (  # settings (old)\n    ChatCompletion,\n    api_key as k,\n)\n", completion),
+        ("from openai \\\n    import api_key\n", key),
+        ("from openai import ChatCompletion as CC\n", completion),
+        ("from openai import *\nprint(api_key)\n", key),
+        ("from ｏpenai import ａpi_key\n", key),  # fullwidth letters: NFKC reads them as ASCII
+    ):
+        assert condition.maybe(read_text_facts(text)), text
+        facts = read_facts(text)
+        assert facts is not None and condition.met(facts), text
+
+
+_GAPS = st.sampled_from(["", " ", "\\\n", "\n", "  # a comment (with a parenthesis)\n", " \\\n  "])
+_ALIASES = st.sampled_from(["m", "oa", "ｍod", "_x1"])
+
+
+@st.composite
+def _import_and_reference(draw: st.DrawFn) -> tuple[str, str]:
+    """(a dotted name a rule declares, a module that imports it some way and refers to it), with white space,
+    comments, continuations and parentheses wherever Python allows them (inside the parentheses of the
+    reference or of the imported names)."""
+    dotted = draw(st.sampled_from(_declared_names()))
+    parts = dotted.split(".")
+    split = draw(st.integers(0, len(parts) - 1))
+    gap = lambda: draw(_GAPS)  # noqa: E731 - one draw per place
+    form = draw(st.sampled_from(["import", "import as", "from", "from as", "from parens", "star"]))
+    alias = draw(_ALIASES)
+    below = parts[split + 1 :]
+    if form == "import":
+        head, imported = parts[0], "import " + ".".join(parts[: split + 1])
+        below = parts[1:]
+    elif form == "import as":
+        head, imported = alias, "import " + ".".join(parts[: split + 1]) + " as " + alias
+    elif form == "star" and split > 0:
+        head, imported = parts[split], "from " + ".".join(parts[:split]) + " import *"
+    elif split == 0:
+        head, imported = parts[0], "import " + parts[0]
+        below = parts[1:]
+    else:
+        module, name = ".".join(parts[:split]), parts[split]
+        local = alias if form == "from as" else name
+        listed = f"{name} as {alias}" if form == "from as" else name
+        if form == "from parens":
+            listed = f"({gap()}other,{gap()}{listed},{gap()})"
+        head, imported = local, f"from {module} {gap() if gap() else ''}import {listed}"
+    reference = head + "".join(f".{gap()}{part}" for part in below)
+    return dotted, f"{imported}\nvalue = ({reference})\n"
+
+
+@settings(max_examples=max(50, EXAMPLES), deadline=None)
+@given(_import_and_reference())
+def test_the_look_at_the_words_passes_every_name_the_facts_resolve(case: tuple[str, str]) -> None:
+    """`maybe` is True whenever `met` can be: for every dotted name the rules declare, imported and referred to
+    in every way Python allows."""
+    dotted, source = case
+    facts = read_facts(source)
+    if facts is None:
+        reject()  # a gap where Python does not allow it: the filter then lets LibCST report the module
+    condition = Names(dotted)
+    met = condition.met(facts)
+    event("resolved" if met else "not resolved (an alias the reference does not use)")
+    if met:
+        assert condition.maybe(read_text_facts(source)), source

@@ -168,19 +168,48 @@ def _chain(node: ast.Attribute) -> list[str] | None:
 class TextFacts:
     """What the text itself shows, before any parse: its raw text and every word shaped like an identifier (in
     code, strings and comments alike). A need that these rule out cannot be met by the module's facts in a way a
-    rule acts on: a name reached through an import and referred to spells its top-level package and its last part
-    in the text, an identifier is a word of it, a string's contents are in it (as written: like the byte filter, a
-    string whose letters are escapes is not seen). Text that is not ASCII is read NFKC-normalized for its words, as
-    the compiler reads identifiers."""
+    rule acts on: an identifier is a word of it, a string's contents are in it (as written: like the byte filter, a
+    string whose letters are escapes is not seen), and a name reached through an import spells its top-level
+    package, and its last part either after a dot (`oa.AzureOpenAI`, `from openai.lib.azure import ...`) or among
+    the names a `from` import of that package lists. Text that is not ASCII is read NFKC-normalized for its words
+    and its code (`code`), as the compiler reads identifiers."""
 
     raw: str
     words: frozenset[str]
+    code: str = ""  # the text the words were read from: `raw`, NFKC-normalized when it is not ASCII
     memo: dict[Need, bool] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def lines(self) -> str:
         """The words, one per line: one regular-expression search over them all instead of one per word."""
         return "\n".join(self.words)
+
+    def after_dot(self, word: str) -> bool:
+        """Whether `word` is written right after a dot (an attribute, a part of a dotted module name); white space,
+        a backslash continuation or a comment may stand between them."""
+        seen = self._seen.get(("after_dot", word))
+        if seen is None:
+            code = self.code or self.raw
+            seen = ("." + word) in code or _after_gap(word).search(code) is not None
+            self._seen["after_dot", word] = seen
+        return seen
+
+    def from_imported(self, package: str, word: str) -> bool:
+        """Whether a `from` import of `package` or a module in it lists `word` (`from openai.types import (A, B)`).
+        Text in strings and comments may read as one too: that only makes the look less sharp."""
+        listed = self._seen.get(("from", package))
+        if listed is None:
+            found = _from_import(package).findall(self.code or self.raw)
+            listed = self._seen["from", package] = frozenset(w for names in found for w in _WORD.findall(names))
+        return word in listed
+
+    @cached_property
+    def star_import(self) -> bool:
+        return _STAR_IMPORT.search(self.code or self.raw) is not None
+
+    @cached_property
+    def _seen(self) -> dict[tuple[str, str], Any]:
+        return {}
 
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -190,15 +219,35 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # lies within one of them.
 _TOKEN = re.compile(r"[^\x00-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f\s]+")
 
+# Between two tokens of one statement: white space (new lines inside brackets), a backslash continuation, a comment.
+_GAP = r"(?:\s|\\|#[^\r\n]*)*"
+# Patterns start with a literal where they can: the search then skips ahead to it (a leading `\b` would make it
+# try every position). A match inside a longer word only makes the look less sharp.
+_STAR_IMPORT = re.compile(rf"import{_GAP}\*")
+
+
+@lru_cache(maxsize=256)
+def _after_gap(word: str) -> re.Pattern[str]:
+    return re.compile(rf"\.{_GAP}{re.escape(word)}(?![A-Za-z0-9_])")
+
+
+@lru_cache(maxsize=64)
+def _from_import(package: str) -> re.Pattern[str]:
+    """`from PACKAGE[.MODULE] import NAMES`, NAMES captured: a parenthesized list (a comment in it may hold a
+    parenthesis) or the rest of the logical line, backslash continuations included."""
+    gap = r"(?:[ \t\f]|\\[\s\S])"
+    return re.compile(rf"from{gap}+{re.escape(package)}(?![A-Za-z0-9_])(?:[\w.]|{gap})*?\bimport\b"
+                      rf"({gap}*(?:\((?:[^)#]|#[^\r\n]*)*\)|(?:[^\r\n\\]|\\[\s\S])*))")
+
 
 def read_text_facts(source: str) -> TextFacts:
     """The text's words. The compiler reads identifiers NFKC-normalized (`ＡzureOpenAI` is `AzureOpenAI`), so a
     text that is not ASCII gives the words of its normalized form, and the runs an identifier with non-ASCII
     letters lies in; `raw` stays the text as written (string contents are not normalized)."""
     if source.isascii():
-        return TextFacts(source, frozenset(_WORD.findall(source)))
+        return TextFacts(source, frozenset(_WORD.findall(source)), source)
     normalized = unicodedata.normalize("NFKC", source)
-    return TextFacts(source, frozenset(_WORD.findall(normalized)) | frozenset(_TOKEN.findall(normalized)))
+    return TextFacts(source, frozenset(_WORD.findall(normalized)) | frozenset(_TOKEN.findall(normalized)), normalized)
 
 
 class Need:
@@ -292,10 +341,20 @@ class Names(Condition):
         return any(_on_path(star, name) for star in facts.star_imports for name in self.dotted)
 
     def maybe_in(self, text: TextFacts) -> bool:
-        # A rule acts on a reference to the name, so its last part is written; an import statement reaches it, and
-        # spells its top-level package (`litellm.completion`: both words, not just the common `completion`).
+        # An import statement spells the top-level package. Below it, the name's last part is written after a dot
+        # (a reference `oa.api_key`, a module `openai.lib.azure`) or listed by a `from` import of that package;
+        # a star import may bring any name (`litellm.completion`: `litellm`, and `completion` in one of those
+        # places, not just the common word `completion` anywhere).
         words = text.words
-        return any(name.rsplit(".", 1)[-1] in words and name.split(".", 1)[0] in words for name in self.dotted)
+        for name in self.dotted:
+            top, _, rest = name.partition(".")
+            last = name.rsplit(".", 1)[-1]
+            if top not in words or last not in words:
+                continue
+            if (not rest or not last.isascii() or text.after_dot(last) or text.star_import
+                    or text.from_imported(top, last)):
+                return True
+        return False
 
     def data(self) -> dict[str, Any]:
         return {"names": list(self.dotted)}

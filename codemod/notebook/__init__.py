@@ -36,10 +36,17 @@ class NotebookResult:
     cell_changes: list[tuple[int, str, str]] = field(default_factory=list)  # (cell number, before, after)
 
 
-def migrate_notebook(data: bytes, migrate: Callable[[str, str], MigrationResult]) -> NotebookResult:
+def migrate_notebook(
+    data: bytes, migrate: Callable[[str, str], MigrationResult], wanted: Callable[[str], bool] = lambda _: True
+) -> NotebookResult:
     """Migrate every code cell of an nbformat 4 notebook with `migrate` (source text, hidden code -> result).
     The hidden code is what runs in the kernel but the engine cannot see: the masked magic lines and the
-    cells that do not parse, so that a client or class used only there counts as out of sight."""
+    cells that do not parse, so that a client or class used only there counts as out of sight.
+
+    `wanted` sees the code cells' text as written (and the marker the cells will be joined with): when it says
+    no, the notebook is left as it is before its cells are masked and parsed (the syntax filter's look at the
+    words: a notebook that shows nothing a rule needs costs no parse, and a cell of it that is not Python is
+    not reported, as a module that shows nothing a rule needs is not)."""
     text, bom = _decode(data)
     notebook = _load(text)
     if not _is_python(notebook):
@@ -51,6 +58,8 @@ def migrate_notebook(data: bytes, migrate: Callable[[str, str], MigrationResult]
     if not cells:
         return NotebookResult(data, [])
     token = _unique_token(c.text for c in cells)
+    if not wanted("\n".join([token, *(c.text for c in cells if not c.other_language)])):
+        return NotebookResult(data, [])
     findings = [prepare(cell, f"{token}m{cell.number}_") for cell in cells]
     newline = _newline(cells)
     module, starts = join(cells, token, newline)

@@ -91,15 +91,17 @@ def could_match(data: bytes, words: Words | None = None) -> bool:
     return False
 
 
-def may_act(text: str, need: Need) -> bool:
+def may_act(text: str, need: Need, *, parse: bool = True) -> bool:
     """The syntax filter: False when no rule's need can be met; True when one is, or when CPython cannot parse a
     module whose words show a need (LibCST then reports why). A cheap look at the text's words comes first
     (syntax.TextFacts): a module it rules out holds nothing any rule acts on, parsed or not, and is skipped
     unparsed like a file without the byte filter's words, its syntax errors left to the tools that check
     syntax (in LLM repositories most modules that mention openai are ruled out there: their parse was a third
-    of the run)."""
+    of the run). `parse=False`: the look alone (a notebook's cells, before they are masked and parsed)."""
     if not need.maybe(read_text_facts(text)):
         return False
+    if not parse:
+        return True
     facts = read_facts(text)
     return facts is None or need.met(facts)
 

@@ -125,8 +125,11 @@ def _migrate_notebook(path: Path, shown: str, data: bytes, options: Options) -> 
         _log_parse(shown)
         return migrate_source(text, options, shown, hidden=hidden)
 
+    def wanted(code: str) -> bool:
+        return may_act(code, filters_for(options)[1], parse=False)
+
     try:
-        result = parsing.guarded(notebook.migrate_notebook, data, migrate)
+        result = parsing.guarded(notebook.migrate_notebook, data, migrate, wanted)
     except (notebook.NotebookError, parsing.TooDeep) as exc:
         return _error(path, shown, str(exc))
     except parsing.NeedsIsolation:
