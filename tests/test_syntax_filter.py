@@ -293,16 +293,18 @@ def _declared_names() -> list[str]:
     return sorted(found)
 
 
-def test_a_name_below_a_package_is_looked_for_after_a_dot_or_in_a_from_import_of_that_package() -> None:
-    """`openai.api_key` needs `api_key` after a dot or imported from openai: the keyword `api_key=` of an
-    OpenAI.com client, or a `ChatCompletion` imported from another package, does not wake it (most modules of
-    LLM repositories that mention openai say both words)."""
+def test_a_name_below_a_package_is_looked_for_where_an_import_could_reach_it() -> None:
+    """`openai.api_key` needs `api_key` after a dot that follows `openai` or an alias, or imported from openai:
+    the keyword `api_key=` of an OpenAI.com client, `self.api_key`, or a `ChatCompletion` imported from another
+    module does not wake it (most modules of LLM repositories that mention openai say those words)."""
     key = Names("openai.api_key")
     completion = Names("openai.ChatCompletion")
     for text in (
         "from openai import OpenAI\nclient = OpenAI(api_key=key)\n",
         "import openai\nfrom camel.types import ChatCompletion, api_key\n",
         "import openai  # ChatCompletion api_key\n",
+        "import openai\nclass Settings:\n    def key(self):\n        return self.api_key or config.ChatCompletion\n",
+        "import openai\nfrom openai.types.chat import ChatCompletion\n",
     ):
         facts = read_text_facts(text)
         assert not key.maybe(facts) and not completion.maybe(facts), text
@@ -315,6 +317,8 @@ def test_a_name_below_a_package_is_looked_for_after_a_dot_or_in_a_from_import_of
         ("from openai \\\n    import api_key\n", key),
         ("from openai import ChatCompletion as CC\n", completion),
         ("from openai import *\nprint(api_key)\n", key),
+        ('import openai\nx = ("#", openai  # a comment\n     # and another\n     .api_key)\n', key),
+        ("import openai.lib as ol\nx = (ol\n     ).azure.AzureOpenAI\n", Names("openai.lib.azure.AzureOpenAI")),
         ("from ｏpenai import ａpi_key\n", key),  # fullwidth letters: NFKC reads them as ASCII
     ):
         assert condition.maybe(read_text_facts(text)), text
@@ -355,7 +359,9 @@ def _import_and_reference(draw: st.DrawFn) -> tuple[str, str]:
         if form == "from parens":
             listed = f"({gap()}other,{gap()}{listed},{gap()})"
         head, imported = local, f"from {module} {gap() if gap() else ''}import {listed}"
-    reference = head + "".join(f".{gap()}{part}" for part in below)
+    if draw(st.booleans()):  # parentheses around the name, a comment or a continuation before the dot
+        head = f"({gap()}{head}{gap()})"
+    reference = head + "".join(f"{draw(_GAPS)}.{gap()}{part}" for part in below)
     return dotted, f"{imported}\nvalue = ({reference})\n"
 
 

@@ -38,7 +38,10 @@ class Edits:
         return self.args.setdefault(call, ArgOps())
 
     def __bool__(self) -> bool:
-        return bool(self.replacements or self.args or self.removed_lines or self.insert_after or self.prelude)
+        # a rule may ask for a call's operations and add none (a v1 client whose arguments are right already): no
+        # edit, and no transformation and code generation of the whole module to find the text unchanged
+        return bool(self.replacements or self.removed_lines or self.insert_after or self.prelude
+                    or any(ops.remove or ops.replace or ops.add for ops in self.args.values()))
 
     def merge(self, other: Edits) -> None:
         """Add another rule's edits. Two replacements of one node compose (this one first, then the other's, which

@@ -14,7 +14,7 @@ import ast
 import re
 import unicodedata
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from typing import Any
@@ -170,9 +170,9 @@ class TextFacts:
     code, strings and comments alike). A need that these rule out cannot be met by the module's facts in a way a
     rule acts on: an identifier is a word of it, a string's contents are in it (as written: like the byte filter, a
     string whose letters are escapes is not seen), and a name reached through an import spells its top-level
-    package, and its last part either after a dot (`oa.AzureOpenAI`, `from openai.lib.azure import ...`) or among
-    the names a `from` import of that package lists. Text that is not ASCII is read NFKC-normalized for its words
-    and its code (`code`), as the compiler reads identifiers."""
+    package and, below it, its last part after a dot that follows the part before it or an alias, or among the
+    names a `from` import of the module above it lists (`Names`). Text that is not ASCII is read NFKC-normalized for
+    its words and its code (`code`), as the compiler reads identifiers."""
 
     raw: str
     words: frozenset[str]
@@ -184,31 +184,42 @@ class TextFacts:
         """The words, one per line: one regular-expression search over them all instead of one per word."""
         return "\n".join(self.words)
 
-    def after_dot(self, word: str) -> bool:
-        """Whether `word` is written right after a dot (an attribute, a part of a dotted module name); white space,
-        a backslash continuation or a comment may stand between them."""
-        seen = self._seen.get(("after_dot", word))
+    def after(self, head: str, word: str) -> bool:
+        """Whether `word` is written after a dot that follows `head` or an alias (a name after `as`): `head.word`,
+        `(head  # comment\n ).word`, `alias.word`; white space, backslash continuations and comments may stand on
+        both sides of the dot, closing parentheses before it."""
+        key = (head, word)
+        seen = self._seen.get(key)
         if seen is None:
             code = self.code or self.raw
-            seen = ("." + word) in code or _after_gap(word).search(code) is not None
-            self._seen["after_dot", word] = seen
+            heads = self.aliases | {head}
+            seen = self._seen[key] = any(
+                candidate in heads for dot in _after_gap(word).finditer(code) for candidate in _heads(code, dot.start())
+            )
         return seen
 
-    def from_imported(self, package: str, word: str) -> bool:
-        """Whether a `from` import of `package` or a module in it lists `word` (`from openai.types import (A, B)`).
-        Text in strings and comments may read as one too: that only makes the look less sharp."""
-        listed = self._seen.get(("from", package))
+    def from_imported(self, module: str, word: str) -> bool:
+        """Whether a `from` import of `module` (a dotted name) lists `word` (`from openai import (A, B)`). Text in
+        strings and comments may read as one too: that only makes the look less sharp."""
+        listed = self._seen.get(module)
         if listed is None:
-            found = _from_import(package).findall(self.code or self.raw)
-            listed = self._seen["from", package] = frozenset(w for names in found for w in _WORD.findall(names))
+            found = _from_import(module).findall(self.code or self.raw)
+            listed = self._seen[module] = frozenset(w for names in found for w in _WORD.findall(names))
         return word in listed
+
+    @cached_property
+    def aliases(self) -> frozenset[str]:
+        """The names written after the word `as` (imports' aliases; `with` and `except` targets too)."""
+        code = self.code or self.raw
+        return frozenset(found.group(1) for found in _ALIAS.finditer(code)
+                         if found.start() == 0 or not _is_identifier_char(code[found.start() - 1]))
 
     @cached_property
     def star_import(self) -> bool:
         return _STAR_IMPORT.search(self.code or self.raw) is not None
 
     @cached_property
-    def _seen(self) -> dict[tuple[str, str], Any]:
+    def _seen(self) -> dict[Any, Any]:
         return {}
 
 
@@ -226,17 +237,48 @@ _GAP = r"(?:\s|\\|#[^\r\n]*)*"
 _STAR_IMPORT = re.compile(rf"import{_GAP}\*")
 
 
+_ALIAS = re.compile(r"as(?:\s|\\|#[^\r\n]*)+([A-Za-z_][A-Za-z0-9_]*)")
+_LAST_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_BEFORE_DOT = " \t\f\r\\)"  # what may stand between an expression's last name and a dot, comments aside
+
+
+def _is_identifier_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
 @lru_cache(maxsize=256)
 def _after_gap(word: str) -> re.Pattern[str]:
     return re.compile(rf"\.{_GAP}{re.escape(word)}(?![A-Za-z0-9_])")
 
 
+def _heads(code: str, dot: int) -> Iterator[str]:
+    """The names that may end the expression before the dot at `dot`. Going up from the dot, lines that hold
+    only white space, closing parentheses and a comment are passed over; on the first other line the last name
+    before its end counts, and so does the last name before each `#` in it (a `#` may be in a string, so any of
+    them may start the comment)."""
+    end = dot
+    while True:
+        start = max(code.rfind("\n", 0, end), code.rfind("\r", 0, end)) + 1
+        line = code[start:end]
+        lead = line.lstrip(_BEFORE_DOT)
+        if lead and not lead.startswith("#"):
+            for cut in (len(line), *(i for i, char in enumerate(line) if char == "#")):
+                found = _LAST_WORD.search(line[:cut].rstrip(_BEFORE_DOT))
+                if found is not None:
+                    yield found.group()
+            return
+        if start == 0:
+            return
+        end = start - 1
+
+
 @lru_cache(maxsize=64)
-def _from_import(package: str) -> re.Pattern[str]:
-    """`from PACKAGE[.MODULE] import NAMES`, NAMES captured: a parenthesized list (a comment in it may hold a
+def _from_import(module: str) -> re.Pattern[str]:
+    """`from MODULE import NAMES`, NAMES captured: a parenthesized list (a comment in it may hold a
     parenthesis) or the rest of the logical line, backslash continuations included."""
     gap = r"(?:[ \t\f]|\\[\s\S])"
-    return re.compile(rf"from{gap}+{re.escape(package)}(?![A-Za-z0-9_])(?:[\w.]|{gap})*?\bimport\b"
+    path = rf"{gap}*\.{gap}*".join(re.escape(part) for part in module.split("."))
+    return re.compile(rf"from{gap}+{path}{gap}+import\b"
                       rf"({gap}*(?:\((?:[^)#]|#[^\r\n]*)*\)|(?:[^\r\n\\]|\\[\s\S])*))")
 
 
@@ -342,17 +384,18 @@ class Names(Condition):
 
     def maybe_in(self, text: TextFacts) -> bool:
         # An import statement spells the top-level package. Below it, the name's last part is written after a dot
-        # (a reference `oa.api_key`, a module `openai.lib.azure`) or listed by a `from` import of that package;
-        # a star import may bring any name (`litellm.completion`: `litellm`, and `completion` in one of those
-        # places, not just the common word `completion` anywhere).
+        # that follows the part before it or an alias (a reference `openai.api_key`, `oa.api_key`, a module
+        # `openai.lib.azure`), or listed by a `from` import of the module above it (`from openai import api_key`);
+        # a star import may bring any name. `self.api_key`, `api_key=...` and `from camel.types import
+        # ChatCompletion` are not `openai.api_key` or `openai.ChatCompletion`.
         words = text.words
         for name in self.dotted:
             top, _, rest = name.partition(".")
-            last = name.rsplit(".", 1)[-1]
+            parent, _, last = name.rpartition(".")
             if top not in words or last not in words:
                 continue
-            if (not rest or not last.isascii() or text.after_dot(last) or text.star_import
-                    or text.from_imported(top, last)):
+            if (not rest or not last.isascii() or text.star_import or text.after(parent.rpartition(".")[2], last)
+                    or text.from_imported(parent, last)):
                 return True
         return False
 
