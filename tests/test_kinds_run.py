@@ -326,3 +326,37 @@ def test_code_under_a_folder_whose_dependency_files_do_not_name_openai_raises_ev
     monkeypatch.chdir(root)
     migrate(".")
     assert (root / "src/requirements.txt").read_text() == "openai==1.106.0\n"
+
+
+def test_a_document_with_the_bytes_of_another_is_read_once_when_that_one_has_nothing_to_say(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Versioned documentation keeps a copy of every page per release (haystack: 896 pages that mention openai,
+    217 different). A copy of a page that needs nothing is not read again; a copy of one the run changes or
+    reports on is migrated on its own, with its own path."""
+    from codemod.run import kind_run
+
+    quiet = "# Guide\n\n```python\nfrom openai import OpenAI\nclient = OpenAI()\n```\n"
+    azure = ("```python\nfrom openai import AzureOpenAI\n"
+             "client = AzureOpenAI(api_version='2024-02-01', azure_endpoint='https://r.openai.azure.com')\n```\n")
+    files = []
+    for version in ("v1", "v2", "v3"):
+        (tmp_path / version).mkdir()
+        for name, text in (("guide.md", quiet), ("azure.md", azure), ("guide.rst", quiet)):
+            (tmp_path / version / name).write_text(text)
+            files.append((tmp_path / version / name, f"{version}/{name}"))
+    read: list[str] = []
+    real = kind_run.migrate_other
+
+    def migrate_other(path, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202 - the real one's signature
+        read.append(path.name)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(kind_run, "migrate_other", migrate_other)
+    outcomes = {shown: o for (_, shown), o in zip(files, runner.migrate_files(files, Options(), jobs=1), strict=True)}
+    assert sorted(read) == ["azure.md"] * 3 + ["guide.md", "guide.rst"]  # Markdown and reST are read apart
+    for version in ("v1", "v2", "v3"):
+        assert outcomes[f"{version}/guide.md"].status == outcomes[f"{version}/guide.rst"].status == "unchanged"
+        changed = outcomes[f"{version}/azure.md"]
+        assert changed.status == "changed" and changed.path == tmp_path / version / "azure.md"
+        assert {f.path for f in changed.findings} == {f"{version}/azure.md"}

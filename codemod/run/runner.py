@@ -14,7 +14,7 @@ from typing import Literal
 from codemod.engine import parsing
 from codemod.findings import Finding
 from codemod.options import Options
-from codemod.record import MigrationResult
+from codemod.record import FileRecord, MigrationResult
 from codemod.run import private_reads
 from codemod.run.filters import could_match, filters_for, may_act
 from codemod.run.kind_files import is_kind_file as is_other  # documentation, dependency, settings files
@@ -177,6 +177,11 @@ def migrate_files(
     environment samples)."""
     outcomes: list[FileOutcome | None] = [None] * len(files)
     handed: set[int] = set()  # the candidates, handed to the engine
+    # A document with the very bytes of one handed over already (versioned documentation keeps a copy of every page
+    # per release) waits for that one's outcome: when it has nothing to say, neither has this one (`_twins`).
+    firsts: dict[tuple[object, str, bytes], int] = {}
+    twins: dict[int, tuple[int, tuple[Path, bytes, Options, str]]] = {}
+
     def candidates() -> Iterator[tuple[int, tuple[Path, bytes, Options, str]]]:
         for index, (path, shown) in enumerate(files):
             try:
@@ -186,6 +191,12 @@ def migrate_files(
                 continue
             other = is_other(path)
             if _passes_filter(path, data, options, shown, other):
+                if other:
+                    key = (_kinds_of(path, options), path.name, data)  # what a kind reads of a file
+                    first = firsts.setdefault(key, index)
+                    if first != index:
+                        twins[index] = first, (path, data, options, shown)
+                        continue
                 handed.add(index)
                 yield index, (path, data, options, shown)
                 continue
@@ -216,11 +227,31 @@ def migrate_files(
                 on_done(outcome)
     finally:  # an interrupt between two results: the pool stops its workers now, not when collected
         getattr(results, "close", lambda: None)()
+    for index, (first, args) in twins.items():
+        outcomes[index] = _twin(outcomes[first], args)
+        handed.add(index)
+        if on_done:
+            on_done(outcomes[index])
     if on_done:
         for index, outcome in enumerate(outcomes):
             if outcome is not None and index not in handed:
                 on_done(outcome)
     return [o for o in outcomes if o is not None]
+
+
+def _kinds_of(path: Path, options: Options) -> object:
+    from codemod.run.kind_run import enabled_kinds
+
+    return enabled_kinds(path, options)
+
+
+def _twin(first: FileOutcome | None, args: tuple[Path, bytes, Options, str]) -> FileOutcome:
+    """The outcome of a file of the kinds whose bytes are those of `first`'s file: `first`'s when it says nothing
+    (unchanged, no finding, nothing recorded: a kind reads the file's text and its name's kind, not its place),
+    else its own."""
+    if first is not None and first.status == "unchanged" and not first.findings and first.record == FileRecord():
+        return FileOutcome(args[0], "unchanged")
+    return _work(args)
 
 
 def resolve_name_collisions(outcomes: list[FileOutcome], options: Options) -> Options | None:
