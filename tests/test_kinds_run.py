@@ -360,3 +360,33 @@ def test_a_document_with_the_bytes_of_another_is_read_once_when_that_one_has_not
         changed = outcomes[f"{version}/azure.md"]
         assert changed.status == "changed" and changed.path == tmp_path / version / "azure.md"
         assert {f.path for f in changed.findings} == {f"{version}/azure.md"}
+
+
+@pytest.mark.parametrize("jobs", [1, 2], ids=["in-process", "process-pool"])
+def test_a_file_with_nothing_to_say_comes_back_without_its_text_yet_nothing_is_lost(tmp_path: Path, jobs: int) -> None:
+    """Workers send back neither the bytes nor the text of a Python file or notebook they leave unchanged without
+    findings (the parent holds the bytes), but the api-version names its code reads: environment samples, `env`
+    and `doctor` still see every file."""
+    from codemod.run.kind_run import facts_of
+    from codemod.run.outcome import original_text
+
+    files = []
+    for n in range(runner.POOL_THRESHOLD + 2):
+        path = tmp_path / f"quiet_{n}.py"
+        path.write_text(f"import os\nimport openai\n\nVERSION = os.getenv('MY_OPENAI_API_VERSION_{n}')\n")
+        files.append((path, path.name))
+    azure = tmp_path / "app.py"
+    azure.write_text("from openai import AzureOpenAI\n\nclient = AzureOpenAI(api_version='2024-02-01', "
+                     "azure_endpoint='https://r.openai.azure.com')\n")
+    files.append((azure, azure.name))
+    outcomes = runner.migrate_files(files, Options(), jobs=jobs)
+    quiet = [o for o in outcomes if o.path.name.startswith("quiet")]
+    for n, outcome in enumerate(quiet):
+        assert (outcome.status, outcome.findings, outcome.old_text) == ("unchanged", [], None)
+        assert outcome.original == outcome.path.read_bytes()
+        assert original_text(outcome) == outcome.path.read_text()
+        assert outcome.version_names == {"VERSION", f"MY_OPENAI_API_VERSION_{n}"}
+    (changed,) = [o for o in outcomes if o.path == azure]
+    assert changed.status == "changed" and changed.old_text == azure.read_text()
+    mentioned = facts_of(outcomes, Options(), {}).mentioned
+    assert mentioned is not None and {f"MY_OPENAI_API_VERSION_{n}" for n in range(len(quiet))} <= mentioned

@@ -134,4 +134,6 @@ def code_text(outcome: FileOutcome) -> str | None:
 
         data = outcome.new if outcome.new is not None else outcome.original
         return "\n".join(code_cells(data).values()) if data is not None and outcome.status != "error" else None
-    return outcome.new_text or outcome.old_text
+    from codemod.run.outcome import original_text
+
+    return outcome.new_text or original_text(outcome)

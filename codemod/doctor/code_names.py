@@ -43,6 +43,7 @@ class CodeScan:
 
 def scan_code(paths: Sequence[str], environ: Mapping[str, str]) -> CodeScan:
     from codemod.commands.env import code_text, collect
+    from codemod.run.outcome import original_text
     from codemod.run.project import ProjectError, load_project
     from codemod.run.runner import run
 
@@ -57,7 +58,7 @@ def scan_code(paths: Sequence[str], environ: Mapping[str, str]) -> CodeScan:
         text = code_text(outcome)
         if text is not None:
             texts[shown], deployments[shown] = text, outcome.record.deployments
-            originals[shown] = outcome.old_text or text
+            originals[shown] = original_text(outcome) or text
             model_vars |= _model_variables(text)
             implicit[shown] = outcome.record.env_reads | _model_variables(text)
     scan = CodeScan()

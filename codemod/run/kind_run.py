@@ -29,7 +29,7 @@ from codemod.kinds.env_samples import mentioned_names
 from codemod.kinds.names import is_env_sample, is_lock_file
 from codemod.options import Options
 from codemod.record import MigrationResult
-from codemod.run.outcome import FileOutcome, error_outcome
+from codemod.run.outcome import FileOutcome, error_outcome, original_text
 from codemod.run.source import MAX_BYTES, SourceError
 
 _VERSION_WORD = re.compile(rb"version", re.IGNORECASE)
@@ -180,13 +180,21 @@ def _names_of(outcome: FileOutcome, env_names: dict[Path, frozenset[str]]) -> se
         return None
     if outcome.status == "skipped":
         return set(env_names.get(outcome.path, frozenset()))
+    if outcome.version_names is not None:  # read by the worker that migrated the file
+        return set(outcome.version_names)
+    names = code_names(outcome)
+    return set(names) if names is not None else None
+
+
+def code_names(outcome: FileOutcome) -> frozenset[str] | None:
+    """The api-version names the code of a Python file or notebook reads as the run leaves it (None: unknown)."""
     if outcome.path.suffix == ".ipynb":
         from codemod.notebook import code_cells
 
         data = outcome.new if outcome.status == "changed" else outcome.original
-        return mentioned_names("\n".join(code_cells(data).values())) if data is not None else None
-    text = outcome.new_text if outcome.status == "changed" else outcome.old_text
-    return mentioned_names(text) if text is not None else None
+        return frozenset(mentioned_names("\n".join(code_cells(data).values()))) if data is not None else None
+    text = outcome.new_text if outcome.status == "changed" else original_text(outcome)
+    return frozenset(mentioned_names(text)) if text is not None else None
 
 
 FileNeeds = Sequence[tuple[Path, Mapping[str, str]]]  # a Python file of the run, what its code needs (AOAI306)

@@ -24,6 +24,9 @@ class FileOutcome:
     error: str | None = None
     record: FileRecord = field(default_factory=FileRecord)  # what the file needs from the rest of the run
     cells: list[tuple[int, str, str]] | None = None  # notebooks: (cell number, old source, new source)
+    # the api-version variables the file's code may still read (kind_run.mentioned_names), read where the file was
+    # migrated; None: not read there
+    version_names: frozenset[str] | None = None
 
 
 @dataclass
@@ -52,3 +55,17 @@ def unreadable(path: Path, message: str) -> FileOutcome:
 def error_outcome(path: Path, shown: str, message: str) -> FileOutcome:
     finding = Finding("AOAI000", message, 1, 1, level="error", path=shown)
     return FileOutcome(path, "error", [finding], error=message)
+
+
+def original_text(outcome: FileOutcome) -> str | None:
+    """The text the file had: kept with the outcome when the file changed or has findings, else decoded again from
+    its bytes (a file with nothing to say comes back from a worker without its text: camel's 24 MB of candidates
+    travelled back twice, as bytes and as text)."""
+    if outcome.old_text is not None or outcome.original is None:
+        return outcome.old_text
+    from codemod.run.source import SourceError, decode
+
+    try:
+        return decode(outcome.original).text
+    except SourceError:
+        return None

@@ -147,7 +147,26 @@ def _migrate_notebook(path: Path, shown: str, data: bytes, options: Options) -> 
 
 def _work(args: tuple[Path, bytes, Options, str]) -> FileOutcome:
     path, data, options, shown = args
-    return migrate_bytes(path, data, options, shown)
+    return _light(migrate_bytes(path, data, options, shown))
+
+
+def _light(outcome: FileOutcome) -> FileOutcome:
+    """The outcome as it goes back to the parent: the api-version names its code still reads (for environment
+    samples), and, for a Python file or notebook left unchanged without findings, neither its bytes nor its text
+    (the parent holds the bytes: `_with_bytes`)."""
+    if outcome.status in ("unchanged", "changed") and not is_other(outcome.path):
+        from codemod.run.kind_run import code_names
+
+        outcome.version_names = code_names(outcome)
+        if outcome.status == "unchanged" and not outcome.findings:
+            outcome.original = outcome.old_text = None
+    return outcome
+
+
+def _with_bytes(outcome: FileOutcome, data: bytes) -> FileOutcome:
+    if outcome.original is None and outcome.status == "unchanged" and outcome.version_names is not None:
+        outcome.original = data
+    return outcome
 
 
 def _crashed(args: tuple[Path, bytes, Options, str], why: str) -> FileOutcome:
@@ -181,6 +200,7 @@ def migrate_files(
     # per release) waits for that one's outcome: when it has nothing to say, neither has this one (`_twins`).
     firsts: dict[tuple[object, str, bytes], int] = {}
     twins: dict[int, tuple[int, tuple[Path, bytes, Options, str]]] = {}
+    sent: dict[int, bytes] = {}  # the bytes of each candidate, until its outcome comes back
 
     def candidates() -> Iterator[tuple[int, tuple[Path, bytes, Options, str]]]:
         for index, (path, shown) in enumerate(files):
@@ -198,6 +218,7 @@ def migrate_files(
                         twins[index] = first, (path, data, options, shown)
                         continue
                 handed.add(index)
+                sent[index] = data
                 yield index, (path, data, options, shown)
                 continue
             outcomes[index] = FileOutcome(path, "skipped")
@@ -222,7 +243,7 @@ def migrate_files(
         results = pool.run(_work, itertools.chain(first, tasks), jobs, _crashed)  # a crash costs its file only
     try:
         for index, outcome in results:
-            outcomes[index] = outcome
+            outcomes[index] = _with_bytes(outcome, sent.pop(index))
             if on_done:
                 on_done(outcome)
     finally:  # an interrupt between two results: the pool stops its workers now, not when collected
@@ -251,7 +272,7 @@ def _twin(first: FileOutcome | None, args: tuple[Path, bytes, Options, str]) -> 
     else its own."""
     if first is not None and first.status == "unchanged" and not first.findings and first.record == FileRecord():
         return FileOutcome(args[0], "unchanged")
-    return _work(args)
+    return _with_bytes(_work(args), args[1])
 
 
 def resolve_name_collisions(outcomes: list[FileOutcome], options: Options) -> Options | None:
