@@ -6,6 +6,7 @@ once a file passes the pre-filter."""
 from __future__ import annotations
 
 import json
+import multiprocessing
 import subprocess
 import sys
 from pathlib import Path
@@ -88,6 +89,22 @@ def test_a_migrate_run_on_azure_code_never_imports_openai(mode: list[str], plain
         assert "libcst" in modules
     if not mode:
         assert "OpenAI(" in (tree / "app.py").read_text()
+
+
+@pytest.mark.skipif("forkserver" not in multiprocessing.get_all_start_methods(), reason="no fork server here")
+@pytest.mark.parametrize("jobs", ["2", "1"])
+def test_the_workers_of_a_walk_get_the_engine_from_a_fork_server(jobs: str, tmp_path: Path) -> None:
+    """A walked tree may hold many files to parse: a fork server imports LibCST and the rules on another core
+    while this process walks the tree and reads the files, and forks the workers; this process never imports
+    them. With one job this process parses the files itself."""
+    for n in range(POOL_THRESHOLD + 2):
+        (tmp_path / f"app_{n}.py").write_text(AZURE)
+    code, modules = imported_by(["--jobs", jobs, "."], tmp_path)
+    assert code == 0
+    assert ("libcst" in modules) == (jobs == "1")
+    for n in range(POOL_THRESHOLD + 2):
+        migrated = (tmp_path / f"app_{n}.py").read_text()
+        assert "OpenAI(" in migrated and "AzureOpenAI" not in migrated
 
 
 @pytest.mark.parametrize("args", [["versions"], ["advise", "2024-10-21"], ["env", "."]])

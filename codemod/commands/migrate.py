@@ -45,6 +45,11 @@ def run_migrate(args: MigrateArgs) -> int:
     if "-" in args.paths:
         click.echo("error: '-' (standard input) cannot be combined with other paths.", err=True)
         return EXIT_USAGE
+    jobs = args.jobs or cfg.jobs or os.cpu_count() or 1
+    if jobs > 1 and not args.interactive and any(map(os.path.isdir, args.paths)):
+        from codemod.run import pool
+
+        pool.warm_up("codemod.migration")  # a walk may find many files to parse: the workers' imports start now
     try:
         project = load_project(args.paths, config=args.config, select=args.select, ignore=args.ignore,
                                require_env=args.require_env, unsafe_fixes=args.unsafe_fixes, exclude=args.exclude,
