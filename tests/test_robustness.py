@@ -444,3 +444,26 @@ def test_ctrl_c_while_files_are_written(tmp_path: Path) -> None:
     new, old = _check_old_or_new(expected)
     assert new >= 1 and old >= 1, "the interrupt did not land in the middle of the writes"
     _finish_and_check(root, expected)
+
+
+def test_the_pool_reads_ahead_of_its_workers_only_so_far() -> None:
+    """Each task holds a file's bytes, and reading is faster than migrating: the pool takes a new task only while
+    fewer than IN_FLIGHT per worker wait or run (camel's parent held all 24 MB of its candidates at once)."""
+    from codemod.run import pool
+
+    pulled = 0
+    seen_at_first_result: int | None = None
+
+    def tasks():  # noqa: ANN202 - a generator of (position, task)
+        nonlocal pulled
+        for position in range(pool.IN_FLIGHT * 2 * 4):
+            pulled += 1
+            yield position, 0.02
+
+    positions = []
+    for position, _ in pool.run(time.sleep, tasks(), 2, lambda task, why: None):
+        if seen_at_first_result is None:
+            seen_at_first_result = pulled
+        positions.append(position)
+    assert positions == list(range(pool.IN_FLIGHT * 2 * 4))  # every task, in order
+    assert seen_at_first_result is not None and seen_at_first_result <= pool.IN_FLIGHT * 2 + 1

@@ -84,7 +84,7 @@ def _run(project: Project, args: MigrateArgs) -> RunResult:
     # also make the project findings (AOAI306 for openai pins, AOAI307/308 for api-versions): said once, per file.
     with _progress(len(project.files) + len(project.kind_files), args.quiet) as on_done:
         result = runner.run(project.files, project.options, mode, args.jobs or project.config.jobs, on_done,
-                            kind_files=project.kind_files)
+                            kind_files=project.kind_files, keep_bytes=False)
     result.outcomes += [runner.unreadable(path, reason) for path, reason in project.unreadable]
     return result
 

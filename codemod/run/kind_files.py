@@ -51,10 +51,12 @@ class Includes:
     def walk_filter(self, python: bool = True) -> NameFilter:
         """The names a walk keeps (Python files too when `python`), a superset of what `wanted` accepts."""
 
+        globs = bool(self._names or self._last_parts)  # most runs name none: no look per name (27k in crewAI)
+
         def include(name: str) -> bool:
             if python and name.endswith(PYTHON):
                 return True
-            if name.endswith(_BY_NAME_ONLY) or self._named(name):
+            if name.endswith(_BY_NAME_ONLY) or (globs and self._named(name)):
                 return True
             return _named_walked_by_default("", name)
 

@@ -189,11 +189,13 @@ def migrate_files(
     jobs: int | None = None,
     on_done: Callable[[FileOutcome], None] | None = None,
     env_names: dict[Path, frozenset[str]] | None = None,
+    keep_bytes: bool = True,
 ) -> list[FileOutcome]:
     """Migrate files, outcomes in input order. Reading and the pre-filter happen here first (they run at grep's
     speed); only the files that can match are parsed, by a process pool when there are many of them. `env_names`
     (when given) gets, for each Python file the filter skipped, the api-version variables it may read (for
-    environment samples)."""
+    environment samples). `keep_bytes=False`: a file left unchanged without findings keeps no bytes in its outcome
+    (a migrate run shows and writes nothing of it; `env` and `doctor` read every file's code)."""
     outcomes: list[FileOutcome | None] = [None] * len(files)
     handed: set[int] = set()  # the candidates, handed to the engine
     # A document with the very bytes of one handed over already (versioned documentation keeps a copy of every page
@@ -218,7 +220,8 @@ def migrate_files(
                         twins[index] = first, (path, data, options, shown)
                         continue
                 handed.add(index)
-                sent[index] = data
+                if keep_bytes:
+                    sent[index] = data
                 yield index, (path, data, options, shown)
                 continue
             outcomes[index] = FileOutcome(path, "skipped")
@@ -243,7 +246,7 @@ def migrate_files(
         results = pool.run(_work, itertools.chain(first, tasks), jobs, _crashed)  # a crash costs its file only
     try:
         for index, outcome in results:
-            outcomes[index] = _with_bytes(outcome, sent.pop(index))
+            outcomes[index] = _with_bytes(outcome, sent.pop(index)) if keep_bytes else outcome
             if on_done:
                 on_done(outcome)
     finally:  # an interrupt between two results: the pool stops its workers now, not when collected
@@ -306,9 +309,11 @@ def run(
     jobs: int | None = None,
     on_done: Callable[[FileOutcome], None] | None = None,
     kind_files: Sequence[tuple[Path, str]] = (),
+    keep_bytes: bool = True,
 ) -> RunResult:
     """Migrate `files` (Python modules, notebooks, and named files no kind reads) and `kind_files` (the files
-    the kinds read: codemod/run/kind_run.py), then write, in `write` mode, every file that changed."""
+    the kinds read: codemod/run/kind_run.py), then write, in `write` mode, every file that changed. `keep_bytes`:
+    as for `migrate_files`."""
     after, first = [], list(files)
     if kind_files:
         from codemod.run import kind_run
@@ -317,7 +322,7 @@ def run(
         later = set(after)
         first += [item for item in kind_files if item not in later]
     env_names: dict[Path, frozenset[str]] | None = {} if after and kind_run.has_env_samples(after) else None
-    outcomes = migrate_files(first, options, jobs, on_done, env_names)
+    outcomes = migrate_files(first, options, jobs, on_done, env_names, keep_bytes)
     fixed_options = resolve_name_collisions(outcomes, options)
     if fixed_options is not None:
         again = {o.path for o in outcomes if o.record.deployments}
