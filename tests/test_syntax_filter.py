@@ -379,3 +379,28 @@ def test_the_look_at_the_words_passes_every_name_the_facts_resolve(case: tuple[s
     event("resolved" if met else "not resolved (an alias the reference does not use)")
     if met:
         assert condition.maybe(read_text_facts(source)), source
+
+
+def test_the_look_at_the_words_takes_linear_time_on_banners_of_comments() -> None:
+    """A comment runs to the end of its line: with a `#` allowed to start another comment inside one, a failed
+    search after a dot, `import`, `as` or an open parenthesis tried every way of splitting a banner of `#`s
+    (getzep/graphiti@05645d2: an example whose imports are followed by `#####...` held a worker for minutes)."""
+    import signal
+
+    banner = "#" * 60 + "\n" + "# " * 40 + "\n"
+    source = ("import openai\napi_key = 1\nx = 1.\n" + banner + "import\n" + banner + "y as\n" + banner
+              + "from openai import (\n" + banner + "z = ChatCompletion\n")
+
+    def too_long(*_: object) -> None:
+        raise TimeoutError("the look did not finish in 20 s")
+
+    previous = signal.signal(signal.SIGALRM, too_long)
+    signal.alarm(20)
+    try:
+        text = read_text_facts(source)
+        assert not Names("openai.api_key").maybe(text)
+        assert not Names("openai.ChatCompletion").maybe(text)
+        filters_for(Options())[1].maybe(text)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

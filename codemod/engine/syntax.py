@@ -230,14 +230,18 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # lies within one of them.
 _TOKEN = re.compile(r"[^\x00-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f\s]+")
 
+# A comment runs to the end of its line: the pattern says so, so that a `#` in it (a banner of `#`s, a comment
+# after a comment's words) cannot start another one, nor its characters be read as anything else (a search that
+# fails would try every way of splitting the line: exponential in its `#`s).
+_COMMENT = r"#[^\r\n]*(?![^\r\n])"
 # Between two tokens of one statement: white space (new lines inside brackets), a backslash continuation, a comment.
-_GAP = r"(?:\s|\\|#[^\r\n]*)*"
+_GAP = rf"(?:\s|\\|{_COMMENT})*"
 # Patterns start with a literal where they can: the search then skips ahead to it (a leading `\b` would make it
 # try every position). A match inside a longer word only makes the look less sharp.
 _STAR_IMPORT = re.compile(rf"import{_GAP}\*")
 
 
-_ALIAS = re.compile(r"as(?:\s|\\|#[^\r\n]*)+([A-Za-z_][A-Za-z0-9_]*)")
+_ALIAS = re.compile(rf"as(?:\s|\\|{_COMMENT})+([A-Za-z_][A-Za-z0-9_]*)")
 _LAST_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _BEFORE_DOT = " \t\f\r\\)"  # what may stand between an expression's last name and a dot, comments aside
 
@@ -279,7 +283,7 @@ def _from_import(module: str) -> re.Pattern[str]:
     gap = r"(?:[ \t\f]|\\[\s\S])"
     path = rf"{gap}*\.{gap}*".join(re.escape(part) for part in module.split("."))
     return re.compile(rf"from{gap}+{path}{gap}+import\b"
-                      rf"({gap}*(?:\((?:[^)#]|#[^\r\n]*)*\)|(?:[^\r\n\\]|\\[\s\S])*))")
+                      rf"({gap}*(?:\((?:[^)#]|{_COMMENT})*\)|(?:[^\r\n\\]|\\[\s\S])*))")
 
 
 def read_text_facts(source: str) -> TextFacts:
