@@ -114,10 +114,11 @@ def warm_up(module: str) -> None:
     another core) that imports `module` (LibCST and the rules: 0.2-0.3 s that this process spent before its first
     worker started) while this process walks the tree and reads the files. Workers are forked from it and share
     its pages; this process never imports the engine for them. At exit this process stops the server and waits
-    for it (its CPU time, and its workers', count as this run's). Where there is no fork server, `preload` does
-    the work later, here."""
+    for it (its CPU time, and its workers', count as this run's). Elsewhere `preload` does the work later, here."""
     global _warm
-    if _warm or "forkserver" not in multiprocessing.get_all_start_methods():
+    # Only where processes are forked anyway (Linux): where the default is to spawn them (macOS, Windows), they
+    # start as before.
+    if _warm or multiprocessing.get_start_method(allow_none=False) not in ("fork", "forkserver"):
         return
     from multiprocessing import forkserver
 
