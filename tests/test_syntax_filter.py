@@ -404,3 +404,50 @@ def test_the_look_at_the_words_takes_linear_time_on_banners_of_comments() -> Non
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def _declared_strings() -> list[Strings]:
+    from codemod.engine.syntax import AllOf, AnyOf
+    from codemod.rule_index import indexed_rules
+
+    found: list[Strings] = []
+
+    def collect(need: object) -> None:
+        if isinstance(need, (AllOf, AnyOf)):
+            for part in need.parts:
+                collect(part)
+        elif isinstance(need, Strings) and need not in found:
+            found.append(need)
+
+    for rule in indexed_rules():
+        collect(rule.needs)
+    return found
+
+
+_PIECES = st.sampled_from(["AOAI-Evals", "aoai-evals", "OpenAI", "openai_api_", "Version", "2024-10-21", "2024-1-2",
+                           "-preview", "https://r.OpenAI.Azure.com/openai/v1/", "azure/gpt-4o", "api-version",
+                           "x", " ", "\n", "é", "verſion", "\u212aey", "AOAI-EVAL\u017f"])  # ſ and the Kelvin sign fold
+
+
+@settings(max_examples=max(50, EXAMPLES), deadline=None)
+@given(st.sampled_from(_declared_strings()), st.lists(_PIECES, max_size=12))
+def test_the_words_a_string_pattern_requires_are_looked_for_first_without_changing_the_look(
+    condition: Strings, pieces: list[str]
+) -> None:
+    """`Strings` looks first for the runs of plain characters every match holds (in the text lowered, when the
+    text is ASCII); the look says what the pattern's search says, in any case and in text that is not ASCII."""
+    import re
+
+    source = "".join(pieces)
+    searched = re.search(condition.pattern.replace("^", "").replace("$", ""), source, re.IGNORECASE) is not None
+    assert condition.maybe_in(read_text_facts(source)) == searched
+
+
+def test_the_words_a_pattern_requires_are_read_on_the_safe_side() -> None:
+    from codemod.engine.syntax import _required_words
+
+    assert _required_words(r"^aoai-evals$") == ("aoai-evals",)
+    assert _required_words(r"openai.*version") == ("openai", "version")
+    assert _required_words(r"ab{2}cde") == ("cde",) and _required_words(r"abc+def") == ("abc", "def")
+    for nothing in (r"\d{4}-\d{1,2}-\d{1,2}", r"a|bcd", r"(?-i:OpenAI)", r"[abc]def"):
+        assert _required_words(nothing) == ()

@@ -215,6 +215,10 @@ class TextFacts:
                          if found.start() == 0 or not _is_identifier_char(code[found.start() - 1]))
 
     @cached_property
+    def lowered(self) -> str:
+        return self.raw.lower()
+
+    @cached_property
     def star_import(self) -> bool:
         return _STAR_IMPORT.search(self.code or self.raw) is not None
 
@@ -481,14 +485,22 @@ class Strings(Condition):
     pattern: str
     plain: bool = False
 
-    cost = 2
+    @property
+    def cost(self) -> int:  # type: ignore[override]
+        # a search that can skip ahead to a word the pattern must find is cheaper than one that tries every place
+        return 2 if _required_words(self.pattern) else 3
 
     def met_by(self, facts: Facts) -> bool:
         found = _compiled(self.pattern).search
         return any(found(value) for value in (facts.plain_strings if self.plain else facts.strings))
 
     def maybe_in(self, text: TextFacts) -> bool:
-        # anchors of the pattern apply to whole strings: look for what they anchor anywhere in the text
+        # What every match contains, looked for first in the text lowered (where lowering is ASCII's, as the
+        # search ignores ASCII case); anchors of the pattern apply to whole strings: look for what they anchor
+        # anywhere in the text.
+        required = _required_words(self.pattern)
+        if required and text.raw.isascii() and not all(word in text.lowered for word in required):
+            return False
         return _compiled(self.pattern.replace("^", "").replace("$", "")).search(text.raw) is not None
 
     def data(self) -> dict[str, Any]:
@@ -511,6 +523,41 @@ class Always(Need):
 
 ALWAYS = Always()
 NEVER = AnyOf(())
+
+
+@cache
+def _required_words(pattern: str) -> tuple[str, ...]:
+    """Runs of three or more plain characters that every match of `pattern` holds, lower-cased; none when the
+    pattern has alternatives, groups or character sets (a reading that stays on the safe side, not a parser)."""
+    if any(char in pattern for char in "|()["):
+        return ()
+    runs, run, at = [], "", 0
+    while at < len(pattern):
+        char = pattern[at]
+        if char == "\\":
+            escaped = pattern[at + 1 : at + 2]
+            if escaped and not escaped.isalnum():  # `\.`: the character itself
+                run += escaped
+            else:  # `\d`, `\w`, `\b`, ...: a class or an assertion
+                runs.append(run)
+                run = ""
+            at += 2
+            continue
+        if char in "*?{":  # the character before may be missing
+            runs.append(run[:-1])
+            run = ""
+            at = pattern.find("}", at) + 1 if char == "{" else at + 1
+            if at == 0:
+                return ()
+            continue
+        if char in "+.^$":
+            runs.append(run)
+            run = ""
+        else:
+            run += char
+        at += 1
+    runs.append(run)
+    return tuple(run.lower() for run in runs if len(run) >= 3)
 
 
 @cache
@@ -544,7 +591,7 @@ def compact(need: Need) -> Need:
 def _cost(need: Need) -> int:
     if isinstance(need, Condition):
         return need.cost
-    return 3 + max((_cost(part) for part in getattr(need, "parts", ())), default=0)
+    return max((_cost(part) for part in getattr(need, "parts", ())), default=0)
 
 
 def need_from_data(data: dict[str, Any]) -> Need:
