@@ -199,7 +199,7 @@ def migrate_files(
     outcomes: list[FileOutcome | None] = [None] * len(files)
     handed: set[int] = set()  # the candidates, handed to the engine
     # A document with the very bytes of one handed over already (versioned documentation keeps a copy of every page
-    # per release) waits for that one's outcome: when it has nothing to say, neither has this one (`_twins`).
+    # per release) waits for that one's outcome: when it has nothing to say, neither has this one (`_twin`).
     firsts: dict[tuple[object, str, bytes], int] = {}
     twins: dict[int, tuple[int, tuple[Path, bytes, Options, str]]] = {}
     sent: dict[int, bytes] = {}  # the bytes of each candidate, until its outcome comes back
