@@ -131,21 +131,33 @@ def warm_up(module: str) -> None:
     atexit.register(_stop_server)
 
 
+_served = False  # a pool of this run has had workers forked by the server
+
+
 def _server_pid() -> int | None:
     """The fork server's process id (started again if it died), None when the workers are this process's own."""
+    global _served
     if not _warm:
         return None
     from multiprocessing import forkserver
 
     forkserver.ensure_running()
+    _served = True
     return getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None)
 
 
 def _stop_server() -> None:
+    """End the server and wait for it. A server no pool used (a small tree: no file to parse, or too few for a
+    pool) may still be importing the engine, which it would finish before it noticed: it is killed instead."""
     from multiprocessing import forkserver
 
+    server = getattr(forkserver, "_forkserver", None)
+    pid = getattr(server, "_forkserver_pid", None)
+    if not _served and pid is not None:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
     with contextlib.suppress(Exception):
-        forkserver._forkserver._stop()  # noqa: SLF001 - the only way to end it and wait for it
+        server._stop()  # noqa: SLF001 - the only way to end it and wait for it
 
 
 def preload(module: str) -> None:
