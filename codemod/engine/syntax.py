@@ -176,7 +176,7 @@ class TextFacts:
 
     raw: str
     words: frozenset[str]
-    code: str = ""  # the text the words were read from: `raw`, NFKC-normalized when it is not ASCII
+    code: str  # the text the words were read from: `raw`, NFKC-normalized when it is not ASCII
     memo: dict[Need, bool] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
@@ -191,7 +191,7 @@ class TextFacts:
         key = (head, word)
         seen = self._seen.get(key)
         if seen is None:
-            code = self.code or self.raw
+            code = self.code
             heads = self.aliases | {head}
             seen = self._seen[key] = any(
                 candidate in heads for dot in _after_gap(word).finditer(code) for candidate in _heads(code, dot.start())
@@ -203,14 +203,14 @@ class TextFacts:
         strings and comments may read as one too: that only makes the look less sharp."""
         listed = self._seen.get(module)
         if listed is None:
-            found = _from_import(module).findall(self.code or self.raw)
+            found = _from_import(module).findall(self.code)
             listed = self._seen[module] = frozenset(w for names in found for w in _WORD.findall(names))
         return word in listed
 
     @cached_property
     def aliases(self) -> frozenset[str]:
         """The names written after the word `as` (imports' aliases; `with` and `except` targets too)."""
-        code = self.code or self.raw
+        code = self.code
         return frozenset(found.group(1) for found in _ALIAS.finditer(code)
                          if found.start() == 0 or not _is_identifier_char(code[found.start() - 1]))
 
@@ -220,7 +220,7 @@ class TextFacts:
 
     @cached_property
     def star_import(self) -> bool:
-        return _STAR_IMPORT.search(self.code or self.raw) is not None
+        return _STAR_IMPORT.search(self.code) is not None
 
     @cached_property
     def _seen(self) -> dict[Any, Any]:

@@ -34,6 +34,7 @@ class NotebookResult:
     findings: list[Finding]  # `cell` set, lines relative to the cell, `path` left to the caller
     record: FileRecord = field(default_factory=FileRecord)  # what the cells' code needs from the rest of the run
     cell_changes: list[tuple[int, str, str]] = field(default_factory=list)  # (cell number, before, after)
+    code: str | None = None  # an unchanged notebook's code cells, joined by new lines, as `code_cells` reads them
 
 
 def migrate_notebook(
@@ -58,8 +59,9 @@ def migrate_notebook(
     if not cells:
         return NotebookResult(data, [])
     token = _unique_token(c.text for c in cells)
+    code = "\n".join(c.text for c in cells)
     if not wanted("\n".join([token, *(c.text for c in cells if not c.other_language)])):
-        return NotebookResult(data, [])
+        return NotebookResult(data, [], code=code)
     findings = [prepare(cell, f"{token}m{cell.number}_") for cell in cells]
     newline = _newline(cells)
     module, starts = join(cells, token, newline)
@@ -68,7 +70,7 @@ def migrate_notebook(
     findings = [f for f in findings if f is not None] + [relocate(f, cells, starts) for f in result.findings]
     new_texts = split(result.source, cells, token, newline)
     changes = [(c.number, c.text, new) for c, new in zip(cells, new_texts, strict=True) if new != c.text]
-    out = NotebookResult(data, findings, result.record, changes)
+    out = NotebookResult(data, findings, result.record, changes, code=None if changes else code)
     if changes:
         new_text = rewrite_sources(text, {number: new for number, _, new in changes}, notebook)
         out.data = bom + new_text.encode("utf-8")

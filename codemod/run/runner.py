@@ -138,7 +138,12 @@ def _migrate_notebook(path: Path, shown: str, data: bytes, options: Options) -> 
         return _error(path, shown, parsing.failure_message(exc))
     findings = [f.with_path(shown) for f in result.findings]
     if result.data == data:
-        return FileOutcome(path, "unchanged", findings, original=data, record=result.record)
+        names = None
+        if result.code is not None:  # the cells as read: no second parse of the notebook for their names
+            from codemod.kinds.env_samples import mentioned_names
+
+            names = frozenset(mentioned_names(result.code))
+        return FileOutcome(path, "unchanged", findings, original=data, record=result.record, version_names=names)
     return FileOutcome(
         path, "changed", findings, original=data, new=result.data, old_text=data.decode("utf-8"),
         new_text=result.data.decode("utf-8"), record=result.record, cells=result.cell_changes,
@@ -155,9 +160,10 @@ def _light(outcome: FileOutcome) -> FileOutcome:
     samples), and, for a Python file or notebook left unchanged without findings, neither its bytes nor its text
     (the parent holds the bytes: `_with_bytes`)."""
     if outcome.status in ("unchanged", "changed") and not is_other(outcome.path):
-        from codemod.run.kind_run import code_names
+        if outcome.version_names is None:
+            from codemod.run.kind_run import code_names
 
-        outcome.version_names = code_names(outcome)
+            outcome.version_names = code_names(outcome)
         if outcome.status == "unchanged" and not outcome.findings:
             outcome.original = outcome.old_text = None
     return outcome
@@ -275,7 +281,7 @@ def _twin(first: FileOutcome | None, args: tuple[Path, bytes, Options, str]) -> 
     else its own."""
     if first is not None and first.status == "unchanged" and not first.findings and first.record == FileRecord():
         return FileOutcome(args[0], "unchanged")
-    return _with_bytes(_work(args), args[1])
+    return _work(args)  # a document: no bytes to put back (`_with_bytes` is for Python files and notebooks)
 
 
 def resolve_name_collisions(outcomes: list[FileOutcome], options: Options) -> Options | None:
