@@ -124,6 +124,8 @@ def test_reads_through_names_each_place_once_and_skips_files_without_a_private_n
         "b.py": "x = a.client.azure_endpoint\n",  # public: not a private attribute
         "c.ipynb": '{"cells": [{"source": ["print(getattr(s.client, \\"_azure_deployment\\"))"]}]}',
         "d.txt": "a.client._azure_endpoint\n",  # not Python
+        # modules whose dotted names hold `.client._azure_...`: imported, not read from a client
+        "e.py": "from pkg.client._azure_utils import x\n  import pkg.client._azure_auth as auth\n",
     }
     _project(tmp_path, files)
     listed = [(tmp_path / name, name) for name in files]

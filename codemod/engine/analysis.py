@@ -129,6 +129,7 @@ class Analysis(cst.CSTVisitor):
         self.openai_imports: list[cst.ImportFrom] = []  # `from openai[.lib.azure] import ...`
         self._annotation_strings: list[cst.SimpleString] = []
         self.watched_attributes: list[cst.Attribute] = []  # `x._api_version`, `x.base_url`... (codemod/reach.py)
+        self._in_import = 0  # inside an import statement: its dotted names are modules, not attribute reads
 
     # ---- collection -------------------------------------------------------------------------------------
 
@@ -164,7 +165,17 @@ class Analysis(cst.CSTVisitor):
             elif any(qual.startswith(legacy + ".") for legacy in names.LEGACY_RESOURCES):
                 self.legacy_calls.append(node)
 
+    def visit_Import(self, node: cst.Import) -> None:
+        self._in_import += 1
+
+    def leave_Import(self, original_node: cst.Import) -> None:
+        self._in_import -= 1
+
+    def leave_ImportFrom(self, original_node: cst.ImportFrom) -> None:
+        self._in_import -= 1
+
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self._in_import += 1
         if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
             return
         module = cst.Module(body=[]).code_for_node(node.module)
@@ -230,7 +241,8 @@ class Analysis(cst.CSTVisitor):
             owner = self.enclosing_class_of_self(node.value, anchor=node)
             if owner is not None:
                 self.self_attr_refs.setdefault((owner, node.attr.value), []).append(node)
-        if names.is_watched_attribute(node.attr.value):
+        # `azure.ai.ml._azure_environments` in an import names a module: no client's attribute is read there
+        if names.is_watched_attribute(node.attr.value) and not self._in_import:
             self.watched_attributes.append(node)
 
     def visit_DictElement(self, node: cst.DictElement) -> None:

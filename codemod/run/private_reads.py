@@ -22,6 +22,8 @@ _PRIVATE = r"(_api_version|_azure_\w+)"  # names.is_private_azure_attribute, as 
 _READ = re.compile(rf"\.\s*(\w+)\s*\.\s*{_PRIVATE}\b")
 _BUILTIN = re.compile(rf"\b(?:get|has|set|del)attr\s*\(\s*[^,()]*\.\s*(\w+)\s*,\s*\\?[\"']{_PRIVATE}\\?[\"']")
 _MARKERS = (b"_azure_", b"_api_version")
+# an import names modules (`from pkg.client._azure_utils import x`): no attribute of a client is read there
+_IMPORT_LINE = re.compile(r"[ \t]*(?:from|import)[ \t]")
 
 
 def stored_names(records: Iterable[FileRecord]) -> set[str]:
@@ -46,7 +48,7 @@ def reads_through(names: set[str], files: Sequence[tuple[Path, str]]) -> dict[st
         text = data.decode("utf-8", errors="replace")
         for pattern in (_READ, _BUILTIN):
             for match in pattern.finditer(text):
-                if match.group(1) in names:
+                if match.group(1) in names and not _IMPORT_LINE.match(text, text.rfind("\n", 0, match.start()) + 1):
                     # a notebook's line would be one of its JSON text: its path alone says where
                     line = "" if path.suffix == ".ipynb" else f":{text.count(chr(10), 0, match.start()) + 1}"
                     found.setdefault(match.group(1), []).append((shown + line, match.group(2)))
