@@ -390,3 +390,50 @@ def test_a_file_with_nothing_to_say_comes_back_without_its_text_yet_nothing_is_l
     assert changed.status == "changed" and changed.old_text == azure.read_text()
     mentioned = facts_of(outcomes, Options(), {}).mentioned
     assert mentioned is not None and {f"MY_OPENAI_API_VERSION_{n}" for n in range(len(quiet))} <= mentioned
+
+
+def _deployment_client(literal: str) -> str:
+    return (
+        "import os\n\nfrom openai import AzureOpenAI\n\n"
+        'client = AzureOpenAI(azure_endpoint=os.environ["AZURE_OPENAI_ENDPOINT"], api_version="2024-10-21")\n'
+        f'client.chat.completions.create(model="{literal}", messages=[])\n'
+    )
+
+
+@pytest.mark.parametrize("unsafe", [False, True])
+def test_an_environment_sample_is_told_only_the_deployments_of_the_code_below_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, unsafe: bool
+) -> None:
+    """microsoft/promptflow's layout: many examples, each with its own `.env.example`. A sample describes the code
+    whose nearest sample it is (its folder and the folders below without a sample of their own); code with no
+    sample above it (tools/) is described by none. Before, every sample was told every deployment of the run."""
+    root = tmp_path / "examples"
+    files = {
+        "chat/.env.example": "AZURE_OPENAI_ENDPOINT=\n",
+        "chat/app.py": _deployment_client("gpt-4o"),
+        "chat/nested/embed.py": _deployment_client("text-embedding-3-small"),
+        "rag/.env.example": "AZURE_OPENAI_ENDPOINT=\n",
+        "rag/app.py": _deployment_client("gpt-35-turbo"),
+        "rag/eval/.env.sample": "AZURE_OPENAI_ENDPOINT=\n",
+        "rag/eval/judge.py": _deployment_client("o3-mini"),
+        "tools/batch.py": _deployment_client("gpt-4.1"),
+    }
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    monkeypatch.chdir(root)
+    _, output = migrate(".", "--output-format", "json", *(["--unsafe-fixes"] if unsafe else []))
+    told: dict[str, set[str]] = {}
+    for finding in json.loads(output):
+        if finding["code"] == "AOAI201" and ".env." in finding["path"]:
+            told.setdefault(finding["path"], set()).add(finding["message"].split(" from ")[1].split(" ")[0])
+    expected = {
+        "chat/.env.example": {"AZURE_OPENAI_DEPLOYMENT_GPT_4O", "AZURE_OPENAI_DEPLOYMENT_TEXT_EMBEDDING_3_SMALL"},
+        "rag/.env.example": {"AZURE_OPENAI_DEPLOYMENT_GPT_35_TURBO"},
+        "rag/eval/.env.sample": {"AZURE_OPENAI_DEPLOYMENT_O3_MINI"},
+    }
+    assert told == expected
+    if unsafe:
+        for sample, variables in expected.items():
+            written = {line.split("=")[0] for line in (root / sample).read_text().splitlines() if "=" in line}
+            assert written == {"AZURE_OPENAI_ENDPOINT", *variables}

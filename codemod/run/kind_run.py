@@ -205,13 +205,26 @@ def needs_by_file(outcomes: Iterable[FileOutcome]) -> FileNeeds:
     return [(o.path, o.record.sdk_needs) for o in outcomes if o.record.sdk_needs]
 
 
+FileDeployments = Sequence[tuple[Path, Mapping[str, str]]]  # a file of the run, the deployment variables it reads
+
+
+def deployments_by_file(outcomes: Iterable[FileOutcome]) -> FileDeployments:
+    """Each Python file or notebook of the run with the deployment variables its migrated code reads (AOAI201):
+    variable -> the literal it defaults to."""
+    return [(o.path, {name: literal for literal, name in o.record.deployments.items()})
+            for o in outcomes if o.record.deployments]
+
+
 def after_code(
     files: Sequence[tuple[Path, str]], facts: RunFacts, options: Options,
     on_done: Callable[[FileOutcome], None] | None = None,
     file_needs: FileNeeds = (),
+    file_deployments: FileDeployments | None = None,
 ) -> list[FileOutcome]:
     """The files whose kinds need the whole run's facts, in the parent process, in order. A dependency file gets
-    the needs of the code it describes (`file_needs`, see `_needs_of`), the other kinds the whole run's."""
+    the needs of the code it describes (`file_needs`, see `_needs_of`), an environment sample the deployment
+    variables of the code it describes when `file_deployments` is given (`_deployments_of`), the other kinds the
+    whole run's facts."""
     loaded: list[tuple[Path, str, bytes | OSError]] = []
     for path, shown in files:
         try:
@@ -219,6 +232,7 @@ def after_code(
         except OSError as exc:
             loaded.append((path, shown, exc))
     roots = {_project_root(path) for path, _, data in loaded if file_needs and _requires_openai(path, data)}
+    sample_folders = {os.path.dirname(os.path.abspath(path)) for path, _, _ in loaded if is_env_sample(path)}
     outcomes = []
     for path, shown, data in loaded:
         if isinstance(data, OSError):
@@ -227,6 +241,9 @@ def after_code(
             with_engine = dataclasses.replace(facts, migrate=engine(options, shown))
             if file_needs and (is_dependency_file(path) or is_lock_file(path)):
                 with_engine = dataclasses.replace(with_engine, needs=_needs_of(path, roots, file_needs))
+            if file_deployments is not None and is_env_sample(path):
+                scoped = _deployments_of(path, sample_folders, file_deployments)
+                with_engine = dataclasses.replace(with_engine, deployments=scoped)
             outcome = migrate_other(path, data, options, shown, with_engine)
         outcomes.append(outcome)
         if on_done:
@@ -260,6 +277,21 @@ def _needs_of(dependency_file: Path, roots: set[str], file_needs: FileNeeds) -> 
         above = [root for root in roots if where.startswith(root.rstrip(os.sep) + os.sep)]
         if not above or max(above, key=len) == own:
             merged.update(needs)
+    return merged
+
+
+def _deployments_of(sample: Path, folders: set[str], file_deployments: FileDeployments) -> dict[str, str]:
+    """The deployment variables of the code an environment sample describes: the files whose nearest folder
+    holding a sample of the run (their own or one up the tree) is this sample's. In a repository of many examples,
+    each with its own `.env.example`, a sample is not told about variables that only another example reads; code
+    with no sample above it is told to none."""
+    own = os.path.dirname(os.path.abspath(sample))
+    merged: dict[str, str] = {}
+    for path, deployments in file_deployments:
+        where = os.path.abspath(path)
+        above = [folder for folder in folders if where.startswith(folder.rstrip(os.sep) + os.sep)]
+        if above and max(above, key=len) == own:
+            merged.update(deployments)
     return merged
 
 

@@ -350,7 +350,8 @@ def run(
     if after:
         python = [o for o in outcomes if not is_other(o.path)]
         facts = kind_run.facts_of(python, options, env_names or {})
-        outcomes += kind_run.after_code(after, facts, options, on_done, kind_run.needs_by_file(python))
+        outcomes += kind_run.after_code(after, facts, options, on_done, kind_run.needs_by_file(python),
+                                        kind_run.deployments_by_file(python))
     if mode == "write":
         for outcome in outcomes:
             if outcome.status == "changed":
