@@ -132,7 +132,15 @@ def drop_items(items, should_drop) -> list:
             comma = comma.with_changes(whitespace_after=layout)
         changes = {"comma": comma}
         if isinstance(last_removed, cst.Arg):
-            changes["whitespace_after_arg"] = last_removed.whitespace_after_arg
+            closing = last_removed.whitespace_after_arg
+            if (
+                not isinstance(comma, cst.Comma)
+                and isinstance(closing, cst.ParenthesizedWhitespace)
+                and isinstance(mine, cst.Comma)
+                and isinstance(mine.whitespace_after, cst.ParenthesizedWhitespace)
+            ):  # no trailing comma: the line break before `)` is the removed one's; its comment is not ours
+                closing = closing.with_changes(first_line=mine.whitespace_after.first_line)
+            changes["whitespace_after_arg"] = closing
         kept[-1] = kept[-1].with_changes(**changes)
     return kept
 
@@ -147,11 +155,13 @@ def drop_dict_elements(literal: cst.Dict, should_drop) -> cst.Dict:
     last = next(e for e in reversed(elements) if not should_drop(e))  # as it was, before it took the tail's comma
     mine = last.comma.whitespace_after if isinstance(last.comma, cst.Comma) else None
     closing = literal.rbrace.whitespace_before
+    # Without a trailing comma, the closing line break (and its comment) was the removed last element's: the kept
+    # element's own end of line takes its place, comment or none.
+    tail_had_no_comma = not isinstance(elements[-1].comma, cst.Comma)
     if (
         isinstance(mine, cst.ParenthesizedWhitespace)
-        and mine.first_line.comment is not None
         and isinstance(closing, cst.ParenthesizedWhitespace)
-        and closing.first_line.comment is None
+        and (tail_had_no_comma or (mine.first_line.comment is not None and closing.first_line.comment is None))
     ):
         rbrace = literal.rbrace.with_changes(whitespace_before=closing.with_changes(first_line=mine.first_line))
         return literal.with_changes(elements=kept, rbrace=rbrace)
