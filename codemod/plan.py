@@ -10,7 +10,13 @@ from codemod.engine import names
 from codemod.engine.analysis import Client
 from codemod.engine.context import CLIENT_GROUP, Changes, Plan, RuleContext
 from codemod.engine.deployments import deployment_of
-from codemod.engine.module_settings import azure_anchor, legacy_setting, other_api_type, token_provider_setting
+from codemod.engine.module_settings import (
+    azure_anchor,
+    base_url_setting,
+    legacy_setting,
+    other_api_type,
+    token_provider_setting,
+)
 from codemod.findings import Finding
 from codemod.rules import module_rules
 
@@ -107,14 +113,14 @@ def _hold_back_shared(ctx: RuleContext, out: Changes, candidates: list[Client], 
 def _module_settings_move(ctx: RuleContext) -> bool:
     """The module client's Azure settings move unless the module is openai<1.0 code (AOAI107: the 1.x client
     comes first; the project may pin openai<1.0), a token provider is set (the module client takes none in OpenAI
-    mode), `openai.api_type` is also set to something else (the mode depends on the path taken), or AOAI106 is off
-    here."""
+    mode), `openai.api_type` is also set to something else (the mode depends on the path taken), `openai.base_url` is
+    set (the dated base URL, see rules/module_client.py), or AOAI106 is off here."""
     anchor = azure_anchor(ctx.analysis)
     if anchor is None or ctx.analysis.legacy_calls or ctx.hidden_legacy_call() is not None:
         return False
     if ctx.options.openai_0x_pin or legacy_setting(ctx.analysis) is not None:
         return False
-    if other_api_type(ctx.analysis) is not None:
+    if other_api_type(ctx.analysis) is not None or base_url_setting(ctx.analysis) is not None:
         return False
     return token_provider_setting(ctx.analysis) is None and ctx.active("AOAI106", anchor)
 

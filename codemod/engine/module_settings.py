@@ -31,6 +31,12 @@ def token_provider_setting(analysis: Analysis) -> cst.Assign | None:
     return next((s for s, q in analysis.module_settings if q == "openai.azure_ad_token_provider"), None)
 
 
+def base_url_setting(analysis: Analysis) -> cst.Assign | None:
+    """`openai.base_url = ...`: on Azure the module client hands it to AzureOpenAI as the dated base URL (and
+    AzureOpenAI refuses it next to an endpoint), so it cannot stay as it is in OpenAI mode."""
+    return next((s for s, q in analysis.module_settings if q == "openai.base_url"), None)
+
+
 def legacy_setting(analysis: Analysis) -> tuple[cst.Assign, str] | None:
     """The first openai<1.0 setting of an Azure module client (`openai.api_base = ...`, `openai.api_type =
     "azure_ad"`) and how it is written; None when there is none or the module client is not Azure's."""

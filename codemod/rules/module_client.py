@@ -25,9 +25,10 @@ openai.api_key = os.getenv("AZURE_OPENAI_API_KEY")
 
 ## Fix safety
 Safe where applied. Settings are left on the dated API, reported, when a token provider is set (the module client
-takes none in OpenAI mode) or when `openai.api_type` is also set to another value or one the tool cannot read (the
-client's mode then depends on the path the program takes); and, reported by AOAI107, next to openai<1.0 calls or
-when a setting is spelled the openai<1.0 way (`openai.api_base`, `api_type = "azure_ad"`).
+takes none in OpenAI mode), when `openai.api_type` is also set to another value or one the tool cannot read (the
+client's mode then depends on the path the program takes), or when `openai.base_url` is set (the Azure module
+client takes it as the dated base URL, and refuses it next to an endpoint); and, reported by AOAI107, next to
+openai<1.0 calls or when a setting is spelled the openai<1.0 way (`openai.api_base`, `api_type = "azure_ad"`).
 
 Fixtures: fixtures/module_client/.
 """
@@ -39,7 +40,13 @@ import libcst as cst
 from codemod.engine import exprs
 from codemod.engine.analysis import string_value
 from codemod.engine.context import Changes, RuleContext
-from codemod.engine.module_settings import azure_anchor, legacy_setting, other_api_type, token_provider_setting
+from codemod.engine.module_settings import (
+    azure_anchor,
+    base_url_setting,
+    legacy_setting,
+    other_api_type,
+    token_provider_setting,
+)
 from codemod.rules import Rule
 from codemod.rules._needs import AZURE_MODULE_SETTINGS
 
@@ -68,6 +75,24 @@ def apply(ctx: RuleContext) -> Changes:
             f"openai.api_type is set here as well as to \"azure\" (line {ctx.position(anchor_stmt).start.line}): "
             "the module client's mode depends on the path the program takes, so its settings are left on the dated "
             "API; migrate them by hand, or build an OpenAI(base_url=<endpoint>/openai/v1/, ...) client.",
+        )
+    base_url = base_url_setting(ctx.analysis)
+    if anchor_stmt is not None and base_url is not None and not legacy:
+        both = any(q == "openai.azure_endpoint" for _, q in ctx.analysis.module_settings)
+        why = (
+            " next to openai.azure_endpoint, which AzureOpenAI refuses (base_url and azure_endpoint are mutually "
+            "exclusive), so the program fails at its first request as it is"
+            if both
+            else ", which the Azure module client takes as the dated base URL (<endpoint>/openai or "
+            "<endpoint>/openai/deployments/<name>; it refuses it when AZURE_OPENAI_ENDPOINT is set)"
+        )
+        out.report(
+            "AOAI106",
+            base_url,
+            f"openai.base_url is set{why}: in OpenAI mode the requests would go to that URL without an "
+            "api-version, so the module settings are left on the dated API. Set openai.base_url = "
+            '<endpoint>/openai/v1/ and openai.api_type = "openai" by hand, and remove openai.api_version '
+            "and openai.azure_endpoint.",
         )
     if anchor_stmt is None or ctx.plan is None or not ctx.plan.module_settings_move:
         return out
