@@ -311,7 +311,6 @@ def test_a_rest_call_to_the_dated_route_is_not_left_in_silence(tmp_path: Path) -
     assert 5 in [line for _, line in findings_of(source, tmp_path)]
 
 
-@known("LangChain's completions LLM moves to the v1 API's /completions without AOAI304")
 def test_a_langchain_completions_llm_is_flagged_like_client_completions(tmp_path: Path) -> None:
     """`langchain_openai.AzureOpenAI` (the completions LLM, e.g. gpt-35-turbo-instruct) becomes
     `langchain_openai.OpenAI`, which sends every request to `/completions`: not on the v1 API's GA list, so

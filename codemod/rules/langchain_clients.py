@@ -54,6 +54,8 @@ Fixtures: fixtures/langchain/.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import libcst as cst
 from libcst.metadata import ScopeProvider
 
@@ -82,28 +84,55 @@ ASYNC_METHODS = frozenset({"ainvoke", "astream", "abatch", "astream_events", "as
                            "apredict", "apredict_messages", "aembed_query", "aembed_documents"})
 
 
-def apply(ctx: RuleContext) -> Changes:
-    out = ctx.changes()
-    _report_community(ctx, out)
+Report = tuple[str, cst.CSTNode, str]  # (code, node, message)
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """What the rule does with a module's LangChain classes, decided once (`moves` also tells rules/v1_coverage.py
+    which constructors become the v1 class)."""
+
+    refs: list[Reference[LangChainClass]]
+    reports: list[Report]  # AOAI502, in the order they are found
+    moves: list[Reference[LangChainClass]]  # the constructors that move, each with its call
+
+
+def moves(ctx: RuleContext) -> list[Reference[LangChainClass]]:
+    return ctx.derived(_decide).moves
+
+
+def _decide(ctx: RuleContext) -> Decisions:
     refs = references(ctx, CLASSES)
+    reports: list[Report] = []
+    moved: list[Reference[LangChainClass]] = []
     if not refs:
-        return out
-    held = _held_classes(ctx, out, refs)
-    moved: set[cst.Call] = set()
+        return Decisions(refs, reports, moved)
+    held = _held_classes(ctx, reports, refs)
     for ref in refs:
         if ref.kind != "call" or ref.call is None or not ctx.active("AOAI501", ref.call):
             continue
-        cls = ref.info
-        reasons = held.get(cls.v1) or _ambiguous(ref) or _blockers(ctx, ref.call, cls)
+        reasons = held.get(ref.info.v1) or _ambiguous(ref) or _blockers(ctx, ref.call, ref.info)
         if reasons:
-            for message in [reasons] if isinstance(reasons, str) else reasons:
-                out.report("AOAI502", ref.call.func, message)
-            continue
-        moved.add(ref.call)
+            reports += [("AOAI502", ref.call.func, m) for m in ([reasons] if isinstance(reasons, str) else reasons)]
+        else:
+            moved.append(ref)
+    return Decisions(refs, reports, moved)
+
+
+def apply(ctx: RuleContext) -> Changes:
+    out = ctx.changes()
+    _report_community(ctx, out)
+    decided = ctx.derived(_decide)
+    for code, node, message in decided.reports:
+        out.report(code, node, message)
+    for ref in decided.moves:
+        assert ref.call is not None
+        cls = ref.info
         note = rewrite(ctx, out, ref.call, cls)
         out.report("AOAI501", ref.call.func, f"{ctx.code_for(ref.call.func)} -> {cls.v1} on the v1 API{note}",
                    fixed=True)
-    rename(ctx, out, refs, moved)
+    if decided.refs:
+        rename(ctx, out, decided.refs, {ref.call for ref in decided.moves if ref.call is not None})
     return out
 
 
@@ -129,7 +158,7 @@ def _report_community(ctx: RuleContext, out: Changes) -> None:
             )
 
 
-def _held_classes(ctx: RuleContext, out: Changes, refs: list[Reference[LangChainClass]]) -> dict[str, str]:
+def _held_classes(ctx: RuleContext, reports: list[Report], refs: list[Reference[LangChainClass]]) -> dict[str, str]:
     """v1 class -> why every constructor of its Azure class stays: the class is subclassed or used as a value (an
     isinstance check, an argument) here, or the v1 name already means something else."""
     held: dict[str, str] = {}
@@ -138,8 +167,8 @@ def _held_classes(ctx: RuleContext, out: Changes, refs: list[Reference[LangChain
         if ref.kind in ("base", "other") and not in_annotation(ctx, ref.node):
             line = ctx.position(ref.node).start.line
             what = "subclassed" if ref.kind == "base" else "used as a value (a check, an argument)"
-            out.report("AOAI502", ref.node, f"{cls.azure} is {what} here; the tool does not follow it. Move it to "
-                       f"{cls.v1} by hand, together with its constructors.")
+            reports.append(("AOAI502", ref.node, f"{cls.azure} is {what} here; the tool does not follow it. Move it "
+                            f"to {cls.v1} by hand, together with its constructors."))
             held.setdefault(cls.v1, f"{cls.azure} stays: it is {what} at line {line}, and its objects must stay "
                             f"the same class; move them to {cls.v1} together by hand.")
     for cls in {ref.info for ref in refs}:

@@ -5,7 +5,8 @@ Reports each request, made through an Azure client or a parameter or attribute a
 to an API that Microsoft's v1 path table does not list as GA (assistants, threads, batches, audio, images,
 realtime, ...), with what is known about it. Calls through the client's own methods and attributes (`close()`,
 `is_closed()`, `copy()`, `with_options()`, `base_url`, `api_key`, ...: codemod/data/client_members.json, read from
-the openai package) are not APIs and are not reported.
+the openai package) are not APIs and are not reported. LangChain's completions LLM (`langchain_openai.AzureOpenAI`),
+moved to its v1 class by AOAI501, is reported at its constructor: every request it makes calls `/completions`.
 
 ## Why
 The v1 API went GA with chat completions, embeddings, files, fine-tuning, models, responses and vector stores;
@@ -25,9 +26,14 @@ Fixtures: fixtures/advisor/python/, fixtures/v1_coverage/.
 
 from __future__ import annotations
 
+import dataclasses
+
+from codemod.advisor import checks
 from codemod.engine.context import Changes, RuleContext
-from codemod.rules import Rule
-from codemod.rules._advisor import v1_path_finding
+from codemod.engine.syntax import Names
+from codemod.rules import Rule, langchain_clients
+from codemod.rules._advisor import place, v1_path_finding
+from codemod.rules._langchain_args import CLASSES
 from codemod.rules._needs import ANY_CLIENT
 
 
@@ -39,6 +45,13 @@ def apply(ctx: RuleContext) -> Changes:
         finding = v1_path_finding(ctx, request, request.client)
         if finding is not None and finding.code == "AOAI304":
             out.add(finding, request.call)
+    for ref in langchain_clients.moves(ctx):
+        if ref.info.kind == "llm" and ref.call is not None:  # every request of the completions LLM: /completions
+            finding = checks.v1_path_finding(("completions", "create"), place(ctx, ref.call.func))
+            if finding is not None and finding.code == "AOAI304":
+                what = f"{ctx.code_for(ref.call.func)} becomes LangChain's {ref.info.v1}, whose every request calls "
+                message = what + finding.message.replace(" is not on ", ", which is not on ", 1)
+                out.add(dataclasses.replace(finding, message=message), ref.call.func)
     return out
 
 
@@ -46,6 +59,6 @@ RULE = Rule(
     __name__,
     codes={"AOAI304": "An API outside the v1 GA list is used: check it by hand."},
     apply=apply,
-    needs=ANY_CLIENT,
+    needs=ANY_CLIENT | Names(*(name for name, cls in CLASSES.items() if cls.kind == "llm")),
     advisor=True,
 )
