@@ -293,7 +293,6 @@ def test_a_second_api_type_is_not_left_in_silence(tmp_path: Path) -> None:
     assert migrated == source or 9 in [line for _, line in findings], migrated
 
 
-@known("a REST call to the dated deployment route written in Python is neither moved nor reported")
 def test_a_rest_call_to_the_dated_route_is_not_left_in_silence(tmp_path: Path) -> None:
     """Code that calls the REST API itself (requests, httpx, or a test that mocks the route: NVIDIA/garak@cafbe99
     tests/generators/test_azure.py builds "openai/deployments/" + name + "/chat/completions?api-version=" for respx)
@@ -308,7 +307,8 @@ def test_a_rest_call_to_the_dated_route_is_not_left_in_silence(tmp_path: Path) -
         url = f"{endpoint}/openai/deployments/gpt-4o/chat/completions?api-version=2024-02-01"
         reply = requests.post(url, headers={"api-key": os.environ["AZURE_OPENAI_API_KEY"]}, json={"messages": []})
     ''')
-    assert 5 in [line for _, line in findings_of(source, tmp_path)]
+    route_line = next(n for n, text in enumerate(source.splitlines(), 1) if "/openai/deployments/" in text)
+    assert ("AOAI102", route_line) in findings_of(source, tmp_path)
 
 
 def test_a_langchain_completions_llm_is_flagged_like_client_completions(tmp_path: Path) -> None:

@@ -100,6 +100,9 @@ def string_value(node: cst.BaseExpression | None) -> str | None:
     return None
 
 
+DATED_ROUTE = "openai/deployments/"  # the path of every deployment-route request of the dated API
+
+
 class Analysis(cst.CSTVisitor):
 
     def __init__(self, meta: Metadata) -> None:
@@ -130,6 +133,8 @@ class Analysis(cst.CSTVisitor):
         self._annotation_strings: list[cst.SimpleString] = []
         self.watched_attributes: list[cst.Attribute] = []  # `x._api_version`, `x.base_url`... (codemod/reach.py)
         self._in_import = 0  # inside an import statement: its dotted names are modules, not attribute reads
+        # string literals (and f-string parts) holding the dated deployment route: REST requests written by hand
+        self.dated_route_strings: list[cst.SimpleString | cst.FormattedStringText] = []
 
     # ---- collection -------------------------------------------------------------------------------------
 
@@ -197,6 +202,12 @@ class Analysis(cst.CSTVisitor):
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         if self._in_annotation or self._in_type_subscript:
             self._annotation_strings.append(node)
+        if DATED_ROUTE in node.value:
+            self.dated_route_strings.append(node)
+
+    def visit_FormattedStringText(self, node: cst.FormattedStringText) -> None:
+        if DATED_ROUTE in node.value:
+            self.dated_route_strings.append(node)
 
     def _resolve_annotation_strings(self) -> None:
         """`"AzureOpenAI"` forward references (TYPE_CHECKING imports) name the class bound by an import."""

@@ -14,7 +14,9 @@ AOAI105); one already on `/openai/v1` is kept. Two base URLs that are not litera
 `api_version` is `"preview"` or `"v1"` (values only the v1 API takes, so the variable already holds the v1 URL) is
 kept (AOAI103 keeps `"preview"` as `default_query`). In a settings dict (`**client_args`), `"azure_endpoint"`
 becomes `"base_url"` where it is written. An `OpenAI` client pointed at a dated `/openai/deployments/` URL is
-reported.
+reported, and so is the dated deployment route written by hand outside a client (a REST request built with
+`requests` or `httpx`, or a route a test mocks): no client sends it, so it stays dated while the code around it
+moves.
 
 ## Why
 The v1 API lives under `{endpoint}/openai/v1/`; a base URL without that path answers 404, and `OpenAI` does not
@@ -42,17 +44,19 @@ Fixtures: fixtures/endpoint/, fixtures/base_urls/, fixtures/settings_dicts/.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import libcst as cst
 
 from codemod.engine import exprs, names
-from codemod.engine.analysis import Client, is_none, string_value
+from codemod.engine.analysis import DATED_ROUTE, Client, is_none, string_value
 from codemod.engine.base_urls import V1_VERSIONS, ReadBaseUrl, env_variable, read_base_url
 from codemod.engine.context import Changes, RuleContext
 from codemod.engine.edits import ArgOps
 from codemod.engine.nullable import needs_fallback, value_may_be_none, with_fallback
 from codemod.engine.settings_dicts import SettingsDict, with_text
+from codemod.engine.syntax import Strings
 from codemod.rules import Rule
 from codemod.rules._needs import ANY_CLIENT
 
@@ -213,7 +217,69 @@ def apply(ctx: RuleContext) -> Changes:
                 fixed=True,
             )
     _report_dated_v1_clients(ctx, out)
+    _report_dated_routes(ctx, out)
     return out
+
+
+_OPERATION = re.compile(r"openai/deployments/[^/?\s]+/([A-Za-z_][\w/]*?)/?(?:[?\s]|$)")
+
+
+def _report_dated_routes(ctx: RuleContext, out: Changes) -> None:
+    """A string that holds the dated deployment route outside a client's constructor: a REST request written by
+    hand (`requests.post(f"{endpoint}/openai/deployments/{name}/chat/completions?api-version=...")`), or the route a
+    test mocks. No client of the openai package sends it, so it stays on the dated API while the clients move:
+    reported with the v1 form (the `.http` kind rewrites such request lines where it is certain)."""
+    constructors = {client.call for client in ctx.analysis.clients if client.call is not None}
+    settings = {statement for statement, _ in ctx.analysis.module_settings}
+    passed = {name for call in constructors for arg in call.args for name in _names_in(arg.value)}
+    reported: set[cst.CSTNode] = set()
+    for part in ctx.analysis.dated_route_strings:
+        literal = ctx.meta.parent(part) if isinstance(part, cst.FormattedStringText) else part
+        if literal is None or literal in reported:
+            continue
+        outer = literal
+        while isinstance(parent := ctx.meta.parent(outer), (cst.ConcatenatedString, cst.BinaryOperation)):
+            outer = parent
+        if isinstance(ctx.meta.parent(outer), cst.Expr):
+            continue  # a docstring or a bare string: text, not a request
+        if any(a in constructors or a in settings for a in ctx.meta.ancestors(literal)):
+            continue  # a client's base URL (above) or the module client's (AOAI106) is dealt with there
+        assign = ctx.meta.parent(outer)
+        if isinstance(assign, (cst.Assign, cst.AnnAssign)) and _assigned_names(assign) & passed:
+            continue  # a URL held in a name a client's constructor is given: reported there
+        reported.add(literal)
+        found = _OPERATION.search(_static_text(literal))
+        operation = found.group(1) if found else "<operation>"
+        out.report(
+            "AOAI102",
+            literal,
+            f"the dated deployment route ({DATED_ROUTE}<deployment>/{operation}?api-version=...) is written here by "
+            "hand (a REST request, or a route a test mocks), which the tool does not move. On the v1 API the request "
+            f"goes to {{endpoint}}/openai/v1/{operation} with the deployment as the body's \"model\" and no "
+            "api-version: change it by hand.",
+        )
+
+
+def _names_in(node: cst.CSTNode) -> set[str]:
+    found, stack = set(), [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Name):
+            found.add(current.value)
+        stack.extend(current.children)
+    return found
+
+
+def _assigned_names(assign: cst.Assign | cst.AnnAssign) -> set[str]:
+    targets = [t.target for t in assign.targets] if isinstance(assign, cst.Assign) else [assign.target]
+    return {t.value for t in targets if isinstance(t, cst.Name)}
+
+
+def _static_text(literal: cst.CSTNode) -> str:
+    """The literal's text, with `{}` for each expression of an f-string."""
+    if isinstance(literal, cst.FormattedString):
+        return "".join(p.value if isinstance(p, cst.FormattedStringText) else "{}" for p in literal.parts)
+    return literal.value if isinstance(literal, cst.SimpleString) else ""
 
 
 def _migrate_settings(ctx: RuleContext, out: Changes, settings: SettingsDict) -> None:
@@ -280,5 +346,5 @@ RULE = Rule(
     codes={"AOAI102": "azure_endpoint (or the AZURE_OPENAI_ENDPOINT fallback) becomes base_url ending in /openai/v1/."},
     apply=apply,
     blocker=blocker,
-    needs=ANY_CLIENT,
+    needs=ANY_CLIENT | Strings(r"openai/deployments/"),
 )
