@@ -248,6 +248,9 @@ def _report_dated_routes(ctx: RuleContext, out: Changes) -> None:
         if isinstance(assign, (cst.Assign, cst.AnnAssign)) and _assigned_names(assign) & passed:
             continue  # a URL held in a name a client's constructor is given: reported there
         reported.add(literal)
+        if _openai_client_call(ctx, literal) is not None:  # a client the analysis does not count as Azure's
+            out.report("AOAI102", literal, _DATED_V1_CLIENT)
+            continue
         found = _OPERATION.search(_static_text(literal))
         operation = found.group(1) if found else "<operation>"
         out.report(
@@ -258,6 +261,16 @@ def _report_dated_routes(ctx: RuleContext, out: Changes) -> None:
             f"goes to {{endpoint}}/openai/v1/{operation} with the deployment as the body's \"model\" and no "
             "api-version: change it by hand.",
         )
+
+
+def _openai_client_call(ctx: RuleContext, node: cst.CSTNode) -> cst.Call | None:
+    """The openai client constructor (`OpenAI(base_url=f"{endpoint}/openai/deployments/{name}")`) whose arguments
+    hold `node`, if any."""
+    classes = names.AZURE_CLIENT_CLASSES.keys() | names.V1_CLIENT_CLASSES.keys()
+    for ancestor in ctx.meta.ancestors(node):
+        if isinstance(ancestor, cst.Call) and ctx.meta.qualified(ancestor.func) & classes:
+            return ancestor
+    return None
 
 
 def _names_in(node: cst.CSTNode) -> set[str]:
@@ -327,12 +340,13 @@ def _report_dated_v1_clients(ctx: RuleContext, out: Changes) -> None:
         if client.azure or client.call is None or client.base_url_has("/openai/v1"):
             continue
         if any("/deployments" in text for text in ctx.analysis.base_url_texts(client)):
-            out.report(
-                "AOAI102",
-                client.kwarg("base_url") or client.call,
-                "this OpenAI client calls a dated /openai/deployments/ URL, which needs api-version; point "
-                "base_url at <resource>/openai/v1/, pass the deployment as model= and drop api-version.",
-            )
+            out.report("AOAI102", client.kwarg("base_url") or client.call, _DATED_V1_CLIENT)
+
+
+_DATED_V1_CLIENT = (
+    "this OpenAI client calls a dated /openai/deployments/ URL, which needs api-version; point base_url at "
+    "<resource>/openai/v1/, pass the deployment as model= and drop api-version."
+)
 
 
 def _has_path(url: str) -> bool:
