@@ -10,8 +10,9 @@ import libcst as cst
 
 from codemod.advisor import checks
 from codemod.engine import exprs
-from codemod.engine.analysis import keyword_arg, string_value
+from codemod.engine.analysis import is_none, keyword_arg, string_value
 from codemod.engine.context import Changes, RuleContext
+from codemod.engine.nullable import needs_fallback, with_fallback
 from codemod.rules._deployment_vars import env_lookup, is_placeholder, variable_for
 
 ENDPOINT_VAR = "AZURE_OPENAI_ENDPOINT"
@@ -88,10 +89,19 @@ def rewrite(ctx: RuleContext, out: Changes, call: cst.Call, cls: LangChainClass)
     given = kwargs_of(call)
     ops = out.edits.call(call)
     ops.remove.update(k for k in DROPPED if k in given)
-    if "azure_endpoint" in given:
-        ops.replace["azure_endpoint"] = ("base_url", exprs.v1_base_url(given["azure_endpoint"].value.deep_clone()))
+    endpoint = given.get("azure_endpoint")
+    if endpoint is not None and not is_none(endpoint.value):
+        # None reached openai's AzureOpenAI, which read the variable then: the v1 class needs it written out
+        # a default is evaluated first: os.environ[...] in os.getenv(NAME, ...) would fail whenever it is unset
+        read = exprs.getenv(ENDPOINT_VAR) if isinstance(endpoint.value, cst.Call) else exprs.environ(ENDPOINT_VAR)
+        value = _or_variable(ctx, out, endpoint.value, ENDPOINT_VAR, read)
+        ops.replace["azure_endpoint"] = ("base_url", exprs.v1_base_url(value))
     else:  # the Azure class read the variable itself
-        ops.add.append(("base_url", exprs.v1_base_url(exprs.environ(ENDPOINT_VAR))))
+        url = exprs.v1_base_url(exprs.environ(ENDPOINT_VAR))
+        if endpoint is not None:
+            ops.replace["azure_endpoint"] = ("base_url", url)
+        else:
+            ops.add.append(("base_url", url))
         out.needs_import("os")
         out.record.read_env(ENDPOINT_VAR)
     _model(ctx, out, call, cls, given)
@@ -100,7 +110,16 @@ def rewrite(ctx: RuleContext, out: Changes, call: cst.Call, cls: LangChainClass)
         ops.replace[token] = ("api_key", None)
         if token != "azure_ad_token":  # the callable reaches openai's client as its api_key (AOAI306)
             out.record.sdk_needs.update(checks.sdk_needs(True, False))
-    elif not any(k in given for k in KEYS):
+    elif (key := next((k for k in KEYS if k in given), None)) is not None:
+        # given None, openai's AzureOpenAI read AZURE_OPENAI_API_KEY; the v1 class would read OPENAI_API_KEY
+        value = given[key].value
+        if is_none(value) or needs_fallback(ctx, value, KEY_VAR):
+            fallback = exprs.getenv(KEY_VAR) if is_none(value) else _or_variable(ctx, out, value, KEY_VAR,
+                                                                                  exprs.getenv(KEY_VAR))
+            ops.replace[key] = (key, fallback)
+            out.needs_import("os")
+            out.record.read_env(KEY_VAR)
+    else:
         # The Azure class read AZURE_OPENAI_API_KEY, then OPENAI_API_KEY; given None, the v1 class reads the latter
         ops.add.append(("api_key", exprs.getenv(KEY_VAR)))
         out.needs_import("os")
@@ -121,6 +140,34 @@ def rewrite(ctx: RuleContext, out: Changes, call: cst.Call, cls: LangChainClass)
                 "temperature rules of o1 and gpt-5 models, the Responses API for -pro and codex models, and "
                 "json_schema support follow the name; check that the deployment's name implies the same model)")
     return ""
+
+
+def _or_variable(
+    ctx: RuleContext, out: Changes, value: cst.BaseExpression, variable: str, read: cst.BaseExpression
+) -> cst.BaseExpression:
+    """`value`, or where it may be None the `variable` the Azure class's client read then (`read`)."""
+    if not needs_fallback(ctx, value, variable):
+        return value.deep_clone()
+    fallback = with_fallback(ctx, value, read)
+    assert fallback is not None  # langchain_clients._blockers keeps the class otherwise
+    out.needs_import("os")
+    out.record.read_env(variable)
+    return fallback
+
+
+def unwritable_fallbacks(ctx: RuleContext, given: dict[str, cst.Arg]) -> list[str]:
+    """The arguments that may be None in a form the tool cannot give the Azure variable's fallback to."""
+    found = []
+    for keywords, variable, read in ((("azure_endpoint",), ENDPOINT_VAR, exprs.environ(ENDPOINT_VAR)),
+                                     (KEYS, KEY_VAR, exprs.getenv(KEY_VAR))):
+        for keyword in keywords:
+            arg = given.get(keyword)
+            if (arg is not None and not is_none(arg.value) and needs_fallback(ctx, arg.value, variable)
+                    and with_fallback(ctx, arg.value, read) is None):
+                found.append(f"{keyword}= may be None (openai's AzureOpenAI then read {variable}) in a form the tool "
+                             f"cannot give that fallback to; write it as a name or an os.getenv() call, or move the "
+                             f"client by hand.")
+    return found
 
 
 def _model_literal(given: dict[str, cst.Arg]) -> str | None:

@@ -8,15 +8,20 @@ becomes `base_url=<endpoint>/openai/v1/`; `azure_deployment` / `deployment_name`
 (a literal is read from an environment variable, AOAI201); a `model=` / `model_name=` given beside a deployment
 named the base model and becomes `tiktoken_model_name=`; `api_version`, `openai_api_version` and `openai_api_type`
 go; `azure_ad_token` / `azure_ad_token_provider` become `api_key`; with no credential,
-`api_key=os.getenv("AZURE_OPENAI_API_KEY")`. What the Azure class set by itself is written out, so the requests
-stay the same: for chat `stream_usage=True` and `disabled_params={"parallel_tool_calls": None}` (unless its model
-was "gpt-4o"); for embeddings `chunk_size=2048` and, when tokens are counted, `tiktoken_model_name` (the base model,
-`text-embedding-ada-002` by default) so that tokenizing never goes by the deployment's name. Imports are renamed in
-place (aliases kept) or joined by the v1 class where the Azure class is still named.
+`api_key=os.getenv("AZURE_OPENAI_API_KEY")`. An endpoint or key that may be None (`os.getenv(NAME)`, a name
+assigned one) reached openai's AzureOpenAI as None, which read `AZURE_OPENAI_ENDPOINT` / `AZURE_OPENAI_API_KEY`
+then: the migrated arguments read them in that case (`os.getenv(NAME, os.getenv("AZURE_OPENAI_ENDPOINT"))`,
+`name if name is not None else os.getenv("AZURE_OPENAI_API_KEY")`), as AOAI102/AOAI104 do for openai's clients.
+What the Azure class set by itself is written out, so the requests stay the same: for chat `stream_usage=True` and
+`disabled_params={"parallel_tool_calls": None}` (unless its model was "gpt-4o"); for embeddings `chunk_size=2048`
+and, when tokens are counted, `tiktoken_model_name` (the base model, `text-embedding-ada-002` by default) so that
+tokenizing never goes by the deployment's name. Imports are renamed in place (aliases kept) or joined by the v1
+class where the Azure class is still named.
 
 Reported instead (AOAI502), the construction left as it is: a class built from `**kwargs` or positional
 arguments, subclassed, used as a value or in an `isinstance` check; an argument the v1 class lacks
 (`model_version`, `validate_base_url`, `base_url`, `openai_api_base`, `default_query`); an API key beside a token;
+an endpoint or key that may be None in a form the tool cannot give that fallback to (`settings.get("endpoint")`);
 an `azure_ad_async_token_provider` beside a sync provider, or alone while the object is used other than through
 its async methods (`ainvoke`, `astream`, ...); a module where `ChatOpenAI` (...) already names another class; and
 `langchain_community`'s (or the old `langchain` package's) Azure classes, which are their own deprecated
@@ -75,6 +80,7 @@ from codemod.rules._langchain_args import (
     LangChainClass,
     kwargs_of,
     rewrite,
+    unwritable_fallbacks,
 )
 from codemod.rules._langchain_imports import in_annotation, module_of, rename
 
@@ -201,6 +207,7 @@ def _blockers(ctx: RuleContext, call: cst.Call, cls: LangChainClass) -> list[str
         if private is not None:
             reasons.append(f"{keyword}= reads {private}, AzureOpenAI's private attribute, which the tool reports "
                            "on that client; settle that first, then run the tool again.")
+    reasons += unwritable_fallbacks(ctx, given)
     tokens = [k for k in TOKENS if k in given]
     if any(k in given for k in KEYS) and tokens:
         reasons.append(f"an API key and {tokens[0]} are both given (the Azure class used the token); keep one.")
