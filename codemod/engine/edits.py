@@ -206,7 +206,24 @@ def _append_arg(
     if separator is None:
         ws = opening if isinstance(opening, cst.ParenthesizedWhitespace) else cst.SimpleWhitespace(" ")
         separator = cst.Comma(whitespace_after=ws)
-    new = new.with_changes(comma=last.comma, whitespace_after_arg=last.whitespace_after_arg)
+    closing_comma, closing_space = last.comma, last.whitespace_after_arg
+    layout = separator.whitespace_after
+    if isinstance(layout, cst.ParenthesizedWhitespace):
+        # one argument per line: the separator is another argument's comma, whose comment is that argument's; the
+        # last argument keeps its own end-of-line comment, and the new one ends plainly
+        layout = layout.with_changes(first_line=cst.TrailingWhitespace(newline=layout.first_line.newline))
+        separator = separator.with_changes(whitespace_after=layout)
+        if isinstance(closing_comma, cst.Comma) and isinstance(closing_comma.whitespace_after,
+                                                              cst.ParenthesizedWhitespace):
+            own = closing_comma.whitespace_after.first_line
+            closing_comma = closing_comma.with_changes(
+                whitespace_after=closing_comma.whitespace_after.with_changes(first_line=layout.first_line))
+            separator = separator.with_changes(whitespace_after=layout.with_changes(first_line=own))
+        elif isinstance(closing_space, cst.ParenthesizedWhitespace):
+            own = closing_space.first_line
+            closing_space = closing_space.with_changes(first_line=layout.first_line)
+            separator = separator.with_changes(whitespace_after=layout.with_changes(first_line=own))
+    new = new.with_changes(comma=closing_comma, whitespace_after_arg=closing_space)
     last = last.with_changes(comma=separator, whitespace_after_arg=cst.SimpleWhitespace(""))
     return [*args[:-1], last, new]
 
