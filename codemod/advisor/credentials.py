@@ -16,6 +16,9 @@ _ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")  # `AZURE_OPENAI_API_KEY` is a variab
 # Model and deployment names ("text-embedding-3-small", "gpt-4o-2024-08-06") are short lower-case words and
 # numbers joined by separators; no key or token format looks like that (keys are long runs of mixed case).
 _NAME_LIKE = re.compile(r"[a-z0-9]{1,12}(?:[-_.][a-z0-9]{1,12})+")
+# Runs of a word: a capital and lower-case letters, capitals not followed by lower case, lower case, digits.
+_RUNS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
+_MAX_NAME = 48
 _MIN_DISTINCT = 10
 _TAIL = 4
 _MIN_LENGTH_FOR_TAIL = 24
@@ -33,11 +36,22 @@ def looks_like_secret(literal: str) -> bool:
         return False
     if text.startswith(_KNOWN_PREFIXES):
         return True
-    if _NAME_LIKE.fullmatch(text):
+    if _NAME_LIKE.fullmatch(text) or _reads_as_words(text):
         return False
     has_letter = any(ch.isalpha() for ch in text)
     has_digit = any(ch.isdigit() for ch in text)
     return has_letter and has_digit and len(set(text)) >= _MIN_DISTINCT
+
+
+def _reads_as_words(text: str) -> bool:
+    """Names built of words (`AOAI_GPT4o_DEPLOYMENT`, `ContosoGpt4oProd2024`): runs of letters in one case and of
+    digits that are long on average, and mostly words of three letters or more. A generated key switches case and
+    class every character or two (random base62 or hex has runs of about 1-2 characters)."""
+    runs = _RUNS.findall(text)
+    if not runs or len(text) > _MAX_NAME:  # Azure's long keys (84 characters) are never taken for names
+        return False
+    letters = sum(len(run) for run in runs if len(run) >= 3 and run.isalpha())
+    return sum(map(len, runs)) / len(runs) >= 3 and letters * 2 >= sum(map(len, runs))
 
 
 def redact(secret: str) -> str:

@@ -16,6 +16,8 @@ from codemod.advisor.credentials import looks_like_secret, mask_secrets, redact
         "9Fh2kLq8Zr3Tx6Wb1Nd4Pm7Vc0Gy5Js2Hq8Rk3Lt6Xw9Bz1Cf4Dn7Mp0Qs3Ug6Ye9Ai2Ej5Ho8Ku1Ow4Ir7Av0",
         "a8f9d0c7e6b5a4f3e2d1c0b9",  # lower case, but one long run: not a name
         "sk-abc123def456ghi789jkl012",
+        "aZ3kR9pQ2mX7vB1nT5yWc8Ld",  # random base62: the case and the class switch every character or two
+        "f3a9c2e1b7d4a8f6e2c9",  # 20 hex digits
     ],
 )
 def test_real_looking_credentials(literal: str) -> None:
@@ -40,6 +42,11 @@ def test_real_looking_credentials(literal: str) -> None:
         "gpt-4o-2024-08-06",
         "gpt-35-turbo-instruct-0914",
         "contoso-gpt4o-prod-eastus2",
+        # names made of words, shown in diffs as they are (a masked one hides what a reviewer checks, and a diff
+        # with a masked context line does not apply)
+        "AOAI_GPT4o_DEPLOYMENT",
+        "ContosoGpt4oProd2024",
+        "AzureOpenAIGpt4Deployment1",
     ],
 )
 def test_placeholders_names_and_urls_are_not_credentials(literal: str) -> None:
