@@ -178,6 +178,18 @@ def test_lines_added_to_crlf_cells_end_in_crlf() -> None:
     assert migrate(result.data).data is result.data
 
 
+def test_a_crlf_cell_of_magic_lines_alone_is_left_as_it_was() -> None:
+    """The last magic line of a CRLF cell without a final line break: the placeholder the engine saw ends in the
+    join's CRLF, which its restoring must take off whole (it used to leave a lone LF: the cell changed)."""
+    magics = ["!ls\r\n", "!pwd"]
+    client = ["from openai import AzureOpenAI\n", "c = AzureOpenAI(azure_endpoint='https://r.openai.azure.com', "
+              "api_version='2024-10-21', api_key=KEY)"]
+    result = migrate(written_by_hand(magics, client))
+    cells = json.loads(result.data)["cells"]
+    assert cells[0]["source"] == magics
+    assert "OpenAI(" in "".join(cells[1]["source"])
+
+
 def test_magic_lines_are_masked_for_the_engine_and_python_is_not() -> None:
     seen: list[str] = []
 

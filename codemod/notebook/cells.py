@@ -70,7 +70,7 @@ def _restore(cell: Cell, body: list[str], newline: str) -> str:
         original = cell.placeholders.get(line.strip())
         if original is not None:
             seen += 1
-            line = original if original.endswith("\n") else original + line[len(line.rstrip("\n")) :]
+            line = original if original.endswith("\n") else original + line[len(line.rstrip("\r\n")) :]
         restored.append(line)
     if seen != len(cell.placeholders):
         raise NotebookError(f"the rewrite lost IPython lines of cell {cell.number}; the notebook was left unchanged")
