@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst.metadata import ImportAssignment, ScopeProvider
+from libcst.metadata import GlobalScope, ImportAssignment, ScopeProvider
 
 from codemod.engine import names
 from codemod.engine.analysis import ClassRef
@@ -119,6 +119,21 @@ def _already_imported(ctx: RuleContext, class_name: str, near: cst.ImportFrom | 
     return False
 
 
+def _outer_class_used_here(ctx: RuleContext, imp: cst.ImportFrom, class_name: str) -> bool:
+    """An import inside a function whose scope already uses `class_name` from a module-level `from openai import`:
+    renamed to it, the import would make the name local to the whole function, and a use before it would raise
+    UnboundLocalError. The module's import binds the same class, so the renamed name is not imported again."""
+    scope = ctx.meta.get(ScopeProvider, imp)
+    if scope is None or isinstance(scope, GlobalScope) or not scope.accesses[class_name]:
+        return False
+    for other in ctx.analysis.openai_imports:
+        if isinstance(ctx.meta.get(ScopeProvider, other), GlobalScope) and _module(other) == "openai":
+            assert not isinstance(other.names, cst.ImportStar)
+            if any(a.evaluated_name == class_name and a.asname is None for a in other.names):
+                return True
+    return False
+
+
 def _block_of(ctx: RuleContext, imp: cst.ImportFrom) -> cst.CSTNode | None:
     line = ctx.meta.parent(imp)
     return ctx.meta.parent(line) if line is not None else None
@@ -173,7 +188,9 @@ def _renamed_import(
         renamed = alias.with_changes(name=cst.Name(new_class), asname=_as(alias, asname))
         candidates.append(renamed)
         duplicate = new_local in seen or (
-            asname is None and module == "openai" and _already_imported(ctx, new_class, original)
+            asname is None
+            and module == "openai"
+            and (_already_imported(ctx, new_class, original) or _outer_class_used_here(ctx, original, new_class))
         )
         if duplicate:
             drop.add(id(renamed))
