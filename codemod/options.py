@@ -26,6 +26,9 @@ class Options:
     # attribute name -> where a file of the run reads a private Azure attribute through it, as ("tests/app.py:60",
     # "_azure_ad_token_provider"): a client stored under that name stays on the dated API (run/private_reads.py)
     private_reads: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    # Azure class -> where files of the run check a value they cannot follow for it, as ("app/chat.py:12", ...): a
+    # client of that class another file can reach stays on the dated API (the check would turn false for it)
+    foreign_class_checks: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def enabled(self, code: str) -> bool:
         """`--select` / `--ignore` take codes or prefixes (`AOAI2`)."""

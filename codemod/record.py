@@ -26,6 +26,12 @@ class FileRecord:
     # attribute names a migrated client is stored under (`bp.openai_client = AzureOpenAI(...)`): another file may
     # read a private Azure attribute through them (codemod/run/private_reads.py)
     client_attributes: set[str] = field(default_factory=set)
+    # Azure class -> line of the first isinstance/issubclass check here that tests a value the tool cannot follow
+    # to a client of this file for it (a client another file built may reach it: codemod/run/runner.py)
+    class_checks: dict[str, int] = field(default_factory=dict)
+    # Azure classes of the clients this file moved that another file can reach (returned, passed on, stored on an
+    # object or under a module-level name)
+    reachable_clients: set[str] = field(default_factory=set)
 
     def merge(self, other: FileRecord) -> None:
         self.deployments.update(other.deployments)
@@ -36,6 +42,9 @@ class FileRecord:
         self.factory_uses.update(other.factory_uses)
         self.factory_exports.update(other.factory_exports)
         self.client_attributes |= other.client_attributes
+        for qualified, line in other.class_checks.items():
+            self.class_checks.setdefault(qualified, line)
+        self.reachable_clients |= other.reachable_clients
 
     def read_env(self, name: str) -> None:
         self.env_reads.add(name)

@@ -19,7 +19,10 @@ or when something it reaches cannot move (codemod/rules/_client_reach.py): Azure
 (`_api_version`, `_azure_*`), attributes whose value the migration changes (`base_url`, ...), or a copy whose
 arguments cannot be carried over. Across files: a client stored on an object (`bp.openai_client = AzureOpenAI(...)`)
 stays, reported, when any Python file of the run reads a private attribute through that attribute name
-(`app.blueprints["chat"].openai_client._azure_ad_token_provider` in a test; codemod/run/private_reads.py).
+(`app.blueprints["chat"].openai_client._azure_ad_token_provider` in a test; codemod/run/private_reads.py); and a
+client another module can reach (returned, passed on, held by instances, a module-level name) stays, reported, when
+a Python file of the run checks for its class a value that file cannot follow to a client of its own
+(`isinstance(get_client(), AzureOpenAI)` next to an import of the factory).
 
 ## Why
 The v1 API is served by the plain client. A migrated client is an `OpenAI`, so `isinstance(c, AzureOpenAI)` turns
@@ -55,7 +58,7 @@ import libcst as cst
 from codemod.engine import class_checks, names
 from codemod.engine.analysis import ClassRef, Client
 from codemod.engine.context import Changes, RuleContext
-from codemod.engine.escapes import how_it_escapes, out_of_sight_uses
+from codemod.engine.escapes import holder_class, how_it_escapes, module_level_names, out_of_sight_uses
 from codemod.engine.reach import stored_attributes
 from codemod.rules import Blocked, Rule
 from codemod.rules._class_imports import ImportState, import_of, plan_import, rename_unused_imports
@@ -66,7 +69,12 @@ from codemod.rules._type_exprs import collapse_duplicates, drop_unused_unions
 
 def blocker(ctx: RuleContext, client: Client) -> list[Blocked]:
     """Every reason the client cannot be an OpenAI client: its class (settings, checks), and what it reaches."""
-    found = (_class_blocker(ctx, client), reach_blocker(ctx, client), private_read_blocker(ctx, client))
+    found = (
+        _class_blocker(ctx, client),
+        reach_blocker(ctx, client),
+        private_read_blocker(ctx, client),
+        _foreign_check_blocker(ctx, client),
+    )
     return [blocked for blocked in found if blocked is not None]
 
 
@@ -111,6 +119,37 @@ def _check_blocker(ctx: RuleContext, client: Client) -> Blocked | None:
         f"{why}, which a client moved to the v1 API no longer is, so the client stays on the dated API; change "
         "the check by hand (see its finding), then run the tool again."
     )
+
+
+def _foreign_check_blocker(ctx: RuleContext, client: Client) -> Blocked | None:
+    """Another file of the run checks a value it cannot follow for this client's class (`isinstance(client,
+    AzureOpenAI)` on what a factory returned): a client that file can reach would turn the check false."""
+    elsewhere = [place for place in ctx.options.foreign_class_checks.get(client.qualified, ())
+                 if place.rpartition(":")[0] != ctx.path]
+    how = _reachable_from_elsewhere(ctx, client) if elsewhere else None
+    if how is None:
+        return None
+    cls = client.qualified.rsplit(".", 1)[1]
+    more = f" (and {len(elsewhere) - 1} more)" if len(elsewhere) > 1 else ""
+    return client.call, (
+        f"the client {how}, and {elsewhere[0]}{more} checks a value the tool cannot follow there for {cls}, which a "
+        "client moved to the v1 API no longer is (the check would turn false for it), so the client stays on the "
+        "dated API; change the check by hand (see its finding), then run the tool again."
+    )
+
+
+def _reachable_from_elsewhere(ctx: RuleContext, client: Client) -> str | None:
+    """How another module can reach the client (None: it cannot)."""
+    hidden = out_of_sight_uses(ctx.analysis, client)
+    if hidden:
+        first = min(hidden, key=lambda node: _start(ctx, node))
+        return f"goes out of sight at line {ctx.position(first).start.line} ({how_it_escapes(ctx.analysis, first)})"
+    if module_level_names(ctx.analysis, client):
+        return f"is the module-level {module_level_names(ctx.analysis, client)[0]}, which other modules can import"
+    owner = holder_class(ctx.analysis, client)
+    if owner is not None:
+        return f"is held by instances of {owner.name.value}, which other modules can use"
+    return None
 
 
 def _start(ctx: RuleContext, node: cst.CSTNode) -> tuple[int, int]:
@@ -170,6 +209,8 @@ def apply(ctx: RuleContext) -> Changes:
         new_class = names.AZURE_CLIENT_CLASSES[client.qualified]
         out.report("AOAI101", client.call.func, f"{ctx.code_for(client.call.func)} -> {new_class}", fixed=True)
         out.record.client_attributes.update(stored_attributes(ctx.analysis, client))
+        if _reachable_from_elsewhere(ctx, client) is not None:
+            out.record.reachable_clients.add(client.qualified)
     return out
 
 
@@ -272,6 +313,9 @@ def _report_check(
     if check in reported or _tests_other_clients_only(ctx, check):
         return
     reported.add(check)
+    if not any(path == () for _, path in ctx.analysis.clients_of(class_checks.tested(check))):
+        ctx_line = ctx.position(check).start.line  # a value from elsewhere: a client of another file may reach it
+        out.record.class_checks.setdefault(ref.qualified, ctx_line)
     inside = any(a is check for a in ctx.meta.ancestors(ref.node))
     if isinstance(check, cst.Comparison):
         shown = ctx.code_for(check).strip()

@@ -342,6 +342,10 @@ def run(
         options = replace(options, private_reads=private)  # codemod/run/private_reads.py; kept for later passes
         outcomes = _redo(outcomes, files, {o.path for o in outcomes if o.record.client_attributes & private.keys()},
                          options, jobs)
+    if checks := _foreign_class_checks(outcomes, files):  # a client another file reaches stays: see its blocker
+        again = {o.path for o in outcomes if o.record.reachable_clients & checks.keys()}
+        options = replace(options, foreign_class_checks=checks)
+        outcomes = _redo(outcomes, files, again, options, jobs) if again else outcomes
     imported = _imported_clients(outcomes, files)
     if imported:
         shown_of = dict(files)
@@ -368,6 +372,17 @@ def _redo(
 
 def _redone(files: Sequence[tuple[Path, str]], again: set[Path], options: Options, jobs) -> dict[Path, FileOutcome]:
     return {o.path: o for o in migrate_files([(p, s) for p, s in files if p in again], options, jobs)}
+
+
+def _foreign_class_checks(outcomes: list[FileOutcome], files: Sequence[tuple[Path, str]]) -> dict[str, tuple[str, ...]]:
+    """Azure class -> the places ("path:line", in file order) where a file of the run checks for it a value it cannot
+    follow (Options.foreign_class_checks)."""
+    shown = dict(files)
+    found: dict[str, list[str]] = {}
+    for outcome in outcomes:
+        for qualified, line in outcome.record.class_checks.items():
+            found.setdefault(qualified, []).append(f"{shown.get(outcome.path, str(outcome.path))}:{line}")
+    return {qualified: tuple(places) for qualified, places in found.items()}
 
 
 def _imported_clients(outcomes: list[FileOutcome], files: Sequence[tuple[Path, str]]) -> dict[str, dict[str, str]]:
