@@ -31,6 +31,7 @@ from codemod.kinds.env_samples import mentioned_names, still_read
         (".env.sample", ["env_samples"]),
         (".env.template", ["env_samples"]),
         (".env.local.example", ["env_samples"]),
+        (".env.EXAMPLE", ["env_samples"]),  # AzureCosmosDB/Azure-OpenAI-Python-Developer-Guide writes it so
         (".env", ["infrastructure"]),
         (".env.production", ["infrastructure"]),
         ("api.http", ["http_files"]),

@@ -15,7 +15,9 @@ HTTP_SUFFIXES = (".http", ".rest")
 LOCK_FILES = ("poetry.lock", "uv.lock", "pdm.lock", "Pipfile.lock")
 CONFIG_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".toml", ".bicep", ".bicepparam", ".tf", ".tfvars"})
 DOCKERFILE_NAMES = ("Dockerfile", "Containerfile")
-_ENV_SAMPLE = re.compile(r"^(?:\.env(?:\.[\w-]+)*\.(?:example|sample|template|dist)|(?:example|sample|template)\.env)$")
+_ENV_SAMPLE = re.compile(  # in any case: `.env.EXAMPLE` is a sample too
+    r"^(?:\.env(?:\.[\w-]+)*\.(?:example|sample|template|dist)|(?:example|sample|template)\.env)$", re.IGNORECASE
+)
 
 
 def is_requirements_file(path: PurePath) -> bool:
