@@ -4,7 +4,8 @@
 In a module whose clients are on the v1 API (already, or after this run), a read of an api-version variable
 (`api_version = os.getenv("OPENAI_API_VERSION")`, `os.environ["AZURE_OPENAI_API_VERSION"]`) whose value nothing
 uses any more — it is only checked (`if not api_version: raise ...`, `assert api_version`) or only passed where
-the v1 client drops it — is reported, and so is a guard that checks such a variable directly.
+the v1 client drops it — is reported, and so is a guard that checks such a variable directly. An optional read
+(`os.getenv`, `os.environ.get`) that nothing checks demands nothing: it is listed for information.
 
 ## Why
 The v1 API has no api-version. A program that still reads or checks the variable demands a setting it ignores:
@@ -65,9 +66,13 @@ def apply(ctx: RuleContext) -> Changes:
         uses = ctx.analysis.references_of(target) if target is not None else None
         if uses is None or not all(_guard(ctx, use) or _dropped(ctx, use, v1_calls | moved) for use in uses):
             continue
-        out.report(CODE, read, f"{target.value} reads {variable}, which nothing in this module uses any more but "
-                   "checks (the v1 API has no api-version): remove the read and its checks unless another module "
-                   "imports it; as it is, the program demands a variable it ignores.")
+        if isinstance(read, cst.Subscript) or any(_guard(ctx, use) for use in uses):
+            out.report(CODE, read, f"{target.value} reads {variable}, which nothing in this module uses any more but "
+                       "checks (the v1 API has no api-version): remove the read and its checks unless another module "
+                       "imports it; as it is, the program demands a variable it ignores.")
+        else:  # an optional read that nothing checks: dead, not harmful
+            out.report(CODE, read, f"{target.value} reads {variable}, which nothing in this module uses any more (the "
+                       "v1 API has no api-version): remove the read unless another module imports it.", level="info")
     return out
 
 
