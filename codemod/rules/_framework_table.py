@@ -62,14 +62,25 @@ def _agent_framework(v1: str) -> Reported:
 
 
 _SK_MODULES = ("semantic_kernel.connectors.ai.open_ai",)
+_SK_KINDS = ("ChatCompletion", "TextCompletion", "TextEmbedding", "TextToImage", "AudioToText", "TextToAudio")
+
+
+def _snake(name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
+
+
 REPORTED: dict[str, Reported] = {
     **_each(("llama_index.llms.azure_openai", "llama_index.llms.azure_openai.base", "llama_index.llms"),
             "AzureOpenAI", _LLAMA_LLM),
+    # the multi-modal LLM: images go as content blocks of OpenAILike's chat messages
+    **_each(("llama_index.multi_modal_llms.azure_openai", "llama_index.multi_modal_llms.azure_openai.base"),
+            "AzureOpenAIMultiModal", _LLAMA_LLM),
     **_each(("llama_index.embeddings.azure_openai", "llama_index.embeddings.azure_openai.base",
              "llama_index.embeddings"), "AzureOpenAIEmbedding", _LLAMA_EMBEDDING),
-    **{f"{module}.Azure{kind}": _semantic_kernel(f"OpenAI{kind}")
-       for module in _SK_MODULES
-       for kind in ("ChatCompletion", "TextCompletion", "TextEmbedding", "TextToImage", "AudioToText", "TextToAudio")},
+    **{f"{module}.Azure{kind}": _semantic_kernel(f"OpenAI{kind}") for module in _SK_MODULES for kind in _SK_KINDS},
+    # the module that defines each service (`...open_ai.services.azure_chat_completion.AzureChatCompletion`)
+    **{f"semantic_kernel.connectors.ai.open_ai.services.azure_{_snake(kind)}.Azure{kind}": _semantic_kernel(
+        f"OpenAI{kind}") for kind in _SK_KINDS},
     **_each(("autogen_ext.models.openai", "autogen_ext.models.openai._openai_client"),
             "AzureOpenAIChatCompletionClient", _AUTOGEN),
     **{f"agent_framework.azure.AzureOpenAI{kind}Client": _agent_framework(f"OpenAI{kind}Client")
