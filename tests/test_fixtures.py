@@ -68,6 +68,17 @@ def test_fixture(case: Case, tmp_path: Path) -> None:
     assert person == expected_findings(case)
 
 
+def test_every_changed_fixture_says_what_changed(tmp_path: Path) -> None:
+    """A file the run changes has at least one finding (a fixed one at least): the reports (JSON, SARIF, the pull
+    request body) list each change; an import renamed alone, or an annotation, used to change a file in silence."""
+    silent = []
+    for case in ALL:
+        output, findings = run_case(case, tmp_path)
+        if output != case.source.read_bytes() and not findings:
+            silent.append(case.id)
+    assert not silent
+
+
 @pytest.mark.parametrize("case", ALL, ids=[c.id for c in ALL])
 def test_second_run_changes_nothing(case: Case, tmp_path: Path) -> None:
     work = tmp_path / ("again" + case.expected.suffix)

@@ -225,6 +225,8 @@ def rename_unused_imports(state: ImportState, handled: set[cst.ImportFrom]) -> N
                     unused.add(alias.evaluated_name)
         if unused:
             _rewrite_import(state, imp, unused)
+            renamed = ", ".join(f"{n} -> {names.AZURE_CLIENT_CLASSES[f'{module}.{n}']}" for n in sorted(unused))
+            state.out.report("AOAI101", imp, f"{renamed} in an import nothing in this module uses", fixed=True)
 
 
 def _has_references(ctx: RuleContext, imp: cst.ImportFrom, local: str) -> bool:

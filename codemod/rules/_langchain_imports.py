@@ -27,6 +27,9 @@ def rename(ctx: RuleContext, out: Changes, refs: list[Reference[LangChainClass]]
         renames = (ref.kind == "call" and ref.call in moved) or (
             in_annotation(ctx, ref.node) and ref.info.v1 not in staying
         )
+        if renames and ref.kind != "call":  # the constructors' own findings say why they move
+            out.report("AOAI501", ref.node, f"annotation {ref.info.azure} -> {ref.info.v1}, the class its objects "
+                       "have once their constructors move", fixed=True)
         if isinstance(ref.node, cst.Attribute):
             if renames:
                 _rename_attribute(ctx, out, ref)

@@ -189,6 +189,9 @@ def apply(ctx: RuleContext) -> Changes:
         renamed = ref in renamed_refs
         if not renamed:
             _report_kept(ctx, out, ref, new_class, staying, checks)
+        elif ref.kind != "call":  # a constructor's finding is its client's (below)
+            what = "a type annotation or alias" if ref.kind == "type" else "a check that accepts the v1 class too"
+            out.report("AOAI101", ref.node, f"{ctx.code_for(ref.node)} -> {new_class} in {what}", fixed=True)
         if isinstance(ref.node, cst.Attribute):
             if renamed:
                 out.edits.replace(ref.node.attr, cst.Name(new_class))
