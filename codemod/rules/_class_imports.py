@@ -126,8 +126,11 @@ def _outer_class_used_here(ctx: RuleContext, imp: cst.ImportFrom, class_name: st
     scope = ctx.meta.get(ScopeProvider, imp)
     if scope is None or isinstance(scope, GlobalScope) or not scope.accesses[class_name]:
         return False
+    if scope.assignments[class_name]:
+        return False  # the function binds the name itself (another local import): its uses are local already
     for other in ctx.analysis.openai_imports:
-        if isinstance(ctx.meta.get(ScopeProvider, other), GlobalScope) and _module(other) == "openai":
+        line = ctx.meta.parent(other)  # run when the module loads: not under `if TYPE_CHECKING:` or in a `try`
+        if isinstance(ctx.meta.parent(line), cst.Module) and _module(other) == "openai":
             assert not isinstance(other.names, cst.ImportStar)
             if any(a.evaluated_name == class_name and a.asname is None for a in other.names):
                 return True
