@@ -100,6 +100,17 @@ def string_value(node: cst.BaseExpression | None) -> str | None:
     return None
 
 
+def _on_a_result(call: cst.Call) -> bool:
+    """`openai.Completion.create(...)["choices"][0]["text"].strip()`: a method of what a call returned, indexed
+    (the call inside is the one to report)."""
+    func: cst.BaseExpression = call.func
+    while isinstance(func, (cst.Attribute, cst.Subscript, cst.Call)):
+        if isinstance(func, cst.Subscript):
+            return True
+        func = func.value if isinstance(func, (cst.Attribute, cst.Subscript)) else func.func
+    return False
+
+
 DATED_ROUTE = "openai/deployments/"  # the path of every deployment-route request of the dated API
 
 
@@ -167,7 +178,7 @@ class Analysis(cst.CSTVisitor):
                     client = Client(node, qual, azure, new_class in names.ASYNC_CLASSES, also=others)
                     self.clients.append(client)
                     self._ctor[node] = client
-            elif any(qual.startswith(legacy + ".") for legacy in names.LEGACY_RESOURCES):
+            elif any(qual.startswith(legacy + ".") for legacy in names.LEGACY_RESOURCES) and not _on_a_result(node):
                 self.legacy_calls.append(node)
 
     def visit_Import(self, node: cst.Import) -> None:

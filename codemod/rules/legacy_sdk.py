@@ -32,6 +32,8 @@ Fixtures: fixtures/legacy_sdk/.
 
 from __future__ import annotations
 
+import re
+
 from codemod.engine import names
 from codemod.engine.analysis import keyword_arg
 from codemod.engine.context import Changes, RuleContext
@@ -57,7 +59,7 @@ def apply(ctx: RuleContext) -> Changes:
         out.report(
             "AOAI107",
             call,
-            f"{ctx.code_for(call.func)} is the openai<1.0 API; move it to the 1.x client first ({target}), "
+            f"{_one_line(ctx.code_for(call.func))} is the openai<1.0 API; move it to the 1.x client first ({target}), "
             "then run aoai-migrate again.",
         )
     for request in [*ctx.analysis.requests, *ctx.analysis.module_requests]:
@@ -72,6 +74,11 @@ def apply(ctx: RuleContext) -> Changes:
                 )
     _report_legacy_settings(ctx, out)
     return out
+
+
+def _one_line(code: str) -> str:
+    """A call written over several lines (a backslash continuation) shown on one line: a finding is one line."""
+    return re.sub(r"\s*\\?\s*\n\s*", "", code)
 
 
 def _report_legacy_settings(ctx: RuleContext, out: Changes) -> None:
