@@ -52,6 +52,7 @@ EXPECTED = {
     "completion_llm_and_async_provider": Expected(  # /completions is not on the v1 GA list: AOAI304, checked by hand
         ((COMPLETIONS, MINI), (CHAT, STAGING), (CHAT, STAGING)), (KEYED, TOKENED, TOKENED), checks=("AOAI304",)
     ),
+    "model_read_at_run_time": Expected(((CHAT, PROD),), (KEYED,), (("CHAT_MODEL", "gpt-4o"),)),
     "settings_that_may_be_none": Expected(((CHAT, PROD), (EMBED, EMBEDDING)), (KEYED, KEYED)),
     "entra_provider_tokens": Expected(
         ((CHAT, PROD),) * 3 + ((EMBED, EMBEDDING),) * 2,

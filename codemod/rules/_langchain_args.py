@@ -130,7 +130,15 @@ def rewrite(ctx: RuleContext, out: Changes, call: cst.Call, cls: LangChainClass)
         if "disabled_params" not in given and _model_literal(given) != "gpt-4o":
             # AzureChatOpenAI withholds parallel_tool_calls (with_structured_output's function calling) unless
             # its model is "gpt-4o"; ChatOpenAI sends it
-            ops.add.append(("disabled_params", cst.parse_expression('{"parallel_tool_calls": None}')))
+            withheld = cst.parse_expression('{"parallel_tool_calls": None}')
+            model = given.get("model") or given.get("model_name")
+            if model is not None and _model_literal(given) is None and _read_only(ctx, model.value):
+                # a model read at run time may be "gpt-4o": decide as the Azure class did, reading it again
+                withheld = cst.IfExp(
+                    test=cst.Comparison(model.value.deep_clone(),
+                                        [cst.ComparisonTarget(cst.Equal(), cst.SimpleString('"gpt-4o"'))]),
+                    body=cst.Name("None"), orelse=withheld)
+            ops.add.append(("disabled_params", withheld))
     if cls.kind == "embeddings" and "chunk_size" not in given:
         ops.add.append(("chunk_size", cst.Integer(str(AZURE_EMBEDDING_CHUNK))))
     if cls.kind == "chat" and any(k in given for k in cls.deployment) and any(
@@ -168,6 +176,21 @@ def unwritable_fallbacks(ctx: RuleContext, given: dict[str, cst.Arg]) -> list[st
                              f"cannot give that fallback to; write it as a name or an os.getenv() call, or move the "
                              f"client by hand.")
     return found
+
+
+def _read_only(ctx: RuleContext, value: cst.BaseExpression) -> bool:
+    """A value that reading twice gives the same and does nothing else: a name, an attribute of one, an
+    `os.getenv` / `os.environ.get` / `os.environ[...]` of a literal variable name."""
+    if isinstance(value, cst.Name):
+        return True
+    if isinstance(value, cst.Attribute):
+        return _read_only(ctx, value.value)
+    if isinstance(value, cst.Subscript):
+        return bool(ctx.meta.qualified(value.value) & {"os.environ"}) and len(value.slice) == 1 and isinstance(
+            getattr(value.slice[0].slice, "value", None), cst.SimpleString)
+    if isinstance(value, cst.Call) and ctx.meta.qualified(value.func) & {"os.getenv", "os.environ.get"}:
+        return all(isinstance(arg.value, cst.SimpleString) and arg.keyword is None for arg in value.args)
+    return False
 
 
 def _model_literal(given: dict[str, cst.Arg]) -> str | None:

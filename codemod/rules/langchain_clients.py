@@ -13,10 +13,11 @@ assigned one) reached openai's AzureOpenAI as None, which read `AZURE_OPENAI_END
 then: the migrated arguments read them in that case (`os.getenv(NAME, os.getenv("AZURE_OPENAI_ENDPOINT"))`,
 `name if name is not None else os.getenv("AZURE_OPENAI_API_KEY")`), as AOAI102/AOAI104 do for openai's clients.
 What the Azure class set by itself is written out, so the requests stay the same: for chat `stream_usage=True` and
-`disabled_params={"parallel_tool_calls": None}` (unless its model was "gpt-4o"); for embeddings `chunk_size=2048`
-and, when tokens are counted, `tiktoken_model_name` (the base model, `text-embedding-ada-002` by default) so that
-tokenizing never goes by the deployment's name. Imports are renamed in place (aliases kept) or joined by the v1
-class where the Azure class is still named.
+`disabled_params={"parallel_tool_calls": None}` (unless its model was "gpt-4o"; a model read at run time from a name
+or an environment variable decides it there: `None if MODEL == "gpt-4o" else {...}`); for embeddings
+`chunk_size=2048` and, when tokens are counted, `tiktoken_model_name` (the base model, `text-embedding-ada-002` by
+default) so that tokenizing never goes by the deployment's name. Imports are renamed in place (aliases kept) or
+joined by the v1 class where the Azure class is still named.
 
 Reported instead (AOAI502), the construction left as it is: a class built from `**kwargs` or positional
 arguments, subclassed, used as a value or in an `isinstance` check; an argument the v1 class lacks
@@ -46,13 +47,14 @@ llm = ChatOpenAI(base_url=endpoint.rstrip("/") + "/openai/v1/", model=deployment
 ## Fix safety
 Safe where applied, with langchain-openai >= 1.0.1 (a callable `api_key`): the same payloads go to the same
 deployments (tests/test_e2e_langchain.py runs invoke, ainvoke, streaming, with_structured_output, embed_query and
-embed_documents before and after against a loopback Azure server). Not carried over: the Azure classes' fallbacks
-to `AZURE_OPENAI_AD_TOKEN` and to workload-identity tokens when no credential is given, their
-`langchain-partner-python-azure-openai` User-Agent, and (for a `model=` read at run time) the "gpt-4o" exception
-for `parallel_tool_calls`. Async-only token providers: the v1 class, like the Azure class, has no sync client then.
-LangChain decides a few request details by the model's name (o1 and gpt-5 temperature rules, the Responses API for
--pro and codex models, json_schema support): `ChatOpenAI` sees the deployment's name where `AzureChatOpenAI` saw
-the base model's `model=`; when both were given, the fixed finding says so, for a deployment named unlike its model.
+embed_documents before and after against a loopback Azure server). Not carried over: the Azure classes' fallbacks to
+`AZURE_OPENAI_AD_TOKEN` and to workload-identity tokens when no credential is given, their
+`langchain-partner-python-azure-openai` User-Agent, and (for a `model=` that a call computes, which the tool does
+not read twice) the "gpt-4o" exception for `parallel_tool_calls`. Async-only token providers: the v1 class, like the
+Azure class, has no sync client then. LangChain decides a few request details by the model's name (o1 and gpt-5
+temperature rules, the Responses API for -pro and codex models, json_schema support): `ChatOpenAI` sees the
+deployment's name where `AzureChatOpenAI` saw the base model's `model=`; when both were given, the fixed finding
+says so, for a deployment named unlike its model.
 
 Fixtures: fixtures/langchain/.
 """
