@@ -117,9 +117,10 @@ def _named_version_literals(ctx: RuleContext) -> list[Literal]:
         # Imported classes only (a qualified name with a module): a class of the user's own is not Azure's.
         imported = [q for q in analysis.qualified(call.func) if "." in q]
         if any("OpenAI" in q.rsplit(".", 1)[-1] for q in imported):
-            arg = keyword_arg(call, "api_version")
-            if arg is not None:
-                add(arg.value, f"api_version of {ctx.module.code_for_node(call.func)}")
+            for keyword in ("api_version", "openai_api_version"):  # LangChain takes either
+                arg = keyword_arg(call, keyword)
+                if arg is not None:
+                    add(arg.value, f"{keyword} of {ctx.module.code_for_node(call.func)}")
     return found
 
 
