@@ -70,7 +70,7 @@ def blocker(ctx: RuleContext, client: Client) -> tuple[cst.CSTNode, str] | None:
         return _settings_problem(ctx, client, settings)
     endpoint = client.kwarg("azure_endpoint")
     literal = string_value(endpoint.value) if endpoint is not None else None
-    if endpoint is not None and literal is not None and _has_path(literal):
+    if endpoint is not None and literal is not None and _not_a_resource(literal):
         return endpoint, (
             "azure_endpoint should be the resource URL alone (https://RESOURCE.openai.azure.com), not a path or a "
             "request URL; fix it, then the tool derives base_url=<resource>/openai/v1/."
@@ -156,7 +156,7 @@ def _settings_problem(ctx: RuleContext, client: Client, settings: SettingsDict) 
         )
     for entry in settings.entries_for(ENDPOINT_KEY):
         literal = string_value(entry.value)
-        if literal is not None and _has_path(literal):
+        if literal is not None and _not_a_resource(literal):
             return entry.value, (
                 "azure_endpoint should be the resource URL alone (https://RESOURCE.openai.azure.com), not a path or "
                 "a request URL; fix it, then the tool derives base_url=<resource>/openai/v1/."
@@ -347,6 +347,14 @@ _DATED_V1_CLIENT = (
     "this OpenAI client calls a dated /openai/deployments/ URL, which needs api-version; point base_url at "
     "<resource>/openai/v1/, pass the deployment as model= and drop api-version."
 )
+
+
+_PLACEHOLDER = re.compile(r"<[^<>\s]+>")  # a sample's stand-in for the whole endpoint: `"<AZURE_ENDPOINT>"`
+
+
+def _not_a_resource(literal: str) -> bool:
+    """A path or a request URL, not the resource address (nor a sample's placeholder for it)."""
+    return _has_path(literal) and not _PLACEHOLDER.fullmatch(literal.strip())
 
 
 def _has_path(url: str) -> bool:
