@@ -2,7 +2,9 @@
 
 ## What it does
 Reports each construction of a framework class that always builds a dated Azure OpenAI client, with the v1
-replacement filled in from the call's own arguments (deployment, endpoint, key) where it names them:
+replacement filled in from the call's own arguments (deployment, endpoint, key) where it names them, and each
+place the class is handed to something that builds its objects later (a dependency-injection provider,
+`functools.partial`: the keywords given beside it fill the replacement):
 
 - AOAI511, LlamaIndex: `llama_index.llms.azure_openai.AzureOpenAI` -> `OpenAILike(model=DEPLOYMENT,
   api_base=".../openai/v1/", is_chat_model=True)`; `AzureOpenAIEmbedding` -> `OpenAILikeEmbedding(model_name=...)`.
@@ -58,12 +60,29 @@ _DATED = re.compile(_DATED_TEXT)
 def apply(ctx: RuleContext) -> Changes:
     out = ctx.changes()
     for ref in references(ctx, REPORTED):
+        info, name = ref.info, ref.qualified.rsplit(".", 1)[1]
         if ref.kind == "call" and ref.call is not None:
-            info = ref.info
-            out.report(info.code, ref.node, f"{info.framework}'s {ref.qualified.rsplit('.', 1)[1]} always calls the "
-                       f"dated API; on the v1 API use {_filled(ctx, ref.call, info)}.")
+            out.report(info.code, ref.node, f"{info.framework}'s {name} always calls the dated API; on the v1 API use "
+                       f"{_filled(ctx, ref.call, info)}.")
+        elif ref.kind == "other" and (factory := _given_to(ctx, ref.node)) is not None:
+            # `providers.Singleton(AzureOpenAIChatClient, endpoint=..., ...)`, `partial(AzureChatCompletion, ...)`:
+            # the objects built from it call the dated API; the keywords given beside it are the constructor's
+            out.report(info.code, ref.node, f"{info.framework}'s {name} is passed here to build its objects later, and "
+                       f"they always call the dated API; on the v1 API use {_filled(ctx, factory, info)}.")
     _report_litellm(ctx, out)
     return out
+
+
+def _given_to(ctx: RuleContext, node: cst.CSTNode) -> cst.Call | None:
+    """The call `node` is passed to as a positional value, unless it is a class check (`isinstance(x, C)`)."""
+    arg = ctx.meta.parent(node)
+    call = ctx.meta.parent(arg) if isinstance(arg, cst.Arg) and arg.keyword is None and arg.value is node else None
+    if not isinstance(call, cst.Call) or ctx.meta.qualified(call.func) & _CHECKS:
+        return None
+    return call
+
+
+_CHECKS = frozenset({"builtins.isinstance", "builtins.issubclass", "builtins.type"})
 
 
 def _filled(ctx: RuleContext, call: cst.Call, info: Reported) -> str:
