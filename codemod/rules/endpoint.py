@@ -242,6 +242,8 @@ def _report_dated_routes(ctx: RuleContext, out: Changes) -> None:
             outer = parent
         if isinstance(ctx.meta.parent(outer), cst.Expr):
             continue  # a docstring or a bare string: text, not a request
+        if _tested_against(ctx, outer):
+            continue  # `"/openai/deployments/" in url`, `url.startswith(...)`: code that recognises the route
         if any(a in constructors or a in settings for a in ctx.meta.ancestors(literal)):
             continue  # a client's base URL (above) or the module client's (AOAI106) is dealt with there
         assign = ctx.meta.parent(outer)
@@ -261,6 +263,20 @@ def _report_dated_routes(ctx: RuleContext, out: Changes) -> None:
             f"goes to {{endpoint}}/openai/v1/{operation} with the deployment as the body's \"model\" and no "
             "api-version: change it by hand.",
         )
+
+
+_STRING_TESTS = frozenset({"startswith", "endswith", "find", "rfind", "index", "rindex", "count", "replace", "split",
+                           "rsplit", "partition", "rpartition", "removeprefix", "removesuffix"})
+
+
+def _tested_against(ctx: RuleContext, node: cst.CSTNode) -> bool:
+    """A string compared with something (`in`, `==`) or given to a string method that looks for it in another."""
+    parent = ctx.meta.parent(node)
+    if isinstance(parent, (cst.Comparison, cst.ComparisonTarget)):
+        return True
+    call = ctx.meta.parent(parent) if isinstance(parent, cst.Arg) else None
+    return (isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)
+            and call.func.attr.value in _STRING_TESTS)
 
 
 def _openai_client_call(ctx: RuleContext, node: cst.CSTNode) -> cst.Call | None:
