@@ -101,6 +101,12 @@ def _named_version_literals(ctx: RuleContext) -> list[Literal]:
         for target in assign.targets:
             if isinstance(target.target, cst.Name) and VERSION_NAME.search(target.target.value):
                 add(assign.value, f"constant {target.target.value}")
+            elif isinstance(target.target, cst.Subscript) and len(target.target.slice) == 1:
+                # `os.environ["OPENAI_API_VERSION"] = "..."`: read by AzureOpenAI() and the module client
+                index = target.target.slice[0].slice
+                key = string_value(index.value) if isinstance(index, cst.Index) else None
+                if key is not None and VERSION_NAME.search(key):
+                    add(assign.value, f"the {key!r} entry")
     for element in analysis.dict_elements:
         key = string_value(element.key)
         if key is not None and VERSION_NAME.search(key):
