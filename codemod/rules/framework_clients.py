@@ -74,15 +74,16 @@ def apply(ctx: RuleContext) -> Changes:
 
 
 def _given_to(ctx: RuleContext, node: cst.CSTNode) -> cst.Call | None:
-    """The call `node` is passed to as a positional value, unless it is a class check (`isinstance(x, C)`)."""
+    """The factory call `node` is the first positional argument of: `functools.partial(C, ...)`, a
+    dependency-injector provider (`providers.Singleton(C, ...)`). Another call may only read the class (a schema
+    generator's `add_type(C)`, a registry): no object is built there."""
     arg = ctx.meta.parent(node)
     call = ctx.meta.parent(arg) if isinstance(arg, cst.Arg) and arg.keyword is None and arg.value is node else None
-    if not isinstance(call, cst.Call) or ctx.meta.qualified(call.func) & _CHECKS:
+    if not isinstance(call, cst.Call) or not call.args or call.args[0] is not arg:
         return None
-    return call
-
-
-_CHECKS = frozenset({"builtins.isinstance", "builtins.issubclass", "builtins.type"})
+    builds = any(q == "functools.partial" or q.startswith("dependency_injector.providers.")
+                 for q in ctx.meta.qualified(call.func))
+    return call if builds else None
 
 
 def _filled(ctx: RuleContext, call: cst.Call, info: Reported) -> str:
