@@ -23,6 +23,9 @@ class Options:
     # an `openai` requirement of the project that allows no 1.x release, as "openai==0.28.1 (requirements.txt:1)":
     # module-level settings are then openai<1.0 code (AOAI107), whatever names they use
     openai_0x_pin: str = ""
+    # a `langchain-openai` requirement of the project that allows no release the v1 form of LangChain's classes
+    # relies on (a callable api_key, usage streamed by default), as "langchain-openai==0.2.9 (requirements.txt:26)"
+    langchain_openai_pin: str = ""
     # attribute name -> where a file of the run reads a private Azure attribute through it, as ("tests/app.py:60",
     # "_azure_ad_token_provider"): a client stored under that name stays on the dated API (run/private_reads.py)
     private_reads: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)

@@ -4,14 +4,16 @@ that everything else about the requirement (name, extras, markers, the other lin
 
 from __future__ import annotations
 
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 import pytest
+from click.testing import CliRunner
 from packaging.requirements import Requirement
 from packaging.version import Version
 
 from codemod.advisor.pin_files import read_pins
 from codemod.advisor.pins import allowed_around, to_specifier
+from codemod.cli import main
 from codemod.kinds import RunFacts, rewrite_file
 from codemod.kinds.pin_raise import Raised, Refused, raise_constraint
 from tests.test_kinds import CASES, KindCase, read
@@ -133,3 +135,38 @@ def test_lock_files_name_the_command() -> None:
     text = '[[package]]\nname = "openai"\nversion = "1.40.0"\n'
     (finding,) = rewrite_file(text, PurePath("uv.lock"), facts).findings
     assert "uv lock --upgrade-package openai" in finding.message and finding.needs_person
+
+
+LANGCHAIN_APP = '''import os
+
+from langchain_openai import AzureChatOpenAI
+
+llm = AzureChatOpenAI(azure_endpoint=os.environ["AZURE_OPENAI_ENDPOINT"], azure_deployment="chat",
+                      api_version="2024-10-21", api_key=os.environ["AZURE_OPENAI_API_KEY"])
+'''
+
+
+@pytest.mark.parametrize(
+    ("name", "requirement", "moves"),
+    [
+        ("requirements.txt", "langchain-openai==0.2.9\n", False),
+        ("pyproject.toml", '[tool.poetry.dependencies]\nlangchain_openai = "^0.1.1"\n', False),
+        ("requirements.txt", "langchain-openai>=0.3\n", True),  # allows 1.x: the newest is installed
+        ("requirements.txt", "langchain-openai==1.0.1\n", True),
+    ],
+)
+def test_langchain_classes_stay_under_a_langchain_openai_pin_older_than_1_0_1(
+    tmp_path: Path, name: str, requirement: str, moves: bool
+) -> None:
+    """The v1 form of LangChain's classes relies on langchain-openai 1.0.1 (a callable api_key, usage streamed by
+    default, which the rewrite writes out): under a pin that rules it out they stay, reported with the pin
+    (Azure-Samples/agent-openai-python-prompty-langchain-pinecone pins `^0.1.1` and passes a token provider)."""
+    (tmp_path / name).write_text(requirement)
+    (tmp_path / "app.py").write_text(LANGCHAIN_APP)
+    result = CliRunner().invoke(main, [str(tmp_path), "--output-format", "concise"])
+    migrated = (tmp_path / "app.py").read_text()
+    if moves:
+        assert "ChatOpenAI(" in migrated and "AzureChatOpenAI" not in migrated, result.output
+    else:
+        assert migrated == LANGCHAIN_APP
+        assert "AOAI502" in result.output and f"({tmp_path / name}:" in result.output, result.output

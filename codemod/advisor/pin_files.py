@@ -1,5 +1,6 @@
-"""Reading `openai` requirements, with their line, from requirements*.txt, pyproject.toml (PEP 621 and
-Poetry), setup.cfg and Pipfile. Each reader returns what is written; `pins.py` judges it."""
+"""Reading `openai` requirements (or another package's: `package=`), with their line, from requirements*.txt,
+pyproject.toml (PEP 621 and Poetry), setup.cfg and Pipfile. Each reader returns what is written; `pins.py` judges
+it."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ except ModuleNotFoundError:  # Python 3.10
 
 PACKAGE = "openai"
 _SECTION = re.compile(r"^\s*\[+\s*([^\]]+?)\s*\]+\s*(?:#.*)?$")
-_KEY_LINE = re.compile(r"""^\s*["']?openai["']?\s*=\s*(.+?)\s*$""", re.IGNORECASE)
+_KEY_LINE = r"""^\s*["']?{name}["']?\s*=\s*(.+?)\s*$"""
 _QUOTED = re.compile(r"""(["'])(.*?)\1""")
 _POETRY_SECTION = re.compile(r"tool\.poetry\.(?:group\.[^.]+\.)?(?:dev-)?dependencies")
 _PIPFILE_SECTIONS = frozenset({"packages", "dev-packages"})
@@ -39,16 +40,17 @@ class PinLine:
     poetry: bool = False
 
 
-def read_pins(path: PurePath, text: str) -> list[PinLine]:
+def read_pins(path: PurePath, text: str, package: str = PACKAGE) -> list[PinLine]:
     name = path.name
     if name == "pyproject.toml":
-        return _pep621(path, text) + _keyed(path, text, lambda s: bool(_POETRY_SECTION.fullmatch(s)), True)
+        return (_pep621(path, text, package)
+                + _keyed(path, text, lambda s: bool(_POETRY_SECTION.fullmatch(s)), True, package))
     if name == "Pipfile":
-        return _keyed(path, text, lambda s: s in _PIPFILE_SECTIONS, False)
+        return _keyed(path, text, lambda s: s in _PIPFILE_SECTIONS, False, package)
     if name == "setup.cfg":
-        return _setup_cfg(path, text)
+        return _setup_cfg(path, text, package)
     if is_requirements_file(path):
-        return _requirements(path, text)
+        return _requirements(path, text, package)
     return []
 
 
@@ -56,7 +58,7 @@ def is_dependency_file(path: PurePath) -> bool:
     return path.name in {"pyproject.toml", "Pipfile", "setup.cfg"} or is_requirements_file(path)
 
 
-def _openai_requirement(text: str) -> Requirement | None:
+def _openai_requirement(text: str, package: str = PACKAGE) -> Requirement | None:
     # packaging costs a walk ~30 ms to import; most runs never read a pin, though every walk asks
     # `is_requirements_file` of the names it meets.
     from packaging.requirements import InvalidRequirement, Requirement
@@ -66,23 +68,23 @@ def _openai_requirement(text: str) -> Requirement | None:
         requirement = Requirement(text.strip())
     except InvalidRequirement:
         return None
-    return requirement if canonicalize_name(requirement.name) == PACKAGE else None
+    return requirement if canonicalize_name(requirement.name) == canonicalize_name(package) else None
 
 
-def _requirements(path: PurePath, text: str) -> list[PinLine]:
+def _requirements(path: PurePath, text: str, package: str) -> list[PinLine]:
     pins = []
     for number, line in enumerate(text.splitlines(), start=1):
         body = re.split(r"(?:^|\s)#", line, maxsplit=1)[0].rstrip().rstrip("\\").strip()
         if not body or body.startswith("-"):
             continue
         body = body.split(" --", 1)[0]  # per-requirement options such as --hash
-        requirement = _openai_requirement(body)
+        requirement = _openai_requirement(body, package)
         if requirement is not None:
             pins.append(PinLine(path, number, line.index(body) + 1, str(requirement.specifier), body.strip()))
     return pins
 
 
-def _pep621(path: PurePath, text: str) -> list[PinLine]:
+def _pep621(path: PurePath, text: str, package: str) -> list[PinLine]:
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError:
@@ -96,7 +98,7 @@ def _pep621(path: PurePath, text: str) -> list[PinLine]:
     lines = text.splitlines()
     pins, start = [], 0
     for item in strings:
-        requirement = _openai_requirement(item) if isinstance(item, str) else None
+        requirement = _openai_requirement(item, package) if isinstance(item, str) else None
         if requirement is None:
             continue
         number, column = _locate(lines, item, start)
@@ -114,15 +116,17 @@ def _locate(lines: list[str], item: str, start: int) -> tuple[int, int]:
     return start + 1, 1
 
 
-def _keyed(path: PurePath, text: str, wanted, poetry: bool) -> list[PinLine]:
+def _keyed(path: PurePath, text: str, wanted, poetry: bool, package: str) -> list[PinLine]:
     """`openai = "..."` or `openai = {version = "..."}` inside the sections `wanted` accepts."""
+    spelled = "[-_.]".join(re.escape(part) for part in re.split(r"[-_.]+", package))
+    key_line = re.compile(_KEY_LINE.format(name=spelled), re.IGNORECASE)
     pins, section = [], ""
     for number, line in enumerate(text.splitlines(), start=1):
         header = _SECTION.match(line)
         if header:
             section = header.group(1).strip()
             continue
-        match = _KEY_LINE.match(line)
+        match = key_line.match(line)
         if match is None or not wanted(section):
             continue
         try:
@@ -131,12 +135,12 @@ def _keyed(path: PurePath, text: str, wanted, poetry: bool) -> list[PinLine]:
             continue
         constraint = value.get("version", "*") if isinstance(value, dict) else value
         if isinstance(constraint, str):
-            written = f"openai = {match.group(1)}"
+            written = f"{package} = {match.group(1)}"
             pins.append(PinLine(path, number, match.start(1) + 1, constraint, written, poetry))
     return pins
 
 
-def _setup_cfg(path: PurePath, text: str) -> list[PinLine]:
+def _setup_cfg(path: PurePath, text: str, package: str) -> list[PinLine]:
     pins, section = [], ""
     for number, line in enumerate(text.splitlines(), start=1):
         header = _SECTION.match(line)
@@ -147,7 +151,7 @@ def _setup_cfg(path: PurePath, text: str) -> list[PinLine]:
             continue
         body = line.split("=", 1)[1] if "=" in line and not line[:1].isspace() else line
         body = body.split("#", 1)[0].strip()
-        requirement = _openai_requirement(body)
+        requirement = _openai_requirement(body, package)
         if requirement is not None:
             pins.append(PinLine(path, number, line.index(body) + 1, str(requirement.specifier), body))
     return pins

@@ -40,16 +40,31 @@ def check_openai_pins(
 def openai_0x_pin(files: Iterable[Path]) -> str:
     """The first `openai` requirement among `files` that allows no 1.x release (`openai==0.28.1`, `openai<1`), as
     "openai==0.28.1 (requirements.txt:1)"; "" when there is none."""
+    return pin_below(files, "openai", Version("1.0.0"))
+
+
+# The release whose LangChain classes take a callable api_key and whose AzureChatOpenAI streams usage by default:
+# what the rewrite of AOAI501 writes out (rules/langchain_clients.py).
+LANGCHAIN_OPENAI_V1 = Version("1.0.1")
+
+
+def langchain_openai_pin(files: Iterable[Path]) -> str:
+    """The first `langchain-openai` requirement among `files` that allows no release from LANGCHAIN_OPENAI_V1 on
+    (`langchain-openai==0.2.9`, Poetry's `^0.1.1`), as "... (pyproject.toml:16)"; "" when there is none."""
+    return pin_below(files, "langchain-openai", LANGCHAIN_OPENAI_V1)
+
+
+def pin_below(files: Iterable[Path], package: str, version: Version) -> str:
     for path in sorted(p for p in files if is_dependency_file(p)):
         try:
             text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError):
             continue
-        for pin in read_pins(path, text):
+        for pin in read_pins(path, text, package):
             specifier = to_specifier(pin.constraint, pin.poetry)
             if pin.constraint.strip() in ("", "*") or specifier is None:
                 continue
-            if not allowed_around(specifier, Version("1.0.0"))[0]:
+            if not allowed_around(specifier, version)[0]:
                 return f"{pin.written} ({path}:{pin.line})"
     return ""
 

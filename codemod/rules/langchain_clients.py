@@ -19,14 +19,15 @@ or an environment variable decides it there: `None if MODEL == "gpt-4o" else {..
 default) so that tokenizing never goes by the deployment's name. Imports are renamed in place (aliases kept) or
 joined by the v1 class where the Azure class is still named.
 
-Reported instead (AOAI502), the construction left as it is: a class built from `**kwargs` or positional
-arguments, subclassed, used as a value or in an `isinstance` check; an argument the v1 class lacks
-(`model_version`, `validate_base_url`, `base_url`, `openai_api_base`, `default_query`); an API key beside a token;
-an endpoint or key that may be None in a form the tool cannot give that fallback to (`settings.get("endpoint")`);
-an `azure_ad_async_token_provider` beside a sync provider, or alone while the object is used other than through
-its async methods (`ainvoke`, `astream`, ...); a module where `ChatOpenAI` (...) already names another class; and
-`langchain_community`'s (or the old `langchain` package's) Azure classes, which are their own deprecated
-implementations, not re-exports: the message names the `langchain_openai` class to move to by hand.
+Reported instead (AOAI502), the construction left as it is: a class built from `**kwargs` or positional arguments,
+subclassed, used as a value or in an `isinstance` check; an argument the v1 class lacks (`model_version`,
+`validate_base_url`, `base_url`, `openai_api_base`, `default_query`); an API key beside a token; an endpoint or key
+that may be None in a form the tool cannot give that fallback to (`settings.get("endpoint")`); an
+`azure_ad_async_token_provider` beside a sync provider, or alone while the object is used other than through its
+async methods (`ainvoke`, `astream`, ...); a module where `ChatOpenAI` (...) already names another class; a project
+whose `langchain-openai` requirement allows no release from 1.0.1 on (the v1 form relies on its callable `api_key`
+and its defaults); and `langchain_community`'s (or the old `langchain` package's) Azure classes, which are their own
+deprecated implementations, not re-exports: the message names the `langchain_openai` class to move to by hand.
 
 ## Why
 LangChain documents `ChatOpenAI(model=DEPLOYMENT, base_url=".../openai/v1/", api_key=...)` for Azure's v1 API; the
@@ -204,6 +205,10 @@ def _blockers(ctx: RuleContext, call: cst.Call, cls: LangChainClass) -> list[str
     given = kwargs_of(call)
     reasons = [f"{keyword}= has no v1 form: {why}. Remove it or move the client by hand."
                for keyword, why in UNSUPPORTED.items() if keyword in given]
+    if ctx.options.langchain_openai_pin:
+        reasons.append(f"{ctx.options.langchain_openai_pin} allows no langchain-openai 1.0.1 or later, whose "
+                       f"{cls.v1} the v1 form relies on (a callable api_key; usage streamed by default): raise the "
+                       "requirement, then run the tool again.")
     for keyword in DROPPED:
         private = _private_read(given[keyword].value) if keyword in given else None
         if private is not None:

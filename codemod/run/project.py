@@ -119,8 +119,9 @@ def load_project(
                 seen.add(os.path.realpath(path))
                 project.kind_files.append((path, display_path(path)))
         project.kind_files.sort(key=lambda item: item[0].parts)
-        project.options = replace(project.options,
-                                  openai_0x_pin=_openai_0x_pin([path for path, _ in project.kind_files]))
+        kind_paths = [path for path, _ in project.kind_files]
+        project.options = replace(project.options, openai_0x_pin=_openai_0x_pin(kind_paths),
+                                  langchain_openai_pin=_langchain_openai_pin(kind_paths))
     return project
 
 
@@ -128,6 +129,12 @@ def _openai_0x_pin(files: list[Path]) -> str:
     from codemod.advisor.pins import openai_0x_pin  # needs `packaging`, only when dependency files were collected
 
     return openai_0x_pin(files)
+
+
+def _langchain_openai_pin(files: list[Path]) -> str:
+    from codemod.advisor.pins import langchain_openai_pin
+
+    return langchain_openai_pin(files)
 
 
 def env_files(paths: Sequence[str]) -> list[Path]:
