@@ -100,6 +100,20 @@ def string_value(node: cst.BaseExpression | None) -> str | None:
     return None
 
 
+def _return_values(function: cst.FunctionDef) -> list[cst.BaseExpression]:
+    """The values of the function's own `return` statements (not those of functions or classes nested in it)."""
+    found: list[cst.BaseExpression] = []
+    stack: list[cst.CSTNode] = [function.body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Return):
+            if node.value is not None:
+                found.append(node.value)
+        elif not isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            stack.extend(node.children)
+    return found
+
+
 def _on_a_result(call: cst.Call) -> bool:
     """`openai.Completion.create(...)["choices"][0]["text"].strip()`: a method of what a call returned, indexed
     (the call inside is the one to report)."""
@@ -144,6 +158,10 @@ class Analysis(cst.CSTVisitor):
         self._annotation_strings: list[cst.SimpleString] = []
         self.watched_attributes: list[cst.Attribute] = []  # `x._api_version`, `x.base_url`... (codemod/reach.py)
         self._in_import = 0  # inside an import statement: its dotted names are modules, not attribute reads
+        self._returns: dict[cst.FunctionDef, list[cst.BaseExpression]] = {}
+        # requests made on what a function of the module returns (`get_client().batches.create(...)`): the advisor
+        # reports their APIs (AOAI304); the other rules read such a client as out of sight
+        self.factory_requests: list[Request] = []
         # string literals (and f-string parts) holding the dated deployment route: REST requests written by hand
         self.dated_route_strings: list[cst.SimpleString | cst.FormattedStringText] = []
 
@@ -403,19 +421,29 @@ class Analysis(cst.CSTVisitor):
         func = call.func
         if not isinstance(func, cst.Attribute):
             return
-        for client, path in self.clients_of(func.value):
+        clients = self.clients_of(func.value)
+        for client, path in clients:
             full = (*path, func.attr.value)
             if path or full[-1] not in names.CLIENT_COPY_METHODS:
                 request = Request(call, full, client)
                 client.requests.append(request)
                 self.requests.append(request)
+        if not clients:
+            for client, path in self.clients_of(func.value, follow_calls=True):
+                full = (*path, func.attr.value)
+                if path and full[-1] not in names.CLIENT_COPY_METHODS:
+                    self.factory_requests.append(Request(call, full, client))
         for qual in self.qualified(func):
             parts = tuple(p for p in qual.split(".")[1:] if p not in names.TRANSPARENT_ATTRS)
             if qual.startswith("openai.") and parts in names.MODEL_REQUESTS:
                 self.module_requests.append(Request(call, parts, None))
 
-    def clients_of(self, expr: cst.BaseExpression, depth: int = 0) -> list[tuple[Client, tuple[str, ...]]]:
-        """Which clients `expr` may evaluate to, each with the attribute path below the client."""
+    def clients_of(
+        self, expr: cst.BaseExpression, depth: int = 0, follow_calls: bool = False
+    ) -> list[tuple[Client, tuple[str, ...]]]:
+        """Which clients `expr` may evaluate to, each with the attribute path below the client. `follow_calls`: also
+        through a call of a function of the module that returns one (`get_client().batches`), for the advisor's
+        report on the request (the rules that rewrite or move a client read such calls as out of sight)."""
         if depth > 20:
             return []
         if isinstance(expr, cst.Call):
@@ -423,6 +451,9 @@ class Analysis(cst.CSTVisitor):
                 return [(self._ctor[expr], ())]
             if isinstance(expr.func, cst.Attribute) and expr.func.attr.value in names.CLIENT_COPY_METHODS:
                 return [(c, p) for c, p in self.clients_of(expr.func.value, depth + 1) if p == ()]
+            if follow_calls and isinstance(expr.func, cst.Name):  # `get_client().batches`: what the function returns
+                return [(c, p) for value in self._returned_by(expr.func)
+                        for c, p in self.clients_of(value, depth + 1, follow_calls) if p == ()]
             return []
         if isinstance(expr, cst.Attribute):
             found = self._self_attr_clients(expr, depth) or self._annotated_attr_client(expr)
@@ -431,7 +462,7 @@ class Analysis(cst.CSTVisitor):
             attr = expr.attr.value
             return [
                 (c, p if attr in names.TRANSPARENT_ATTRS else (*p, attr))
-                for c, p in self.clients_of(expr.value, depth + 1)
+                for c, p in self.clients_of(expr.value, depth + 1, follow_calls)
             ]
         if isinstance(expr, cst.Name):
             param = self._annotated_param_client(expr)
@@ -440,9 +471,26 @@ class Analysis(cst.CSTVisitor):
             values = self.bound_values(expr)
             out: list[tuple[Client, tuple[str, ...]]] = []
             for value in values or []:
-                out.extend(self.clients_of(value, depth + 1))
+                out.extend(self.clients_of(value, depth + 1, follow_calls))
             return out or self._annotated_name_client(expr)
         return []
+
+    def _returned_by(self, name: cst.Name) -> list[cst.BaseExpression]:
+        """The values the function `name` refers to returns (its own `return` statements, not those of functions
+        nested in it), when every binding of the name is a `def` of this module; else none."""
+        access = self._access.get(name)
+        if access is None or not access.referents:
+            return []
+        values: list[cst.BaseExpression] = []
+        for referent in access.referents:
+            function = referent.node if isinstance(referent, Assignment) else None
+            if not isinstance(function, cst.FunctionDef) or function.asynchronous is not None:
+                return []  # an async def returns a coroutine, not the client
+            found = self._returns.get(function)
+            if found is None:
+                found = self._returns[function] = _return_values(function)
+            values.extend(found)
+        return values
 
     def made_through(self, values: list[cst.Call]) -> list[tuple[cst.Call | cst.Attribute, tuple[str, ...]]]:
         """The method calls (requests, copies) made on what `values` return (a factory's calls), and the watched

@@ -1,7 +1,8 @@
 """AOAI304 — an API outside the v1 API's GA list is used: check it by hand.
 
 ## What it does
-Reports each request, made through an Azure client or a parameter or attribute annotated with the Azure class,
+Reports each request, made through an Azure client (also on what a function of the module returns:
+`get_client().batches.create(...)`) or a parameter or attribute annotated with the Azure class,
 to an API that Microsoft's v1 path table does not list as GA (assistants, threads, batches, audio, images,
 realtime, ...), with what is known about it. Calls through the client's own methods and attributes (`close()`,
 `is_closed()`, `copy()`, `with_options()`, `base_url`, `api_key`, ...: codemod/data/client_members.json, read from
@@ -39,7 +40,7 @@ from codemod.rules._needs import ANY_CLIENT
 
 def apply(ctx: RuleContext) -> Changes:
     out = ctx.changes()
-    for request in ctx.analysis.requests:
+    for request in [*ctx.analysis.requests, *ctx.analysis.factory_requests]:
         if request.client is None:
             continue
         finding = v1_path_finding(ctx, request, request.client)
