@@ -6,6 +6,8 @@ byte for byte (as blacken-docs does for formatting).
 - Doctest sessions (`>>>`) are migrated together, as doctest runs a file's examples in one namespace
   (`doctests`), prompts and expected output kept.
 - A block that does not parse is left alone without a finding: documentation holds fragments.
+- A block that builds `AzureOpenAI(...)` without importing it (a snippet that leaves its imports to the reader)
+  cannot be resolved to the openai package: it is reported (AOAI101) with the v1 form, not passed by.
 - Findings point at the document's lines and columns.
 - `<!-- aoai-migrate: off -->` / `<!-- aoai-migrate: on -->` (Markdown) and `.. aoai-migrate: off` /
   `.. aoai-migrate: on` (reST) leave the blocks between them alone, like blacken-docs' switches: a guide
@@ -80,7 +82,45 @@ def _migrate_block(block: Block, migrate: Migrate) -> tuple[list[str] | None, li
     except cst.ParserSyntaxError:
         return None, []  # Python's parser accepts it, LibCST's does not: a fragment all the same
     findings = [_on_document(f, block) for f in result.findings]
+    if result.source == code and not findings:
+        findings = [_on_document(f, block) for f in _unimported_clients(code)]
     return (reindented(block, result.source) if result.source != code else None), findings
+
+
+# `AzureOpenAI(` called in a block that imports no such name: a snippet that leaves its imports to the reader
+_BARE_CLIENT = re.compile(r"(?<![\w.])(Async)?AzureOpenAI\s*\(")
+_IMPORTED = re.compile(r"^\s*(?:from\s+\S+\s+)?import\b[^\n]*\bAzureOpenAI\b", re.MULTILINE)
+
+
+def _unimported_clients(code: str) -> list[Finding]:
+    """A client built from `AzureOpenAI(...)` in a block that does not import it: the tool cannot tell it is the
+    openai package's (a reader's copy imports it from there, usually), so it says so instead of passing it by."""
+    if _IMPORTED.search(code) or not _parses(code):
+        return []  # a fragment that does not parse is left without a finding, as the engine leaves it
+    found = []
+    for match in _BARE_CLIENT.finditer(code):
+        line = code.count("\n", 0, match.start()) + 1
+        column = match.start() - (code.rfind("\n", 0, match.start()) + 1) + 1
+        cls = f"{match.group(1) or ''}AzureOpenAI"
+        found.append(Finding(
+            "AOAI101", f"{cls}(...) is built in this code block without an import, so the tool cannot tell it is the "
+            f"openai package's and leaves it as it is. If it is, show the v1 form: {cls.replace('Azure', '', 1)}"
+            f"(base_url=<endpoint>/openai/v1/, api_key=<key or token provider>) without api_version, and the "
+            "deployment as model= (or import it in the block and run the tool again).", line, column))
+    return found
+
+
+def _parses(code: str) -> bool:
+    import ast
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(code)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
 
 
 def _on_document(finding: Finding, block: Block) -> Finding:
