@@ -43,9 +43,12 @@ def rewrite(text: str, path: PurePath, facts: RunFacts) -> KindResult:
         blocks = [block for block in blocks if not off[block.start]]
     replaced: dict[int, list[str]] = {}
     findings: list[Finding] = []
+    # a page that imports an AzureOpenAI of another library (LlamaIndex's, LangChain's) in one block may use it bare
+    # in another: bare constructors are then not reported
+    others = _OTHER_IMPORT.search(text) is not None
     for block in blocks:
         if not block.doctest:
-            new_lines, found = _migrate_block(block, facts.migrate)
+            new_lines, found = _migrate_block(block, facts.migrate, others)
             findings += found
             if new_lines is not None:
                 replaced[block.start] = new_lines
@@ -70,7 +73,7 @@ def _switched_off(lines: list[str]) -> list[bool]:
     return off
 
 
-def _migrate_block(block: Block, migrate: Migrate) -> tuple[list[str] | None, list[Finding]]:
+def _migrate_block(block: Block, migrate: Migrate, others: bool = False) -> tuple[list[str] | None, list[Finding]]:
     """The block's new lines (None: unchanged) and its findings on document lines."""
     if not could_hold_azure_openai("".join(block.lines)):  # the lines as written: a word is never cut by indentation
         return None, []  # the engine leaves a block CPython cannot parse alone, and parses only what may hold a rule
@@ -82,7 +85,7 @@ def _migrate_block(block: Block, migrate: Migrate) -> tuple[list[str] | None, li
     except cst.ParserSyntaxError:
         return None, []  # Python's parser accepts it, LibCST's does not: a fragment all the same
     findings = [_on_document(f, block) for f in result.findings]
-    if result.source == code and not findings:
+    if result.source == code and not findings and not others:
         findings = [_on_document(f, block) for f in _unimported_clients(code)]
     return (reindented(block, result.source) if result.source != code else None), findings
 
@@ -90,6 +93,7 @@ def _migrate_block(block: Block, migrate: Migrate) -> tuple[list[str] | None, li
 # `AzureOpenAI(` called in a block that imports no such name: a snippet that leaves its imports to the reader
 _BARE_CLIENT = re.compile(r"(?<![\w.])(Async)?AzureOpenAI\s*\(")
 _IMPORTED = re.compile(r"^\s*(?:from\s+\S+\s+)?import\b[^\n]*\bAzureOpenAI\b", re.MULTILINE)
+_OTHER_IMPORT = re.compile(r"from\s+(?!openai\b)[\w.]+\s+import\b[^\n]*\bAzureOpenAI\b")
 
 
 def _unimported_clients(code: str) -> list[Finding]:
