@@ -100,18 +100,32 @@ def string_value(node: cst.BaseExpression | None) -> str | None:
     return None
 
 
-def _return_values(function: cst.FunctionDef) -> list[cst.BaseExpression]:
-    """The values of the function's own `return` statements (not those of functions or classes nested in it)."""
-    found: list[cst.BaseExpression] = []
+def assign_targets(assign: cst.Assign | cst.AnnAssign) -> list[cst.BaseAssignTargetExpression]:
+    """What an assignment binds: `a = b = value` -> [a, b]; `a: T = value` -> [a]."""
+    return [t.target for t in assign.targets] if isinstance(assign, cst.Assign) else [assign.target]
+
+
+@dataclass(frozen=True)
+class Returns:
+    values: list[cst.BaseExpression | None]  # of the function's own `return` statements (None: a bare return)
+    yields: bool  # a generator: calling it returns none of those values
+
+
+def own_returns(function: cst.FunctionDef) -> Returns:
+    """What the function's own `return` statements give, not those of functions or classes nested in it."""
+    values: list[cst.BaseExpression | None] = []
+    yields = False
     stack: list[cst.CSTNode] = [function.body]
     while stack:
         node = stack.pop()
         if isinstance(node, cst.Return):
-            if node.value is not None:
-                found.append(node.value)
-        elif not isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            values.append(node.value)
+        elif isinstance(node, cst.Yield):
+            yields = True
+        if not isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
             stack.extend(node.children)
-    return found
+    values.reverse()  # in the order of the source (the stack took them last first)
+    return Returns(values, yields)
 
 
 def _on_a_result(call: cst.Call) -> bool:
@@ -158,7 +172,7 @@ class Analysis(cst.CSTVisitor):
         self._annotation_strings: list[cst.SimpleString] = []
         self.watched_attributes: list[cst.Attribute] = []  # `x._api_version`, `x.base_url`... (codemod/reach.py)
         self._in_import = 0  # inside an import statement: its dotted names are modules, not attribute reads
-        self._returns: dict[cst.FunctionDef, list[cst.BaseExpression]] = {}
+        self._returns: dict[cst.FunctionDef, Returns] = {}
         # requests made on what a function of the module returns (`get_client().batches.create(...)`): the advisor
         # reports their APIs (AOAI304); the other rules read such a client as out of sight
         self.factory_requests: list[Request] = []
@@ -488,8 +502,10 @@ class Analysis(cst.CSTVisitor):
                 return []  # an async def returns a coroutine, not the client
             found = self._returns.get(function)
             if found is None:
-                found = self._returns[function] = _return_values(function)
-            values.extend(found)
+                found = self._returns[function] = own_returns(function)
+            if found.yields:
+                return []  # a generator's call returns the generator
+            values.extend(value for value in found.values if value is not None)
         return values
 
     def made_through(self, values: list[cst.Call]) -> list[tuple[cst.Call | cst.Attribute, tuple[str, ...]]]:

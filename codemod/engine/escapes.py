@@ -10,7 +10,7 @@ import libcst as cst
 from libcst.metadata import ScopeProvider
 
 from codemod.engine import names
-from codemod.engine.analysis import Analysis, Client, string_value
+from codemod.engine.analysis import Analysis, Client, assign_targets, string_value
 from codemod.engine.walk import children
 
 
@@ -48,7 +48,7 @@ def module_level_names_of(analysis: Analysis, value: cst.CSTNode) -> list[str]:
     line = analysis.meta.parent(assign)
     if not isinstance(analysis.meta.parent(line), cst.Module):
         return []
-    targets = [t.target for t in assign.targets] if isinstance(assign, cst.Assign) else [assign.target]
+    targets = assign_targets(assign)
     return [t.value for t in targets if isinstance(t, cst.Name)]
 
 
@@ -64,7 +64,7 @@ def holder_class_of(analysis: Analysis, value: cst.CSTNode) -> cst.ClassDef | No
     assign = analysis.meta.parent(value)
     if not isinstance(assign, (cst.Assign, cst.AnnAssign)) or assign.value is not value:
         return None
-    targets = [t.target for t in assign.targets] if isinstance(assign, cst.Assign) else [assign.target]
+    targets = assign_targets(assign)
     for target in targets:
         if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
             owner = analysis.enclosing_class_of_self(target.value)
@@ -111,7 +111,7 @@ def _escapes(analysis: Analysis, node: cst.CSTNode, depth: int, seen: set[cst.CS
             return  # a method call on the client or one of its resources
         yield from _escapes(analysis, parent, depth + 1, seen)
     elif isinstance(parent, (cst.Assign, cst.AnnAssign)) and parent.value is node:
-        targets = [t.target for t in parent.targets] if isinstance(parent, cst.Assign) else [parent.target]
+        targets = assign_targets(parent)
         for target in targets:
             yield from _target_escapes(analysis, target, depth, seen)
     elif isinstance(parent, cst.WithItem) and parent.item is node and parent.asname is not None:

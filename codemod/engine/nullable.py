@@ -94,6 +94,15 @@ def with_fallback(
     return None
 
 
+def fallback_read(value: cst.BaseExpression, variable: str) -> cst.BaseExpression:
+    """How the fallback for `value` reads `variable`: for a call (`os.getenv(NAME)`), the default of that call, so
+    `os.getenv(variable)` (a default is evaluated first: `os.environ[...]` there would fail whenever the variable is
+    unset, NAME set or not); else `os.environ[variable]`, as AzureOpenAI failed without it."""
+    from codemod.engine import exprs
+
+    return exprs.getenv(variable) if isinstance(value, cst.Call) else exprs.environ(variable)
+
+
 def needs_fallback(ctx: RuleContext, value: cst.BaseExpression, variable: str) -> bool:
     """Whether `value` may be None, where AzureOpenAI read `variable` instead; not when `value` is that very read
     (`os.getenv("AZURE_OPENAI_ENDPOINT")`): the fallback would read it again."""

@@ -23,7 +23,7 @@ from pathlib import PurePath
 
 from codemod.findings import Finding
 from codemod.kinds.base import KindResult, Migrate, RunFacts
-from codemod.kinds.code_block import Block, could_hold_azure_openai, reindented
+from codemod.kinds.code_block import Block, could_hold_azure_openai, parses, reindented
 from codemod.kinds.doctests import migrate_session
 from codemod.kinds.markdown_blocks import markdown_blocks
 from codemod.kinds.rest_blocks import rest_blocks
@@ -99,7 +99,7 @@ _OTHER_IMPORT = re.compile(r"from\s+(?!openai\b)[\w.]+\s+import\b[^\n]*\bAzureOp
 def _unimported_clients(code: str) -> list[Finding]:
     """A client built from `AzureOpenAI(...)` in a block that does not import it: the tool cannot tell it is the
     openai package's (a reader's copy imports it from there, usually), so it says so instead of passing it by."""
-    if _IMPORTED.search(code) or not _parses(code):
+    if _IMPORTED.search(code) or not parses(code):
         return []  # a fragment that does not parse is left without a finding, as the engine leaves it
     found = []
     for match in _BARE_CLIENT.finditer(code):
@@ -112,19 +112,6 @@ def _unimported_clients(code: str) -> list[Finding]:
             f"(base_url=<endpoint>/openai/v1/, api_key=<key or token provider>) without api_version, and the "
             "deployment as model= (or import it in the block and run the tool again).", line, column))
     return found
-
-
-def _parses(code: str) -> bool:
-    import ast
-    import warnings
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ast.parse(code)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
-    return True
 
 
 def _on_document(finding: Finding, block: Block) -> Finding:

@@ -13,7 +13,7 @@ import libcst as cst
 from libcst.metadata import ScopeProvider
 
 from codemod.engine import names
-from codemod.engine.analysis import Client, keyword_arg, string_value
+from codemod.engine.analysis import Client, keyword_arg, own_returns, string_value
 from codemod.engine.context import Changes, RuleContext
 from codemod.engine.deployments import deployment_of
 from codemod.engine.escapes import holder_class_of, how_it_escapes, module_level_names_of, out_of_sight_from
@@ -48,34 +48,10 @@ def factory_of(ctx: RuleContext, client: Client, deployment: cst.BaseExpression,
     return Factory(function.name.value, literal, function)
 
 
-class _Returns(cst.CSTVisitor):
-    """The values of a function's own `return` statements (None for a bare return), and whether it yields."""
-
-    def __init__(self) -> None:
-        self.values: list[cst.BaseExpression | None] = []
-        self.yields = False
-
-    def visit_Return(self, node: cst.Return) -> None:
-        self.values.append(node.value)
-
-    def visit_Yield(self, node: cst.Yield) -> None:
-        self.yields = True
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False  # a nested function's returns are its own
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-
 def _returns_only(ctx: RuleContext, function: cst.FunctionDef, client: Client) -> bool:
     """Every `return` of the function gives the client: the constructor itself, or a name bound once, to it. A
     path that returned something else would send its requests with model=D too."""
-    found = _Returns()
-    function.body.visit(found)
+    found = own_returns(function)
     if found.yields:
         return False
     for value in found.values:

@@ -12,7 +12,7 @@ from codemod.advisor import checks
 from codemod.engine import exprs
 from codemod.engine.analysis import is_none, keyword_arg, string_value
 from codemod.engine.context import Changes, RuleContext
-from codemod.engine.nullable import needs_fallback, with_fallback
+from codemod.engine.nullable import GETENV, fallback_read, needs_fallback, with_fallback
 from codemod.rules._deployment_vars import env_lookup, is_placeholder, variable_for
 
 ENDPOINT_VAR = "AZURE_OPENAI_ENDPOINT"
@@ -92,9 +92,7 @@ def rewrite(ctx: RuleContext, out: Changes, call: cst.Call, cls: LangChainClass)
     endpoint = given.get("azure_endpoint")
     if endpoint is not None and not is_none(endpoint.value):
         # None reached openai's AzureOpenAI, which read the variable then: the v1 class needs it written out
-        # a default is evaluated first: os.environ[...] in os.getenv(NAME, ...) would fail whenever it is unset
-        read = exprs.getenv(ENDPOINT_VAR) if isinstance(endpoint.value, cst.Call) else exprs.environ(ENDPOINT_VAR)
-        value = _or_variable(ctx, out, endpoint.value, ENDPOINT_VAR, read)
+        value = _or_variable(ctx, out, endpoint.value, ENDPOINT_VAR, fallback_read(endpoint.value, ENDPOINT_VAR))
         ops.replace["azure_endpoint"] = ("base_url", exprs.v1_base_url(value))
     else:  # the Azure class read the variable itself
         url = exprs.v1_base_url(exprs.environ(ENDPOINT_VAR))
@@ -113,12 +111,12 @@ def rewrite(ctx: RuleContext, out: Changes, call: cst.Call, cls: LangChainClass)
     elif (key := next((k for k in KEYS if k in given), None)) is not None:
         # given None, openai's AzureOpenAI read AZURE_OPENAI_API_KEY; the v1 class would read OPENAI_API_KEY
         value = given[key].value
-        if is_none(value) or needs_fallback(ctx, value, KEY_VAR):
-            fallback = exprs.getenv(KEY_VAR) if is_none(value) else _or_variable(ctx, out, value, KEY_VAR,
-                                                                                  exprs.getenv(KEY_VAR))
-            ops.replace[key] = (key, fallback)
+        if is_none(value):
+            ops.replace[key] = (key, exprs.getenv(KEY_VAR))
             out.needs_import("os")
             out.record.read_env(KEY_VAR)
+        elif needs_fallback(ctx, value, KEY_VAR):
+            ops.replace[key] = (key, _or_variable(ctx, out, value, KEY_VAR, exprs.getenv(KEY_VAR)))
     else:
         # The Azure class read AZURE_OPENAI_API_KEY, then OPENAI_API_KEY; given None, the v1 class reads the latter
         ops.add.append(("api_key", exprs.getenv(KEY_VAR)))
@@ -188,7 +186,7 @@ def _read_only(ctx: RuleContext, value: cst.BaseExpression) -> bool:
     if isinstance(value, cst.Subscript):
         return bool(ctx.meta.qualified(value.value) & {"os.environ"}) and len(value.slice) == 1 and isinstance(
             getattr(value.slice[0].slice, "value", None), cst.SimpleString)
-    if isinstance(value, cst.Call) and ctx.meta.qualified(value.func) & {"os.getenv", "os.environ.get"}:
+    if isinstance(value, cst.Call) and ctx.meta.qualified(value.func) & GETENV:
         return all(isinstance(arg.value, cst.SimpleString) and arg.keyword is None for arg in value.args)
     return False
 

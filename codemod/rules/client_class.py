@@ -144,8 +144,8 @@ def _reachable_from_elsewhere(ctx: RuleContext, client: Client) -> str | None:
     if hidden:
         first = min(hidden, key=lambda node: _start(ctx, node))
         return f"goes out of sight at line {ctx.position(first).start.line} ({how_it_escapes(ctx.analysis, first)})"
-    if module_level_names(ctx.analysis, client):
-        return f"is the module-level {module_level_names(ctx.analysis, client)[0]}, which other modules can import"
+    if names_bound := module_level_names(ctx.analysis, client):
+        return f"is the module-level {names_bound[0]}, which other modules can import"
     owner = holder_class(ctx.analysis, client)
     if owner is not None:
         return f"is held by instances of {owner.name.value}, which other modules can use"
@@ -317,8 +317,8 @@ def _report_check(
         return
     reported.add(check)
     if not any(path == () for _, path in ctx.analysis.clients_of(class_checks.tested(check))):
-        ctx_line = ctx.position(check).start.line  # a value from elsewhere: a client of another file may reach it
-        out.record.class_checks.setdefault(ref.qualified, ctx_line)
+        # a value from elsewhere: a client of another file may reach it (runner._foreign_class_checks)
+        out.record.class_checks.setdefault(ref.qualified, ctx.position(check).start.line)
     inside = any(a is check for a in ctx.meta.ancestors(ref.node))
     if isinstance(check, cst.Comparison):
         shown = ctx.code_for(check).strip()

@@ -50,11 +50,11 @@ from urllib.parse import urlsplit
 import libcst as cst
 
 from codemod.engine import exprs, names
-from codemod.engine.analysis import DATED_ROUTE, Client, is_none, string_value
+from codemod.engine.analysis import DATED_ROUTE, Client, assign_targets, is_none, string_value
 from codemod.engine.base_urls import V1_VERSIONS, ReadBaseUrl, env_variable, read_base_url
 from codemod.engine.context import Changes, RuleContext
 from codemod.engine.edits import ArgOps
-from codemod.engine.nullable import needs_fallback, value_may_be_none, with_fallback
+from codemod.engine.nullable import fallback_read, needs_fallback, value_may_be_none, with_fallback
 from codemod.engine.settings_dicts import SettingsDict, with_text
 from codemod.engine.syntax import Strings
 from codemod.rules import Rule
@@ -300,8 +300,7 @@ def _names_in(node: cst.CSTNode) -> set[str]:
 
 
 def _assigned_names(assign: cst.Assign | cst.AnnAssign) -> set[str]:
-    targets = [t.target for t in assign.targets] if isinstance(assign, cst.Assign) else [assign.target]
-    return {t.value for t in targets if isinstance(t, cst.Name)}
+    return {t.value for t in assign_targets(assign) if isinstance(t, cst.Name)}
 
 
 def _static_text(literal: cst.CSTNode) -> str:
@@ -343,11 +342,10 @@ def _unset_endpoint(ctx: RuleContext, value: cst.BaseExpression) -> bool:
 
 
 def _endpoint_variable(out: Changes, ctx: RuleContext, value: cst.BaseExpression) -> cst.BaseExpression:
-    """The fallback: for `os.getenv(NAME)`, a default read the same way (a default is evaluated first, so
-    `os.environ[...]` there would fail whenever the variable is unset, NAME set or not); else `os.environ[...]`."""
+    """The fallback read of AZURE_OPENAI_ENDPOINT (nullable.fallback_read)."""
     out.needs_import("os")
     out.record.read_env(ENDPOINT_VAR)
-    return exprs.getenv(ENDPOINT_VAR) if isinstance(value, cst.Call) else exprs.environ(ENDPOINT_VAR)
+    return fallback_read(value, ENDPOINT_VAR)
 
 
 def _report_dated_v1_clients(ctx: RuleContext, out: Changes) -> None:

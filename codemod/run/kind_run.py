@@ -273,9 +273,7 @@ def _needs_of(dependency_file: Path, roots: set[str], file_needs: FileNeeds) -> 
     own = _project_root(dependency_file)
     merged: dict[str, str] = {}
     for path, needs in file_needs:
-        where = os.path.abspath(path)
-        above = [root for root in roots if where.startswith(root.rstrip(os.sep) + os.sep)]
-        if not above or max(above, key=len) == own:
+        if _nearest_above(path, roots) in (None, own):
             merged.update(needs)
     return merged
 
@@ -288,11 +286,16 @@ def _deployments_of(sample: Path, folders: set[str], file_deployments: FileDeplo
     own = os.path.dirname(os.path.abspath(sample))
     merged: dict[str, str] = {}
     for path, deployments in file_deployments:
-        where = os.path.abspath(path)
-        above = [folder for folder in folders if where.startswith(folder.rstrip(os.sep) + os.sep)]
-        if above and max(above, key=len) == own:
+        if _nearest_above(path, folders) == own:
             merged.update(deployments)
     return merged
+
+
+def _nearest_above(path: Path, folders: set[str]) -> str | None:
+    """The deepest of `folders` (absolute) that holds `path`, at any depth; None when none does."""
+    where = os.path.abspath(path)
+    above = [folder for folder in folders if where.startswith(folder.rstrip(os.sep) + os.sep)]
+    return max(above, key=len) if above else None
 
 
 def has_env_samples(files: Iterable[tuple[Path, str]]) -> bool:
